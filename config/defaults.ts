@@ -1,0 +1,20 @@
+import { BlueprintConfig, PhaseName, StageName } from './types';
+
+export const DEFAULT_PHASE: PhaseName = 'phase1';
+export const DEFAULT_STAGE: StageName = 'dev';
+
+/**
+ * Settings that belong to the user, not to a phase: names, where to deploy,
+ * TLS and who gets alarms. The account and zones are placeholders that let
+ * `cdk synth` run with no AWS account; override them before deploying.
+ */
+export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' | 'alarms'> = {
+  appName: 'blueprint',
+  env: {
+    account: '111111111111',
+    region: 'us-east-1',
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  },
+  ingress: {},
+  alarms: { pageEmails: [], notifyEmails: [] },
+};

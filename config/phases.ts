@@ -1,0 +1,150 @@
+import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
+import { AVAILABILITY_PERCENT, DESIGN_REQUESTS_PER_SECOND, SLA_ROWS } from './sla';
+import { BlueprintConfig, PhaseName, ServiceConfig } from './types';
+
+/** What a phase decides: sizes, counts and capabilities. Plain data. */
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'sla'>;
+
+/**
+ * The sample web service every phase starts with. A non-root nginx image
+ * (listens on 8080) so the container needs no privileges.
+ */
+const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
+  name: 'web',
+  image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
+  containerPort: 8080,
+  healthCheckPath: '/',
+  pathPatterns: ['/*'],
+  priority: 100,
+};
+
+function sla(phase: PhaseName): BlueprintConfig['sla'] {
+  return {
+    ...SLA_ROWS,
+    availabilityPercent: AVAILABILITY_PERCENT[phase],
+    designRequestsPerSecond: DESIGN_REQUESTS_PER_SECOND[phase],
+  };
+}
+
+/** Phase 1, simple: 0-1K req/s on about $500 a month. */
+const phase1: PhasePreset = {
+  network: {
+    vpcCidr: '10.0.0.0/16',
+    // One NAT gateway: about $33/month each; egress from the other AZs crosses AZs (ADR 0004).
+    natGateways: 1,
+    flowLogRetentionDays: 30,
+  },
+  database: {
+    engineVersion: '17.9',
+    // 2 vCPU / 4 GiB burstable, Multi-AZ: 450 connections covers 10 tasks x 20-connection pools twice over.
+    instanceClass: 't4g.medium',
+    allocatedStorageGiB: 50,
+    maxAllocatedStorageGiB: 200,
+    // RPO 15 min comes from PITR; 7 days of it is the free backup allowance.
+    backupRetentionDays: 7,
+    performanceInsightsRetentionDays: 7,
+    readReplicas: 0,
+  },
+  cache: {
+    // 1.37 GiB per node: sessions and hot keys for 1K req/s.
+    nodeType: 'cache.t4g.small',
+    engineVersion: '8.0',
+    // Cluster mode on from day one so later phases reshard in place (ADR 0003).
+    shards: 1,
+    replicasPerShard: 1,
+    snapshotRetentionDays: 7,
+  },
+  services: [
+    {
+      ...SAMPLE_WEB,
+      // 0.5 vCPU at ~250 req/s per vCPU: 10 tasks serve 1,250 req/s, above the 1K design point.
+      cpu: 512,
+      memoryMiB: 1024,
+      scaling: {
+        minTasks: SCALING_TABLE.web.min,
+        maxTasks: SCALING_TABLE.web.max,
+        cpuTargetPercent: SCALING_TABLE.web.cpuTargetPercent,
+        requestsPerTargetPerMinute: requestsPerTargetPerMinute(512),
+      },
+    },
+  ],
+  sla: sla('phase1'),
+};
+
+/** Phase 2, scaled: 1K-10K req/s on about $5K a month. */
+const phase2: PhasePreset = {
+  network: {
+    ...phase1.network,
+    // One per AZ: losing an AZ no longer cuts the others' egress.
+    natGateways: 3,
+  },
+  database: {
+    ...phase1.database,
+    // 2 vCPU / 16 GiB memory-optimised: working set in memory, 1,802 connections.
+    instanceClass: 'r7g.large',
+    allocatedStorageGiB: 200,
+    maxAllocatedStorageGiB: 1000,
+    backupRetentionDays: 14,
+    // Two replicas take read traffic (REFERENCE §5 "+ read replicas").
+    readReplicas: 2,
+  },
+  cache: {
+    ...phase1.cache,
+    nodeType: 'cache.r7g.large',
+    // 3 shards x (primary + replica): writes spread, a shard fails over alone.
+    shards: 3,
+  },
+  services: [
+    {
+      ...SAMPLE_WEB,
+      // 4 vCPU at ~250 req/s per vCPU: 10 tasks serve 10K req/s.
+      cpu: 4096,
+      memoryMiB: 8192,
+      scaling: {
+        minTasks: 3,
+        maxTasks: SCALING_TABLE.web.max,
+        cpuTargetPercent: SCALING_TABLE.web.cpuTargetPercent,
+        requestsPerTargetPerMinute: requestsPerTargetPerMinute(4096),
+      },
+    },
+  ],
+  sla: sla('phase2'),
+};
+
+/** Phase 3, distributed: 10K+ req/s on about $50K a month. */
+const phase3: PhasePreset = {
+  network: phase2.network,
+  database: {
+    ...phase2.database,
+    // 8 vCPU / 64 GiB: 5,000 connections (the formula's cap).
+    instanceClass: 'r7g.2xlarge',
+    allocatedStorageGiB: 500,
+    maxAllocatedStorageGiB: 4000,
+    backupRetentionDays: 35,
+    performanceInsightsRetentionDays: 31,
+    readReplicas: SCALING_TABLE.readReplicas.max,
+  },
+  cache: {
+    ...phase2.cache,
+    nodeType: 'cache.r7g.xlarge',
+    shards: 6,
+    snapshotRetentionDays: 14,
+  },
+  services: [
+    {
+      ...SAMPLE_WEB,
+      cpu: 4096,
+      memoryMiB: 8192,
+      // Wider than the scaling table's 10: 40 tasks serve 40K req/s of headroom (ADR 0005).
+      scaling: {
+        minTasks: 6,
+        maxTasks: 40,
+        cpuTargetPercent: SCALING_TABLE.web.cpuTargetPercent,
+        requestsPerTargetPerMinute: requestsPerTargetPerMinute(4096),
+      },
+    },
+  ],
+  sla: sla('phase3'),
+};
+
+export const PHASE_PRESETS: Readonly<Record<PhaseName, PhasePreset>> = { phase1, phase2, phase3 };

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Problems, show } from './checks';
+import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
+import { PHASE_PRESETS } from './phases';
+import { STAGE_DEFAULTS } from './stages';
+import { BlueprintConfig, DeepPartial, PHASES, ServiceConfig, STAGES } from './types';
+import { validateConfig } from './validate';
+
+/** Raised for an invalid configuration; its message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid Blueprint configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A user's settings: any field of the configuration, plus the phase and stage. */
+export type UserSettings = DeepPartial<Omit<BlueprintConfig, 'phase' | 'stage'>> & {
+  readonly phase?: string;
+  readonly stage?: string;
+};
+
+export interface ConfigInput {
+  /** `-c phase=…`; wins over the settings file. */
+  readonly phase?: unknown;
+  /** `-c stage=…`; wins over the settings file. */
+  readonly stage?: unknown;
+  /** `-c appName=…`; wins over the settings file. */
+  readonly appName?: unknown;
+  /** The parsed settings file, if any. */
+  readonly settings?: unknown;
+}
+
+/** Optional fields that no preset sets, so they cannot be learned from the preset's shape. */
+const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  ingress: ['certificateArn', 'domainName'],
+};
+
+/**
+ * Resolves context + user settings + phase preset + stage defaults into one
+ * validated configuration, or throws a ConfigError naming every bad field.
+ */
+export function resolveConfig(input: ConfigInput = {}): BlueprintConfig {
+  const problems = new Problems();
+  const settings = (isObject(input.settings) ? input.settings : {}) as Record<string, unknown>;
+  if (input.settings !== undefined && !isObject(input.settings)) {
+    problems.add('settings', `${show(input.settings)} is not allowed; allowed: a JSON object`);
+  }
+
+  const phase = input.phase ?? settings.phase ?? DEFAULT_PHASE;
+  const stage = input.stage ?? settings.stage ?? DEFAULT_STAGE;
+  const phaseOk = problems.oneOf('phase', phase, PHASES);
+  const stageOk = problems.oneOf('stage', stage, STAGES);
+  if (!phaseOk || !stageOk) throw new ConfigError(problems.all);
+
+  const base: BlueprintConfig = {
+    ...USER_DEFAULTS,
+    ...PHASE_PRESETS[phase],
+    ...STAGE_DEFAULTS[stage],
+    phase,
+    stage,
+  };
+  const { phase: _p, stage: _s, ...overrides } = settings;
+  if (input.appName !== undefined) overrides.appName = input.appName;
+  const merged = mergeObject(base as unknown as Record<string, unknown>, overrides, '', problems) as unknown as BlueprintConfig;
+
+  const all = [...problems.all, ...(problems.all.length === 0 ? validateConfig(merged) : [])];
+  if (all.length > 0) throw new ConfigError(all);
+  return merged;
+}
+
+/** Reads a JSON settings file; a missing default file means "no settings". */
+export function readSettingsFile(path: string, required: boolean): unknown {
+  if (!existsSync(path)) {
+    if (required) throw new ConfigError([`settings: file ${path} does not exist; allowed: the path of a JSON settings file`]);
+    return undefined;
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError([`settings: ${path} is not valid JSON (${(e as Error).message}); allowed: a JSON object`]);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeObject(base: Record<string, unknown>, over: Record<string, unknown>, path: string, problems: Problems): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const field = path ? `${path}.${key}` : key;
+    const known = key in base || (OPTIONAL_FIELDS[path] ?? []).includes(key);
+    if (!known) {
+      problems.add(field, `unknown field; allowed: ${[...Object.keys(base), ...(OPTIONAL_FIELDS[path] ?? [])].join(', ')}`);
+      continue;
+    }
+    out[key] = field === 'services' ? mergeServices(base.services as ServiceConfig[], value, problems) : mergeValue(base[key], value, field, problems);
+  }
+  return out;
+}
+
+function mergeValue(base: unknown, over: unknown, field: string, problems: Problems): unknown {
+  if (isObject(base)) {
+    if (!isObject(over)) {
+      problems.add(field, `${show(over)} is not allowed; allowed: an object with ${Object.keys(base).join(', ')}`);
+      return base;
+    }
+    return mergeObject(base, over, field, problems);
+  }
+  return over;
+}
+
+/**
+ * A user's services list replaces the preset's. An entry named like a preset
+ * service inherits that service's phase sizing; a new name inherits the
+ * preset's first service, so only what differs needs stating.
+ */
+function mergeServices(base: readonly ServiceConfig[], over: unknown, problems: Problems): unknown {
+  if (!problems.array('services', over)) return base;
+  return over.map((entry, i) => {
+    if (!isObject(entry) || typeof entry.name !== 'string') {
+      problems.add(`services[${i}]`, `${show(entry)} is not allowed; allowed: an object with at least a "name"`);
+      return base[0];
+    }
+    const template = base.find((s) => s.name === entry.name) ?? base[0]!;
+    return mergeObject(template as unknown as Record<string, unknown>, entry, `services.${entry.name}`, problems);
+  });
+}

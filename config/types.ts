@@ -1,0 +1,180 @@
+/**
+ * The shape of a resolved, validated Blueprint configuration.
+ *
+ * Presets (config/phases.ts), stage defaults (config/stages.ts) and a user's
+ * settings file all produce this shape; stacks read nothing else.
+ */
+
+export const PHASES = ['phase1', 'phase2', 'phase3'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export type AlarmRoute = 'page' | 'notify';
+
+export interface EnvironmentConfig {
+  /** 12-digit AWS account id the stacks are bound to. */
+  readonly account: string;
+  /** Primary region, e.g. `us-east-1`. */
+  readonly region: string;
+  /** Exactly three availability zones of `region`; never looked up. */
+  readonly availabilityZones: readonly string[];
+}
+
+export interface NetworkConfig {
+  /** The VPC's IPv4 block. Fixed for the life of a deployment: changing it replaces the VPC. */
+  readonly vpcCidr: string;
+  /** NAT gateways: 1 (cheap, one AZ's egress is shared) up to one per AZ. */
+  readonly natGateways: number;
+  /** Retention of VPC flow logs, in days. */
+  readonly flowLogRetentionDays: number;
+}
+
+export interface DatabaseConfig {
+  /** PostgreSQL major.minor engine version, e.g. `17.9`. */
+  readonly engineVersion: string;
+  /** RDS instance class without the `db.` prefix, e.g. `t4g.medium`. */
+  readonly instanceClass: string;
+  /** Initial gp3 storage in GiB. */
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling in GiB. */
+  readonly maxAllocatedStorageGiB: number;
+  /** Automated backup retention (PITR window), in days. */
+  readonly backupRetentionDays: number;
+  /** Performance Insights retention: 7 (free tier) or a multiple of 31 up to 731. */
+  readonly performanceInsightsRetentionDays: number;
+  /** Same-region read replicas. */
+  readonly readReplicas: number;
+}
+
+export interface CacheConfig {
+  /** ElastiCache node type, e.g. `cache.t4g.small`. */
+  readonly nodeType: string;
+  /** Valkey engine version, e.g. `8.0`. */
+  readonly engineVersion: string;
+  /** Shards (node groups). Grows in place: online resharding. */
+  readonly shards: number;
+  /** Replicas per shard. CloudFormation replaces the group when this changes, so presets keep it fixed. */
+  readonly replicasPerShard: number;
+  /** Daily snapshot retention in days. */
+  readonly snapshotRetentionDays: number;
+}
+
+export interface ScalingConfig {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Target-tracking CPU utilisation, percent. */
+  readonly cpuTargetPercent: number;
+  /** Target-tracking ALB requests per target per minute. */
+  readonly requestsPerTargetPerMinute: number;
+}
+
+export interface ServiceConfig {
+  /** Unique name; keys construct IDs, so renaming a service replaces it. */
+  readonly name: string;
+  /** Container image reference pulled from a registry. */
+  readonly image: string;
+  readonly containerPort: number;
+  /** Fargate task CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). */
+  readonly cpu: number;
+  /** Fargate task memory in MiB, valid for `cpu`. */
+  readonly memoryMiB: number;
+  /** Path the load balancer and the container health check probe. */
+  readonly healthCheckPath: string;
+  /** Path patterns routed to this service; `['/*']` is the default route. */
+  readonly pathPatterns: readonly string[];
+  /** Listener rule priority (unique, 1-50000); ignored for the default route. */
+  readonly priority: number;
+  readonly scaling: ScalingConfig;
+}
+
+export interface IngressConfig {
+  /** ACM certificate ARN in the primary region. Enables HTTPS. */
+  readonly certificateArn?: string;
+  /** Public DNS name users reach the service at (informational until a hosted zone is set). */
+  readonly domainName?: string;
+}
+
+export interface LatencyRow {
+  /** p95 target, ms (for dashboards and docs). */
+  readonly targetMs: number;
+  /** Alarm when p95 is above this, ms. */
+  readonly alertAboveMs: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly route: AlarmRoute;
+}
+
+export interface ErrorRateRow {
+  readonly targetPercent: number;
+  readonly alertAbovePercent: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly route: AlarmRoute;
+}
+
+export interface ServiceDownRow {
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly route: AlarmRoute;
+}
+
+export interface DbConnectionsRow {
+  readonly targetPercent: number;
+  readonly alertAbovePercent: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly route: AlarmRoute;
+}
+
+/** REFERENCE §3, as data: the alarms are generated from these rows. */
+export interface SlaTable {
+  /** Availability objective, percent (e.g. 99.9). */
+  readonly availabilityPercent: number;
+  readonly latencyP95: LatencyRow;
+  readonly errorRate: ErrorRateRow;
+  readonly serviceDown: ServiceDownRow;
+  readonly dbConnections: DbConnectionsRow;
+  /** Sustained request rate the phase is sized for (capacity target, not an alarm). */
+  readonly designRequestsPerSecond: number;
+}
+
+export interface AlarmsConfig {
+  /** Email addresses subscribed to the page topic. */
+  readonly pageEmails: readonly string[];
+  /** Email addresses subscribed to the notify topic. */
+  readonly notifyEmails: readonly string[];
+}
+
+export interface ProtectionConfig {
+  /** RDS deletion protection and ALB deletion protection. */
+  readonly deletionProtection: boolean;
+  /** CloudFormation termination protection on the stateful stack. */
+  readonly terminationProtection: boolean;
+  /** Application log retention, in days. */
+  readonly logRetentionDays: number;
+}
+
+export interface BlueprintConfig {
+  /** Lower-case name used in stack names and resource names. */
+  readonly appName: string;
+  readonly phase: PhaseName;
+  readonly stage: StageName;
+  readonly env: EnvironmentConfig;
+  readonly network: NetworkConfig;
+  readonly database: DatabaseConfig;
+  readonly cache: CacheConfig;
+  readonly services: readonly ServiceConfig[];
+  readonly ingress: IngressConfig;
+  readonly sla: SlaTable;
+  readonly alarms: AlarmsConfig;
+  readonly protection: ProtectionConfig;
+}
+
+/** Recursively optional: the shape of a user settings file or a stage overlay. */
+export type DeepPartial<T> = T extends readonly (infer U)[]
+  ? readonly DeepPartial<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

@@ -1,0 +1,199 @@
+import { parseCidr, Problems, show } from './checks';
+import { DB_INSTANCE_MEMORY_GIB } from './postgres';
+import { SCALING_TABLE } from './scaling';
+import { BlueprintConfig, ServiceConfig, SlaTable } from './types';
+
+/** CloudWatch Logs' accepted retention periods, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Fargate task sizes: memory (MiB) allowed for each CPU value. */
+export const FARGATE_MEMORY_MIB: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+export const POSTGRES_MAJOR_VERSIONS = ['16', '17', '18'] as const;
+export const VALKEY_VERSIONS = ['7.2', '8.0', '8.1'] as const;
+const PERFORMANCE_INSIGHTS_RETENTION = [7, ...range(31, 713, 31), 731];
+const ALARM_PERIODS = [10, 30, ...range(60, 3600, 60)];
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+/** Every problem in a merged configuration; empty when it is valid. */
+export function validateConfig(c: BlueprintConfig): readonly string[] {
+  const p = new Problems();
+  p.matches('appName', c.appName, /^[a-z][a-z0-9-]{1,19}$/, 'lower-case letters, digits and hyphens, 2-20 characters, starting with a letter');
+  validateEnv(p, c);
+  validateNetwork(p, c);
+  validateDatabase(p, c);
+  validateCache(p, c);
+  validateServices(p, c.services);
+  validateIngress(p, c);
+  validateSla(p, c.sla);
+  for (const route of ['pageEmails', 'notifyEmails'] as const) {
+    if (p.array(`alarms.${route}`, c.alarms[route])) {
+      c.alarms[route].forEach((e, i) => p.matches(`alarms.${route}[${i}]`, e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'));
+    }
+  }
+  p.boolean('protection.deletionProtection', c.protection.deletionProtection);
+  p.boolean('protection.terminationProtection', c.protection.terminationProtection);
+  p.oneOf('protection.logRetentionDays', c.protection.logRetentionDays, LOG_RETENTION_DAYS);
+  return p.all;
+}
+
+function validateEnv(p: Problems, c: BlueprintConfig): void {
+  p.matches('env.account', c.env.account, /^\d{12}$/, 'a 12-digit AWS account id');
+  const regionOk = p.matches('env.region', c.env.region, /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region name such as us-east-1');
+  if (!p.array('env.availabilityZones', c.env.availabilityZones)) return;
+  const zones = c.env.availabilityZones;
+  if (zones.length !== 3 || new Set(zones).size !== 3) {
+    p.add('env.availabilityZones', `${show(zones)} is not allowed; allowed: exactly three different zones of env.region`);
+  }
+  if (regionOk) {
+    zones.forEach((z, i) =>
+      p.matches(`env.availabilityZones[${i}]`, z, new RegExp(`^${c.env.region}[a-z]$`), `a zone of ${c.env.region}, such as ${c.env.region}a`),
+    );
+  }
+}
+
+function validateNetwork(p: Problems, c: BlueprintConfig): void {
+  const allowed = 'a private (RFC 1918) /16 or /17 IPv4 block with no host bits set, such as 10.0.0.0/16';
+  const cidr = typeof c.network.vpcCidr === 'string' ? parseCidr(c.network.vpcCidr) : undefined;
+  const isPrivate = (a: number): boolean =>
+    a >>> 24 === 10 || a >>> 20 === (172 << 4) + 1 || a >>> 16 === (192 << 8) + 168;
+  if (
+    !cidr ||
+    cidr.prefix < 16 ||
+    cidr.prefix > 17 ||
+    cidr.address % 2 ** (32 - cidr.prefix) !== 0 ||
+    !isPrivate(cidr.address)
+  ) {
+    p.add('network.vpcCidr', `${show(c.network.vpcCidr)} is not allowed; allowed: ${allowed}`);
+  }
+  p.integer('network.natGateways', c.network.natGateways, 1, 3);
+  p.oneOf('network.flowLogRetentionDays', c.network.flowLogRetentionDays, LOG_RETENTION_DAYS);
+}
+
+function validateDatabase(p: Problems, c: BlueprintConfig): void {
+  const d = c.database;
+  if (p.matches('database.engineVersion', d.engineVersion, /^\d+\.\d+$/, `a PostgreSQL major.minor version of major ${POSTGRES_MAJOR_VERSIONS.join(', ')}, such as 17.9`)) {
+    p.oneOf('database.engineVersion (major)', d.engineVersion.split('.')[0], POSTGRES_MAJOR_VERSIONS);
+  }
+  p.oneOf('database.instanceClass', d.instanceClass, Object.keys(DB_INSTANCE_MEMORY_GIB));
+  const minOk = p.integer('database.allocatedStorageGiB', d.allocatedStorageGiB, 20, 65536);
+  const maxOk = p.integer('database.maxAllocatedStorageGiB', d.maxAllocatedStorageGiB, 20, 65536);
+  if (minOk && maxOk && d.maxAllocatedStorageGiB < d.allocatedStorageGiB) {
+    p.add('database.maxAllocatedStorageGiB', `${d.maxAllocatedStorageGiB} is less than database.allocatedStorageGiB (${d.allocatedStorageGiB}); allowed: at least ${d.allocatedStorageGiB}`);
+  }
+  p.integer('database.backupRetentionDays', d.backupRetentionDays, 1, 35);
+  p.oneOf('database.performanceInsightsRetentionDays', d.performanceInsightsRetentionDays, PERFORMANCE_INSIGHTS_RETENTION);
+  p.integer('database.readReplicas', d.readReplicas, 0, SCALING_TABLE.readReplicas.max);
+}
+
+function validateCache(p: Problems, c: BlueprintConfig): void {
+  const k = c.cache;
+  p.matches('cache.nodeType', k.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.t4g.small');
+  p.oneOf('cache.engineVersion', k.engineVersion, VALKEY_VERSIONS);
+  p.integer('cache.shards', k.shards, 1, 90);
+  p.integer('cache.replicasPerShard', k.replicasPerShard, 1, 5);
+  p.integer('cache.snapshotRetentionDays', k.snapshotRetentionDays, 1, 35);
+}
+
+function validateServices(p: Problems, services: readonly ServiceConfig[]): void {
+  if (!p.array('services', services)) return;
+  if (services.length === 0) p.add('services', 'the list is empty; allowed: at least one service');
+  const names = new Set<string>();
+  const priorities = new Map<number, string>();
+  let defaultRoutes = 0;
+  for (const s of services) {
+    const at = `services.${typeof s.name === 'string' ? s.name : '?'}`;
+    if (p.matches(`${at}.name`, s.name, /^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter')) {
+      if (names.has(s.name)) p.add(`${at}.name`, `"${s.name}" is used twice; allowed: a name no other service has`);
+      names.add(s.name);
+    }
+    p.matches(`${at}.image`, s.image, /^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
+    p.integer(`${at}.containerPort`, s.containerPort, 1, 65535);
+    if (p.oneOf(`${at}.cpu`, s.cpu, Object.keys(FARGATE_MEMORY_MIB).map(Number))) {
+      p.oneOf(`${at}.memoryMiB`, s.memoryMiB, FARGATE_MEMORY_MIB[s.cpu]!);
+    }
+    p.matches(`${at}.healthCheckPath`, s.healthCheckPath, /^\/[\w\-./~%?=&]*$/, 'a URL path starting with "/"');
+    if (p.array(`${at}.pathPatterns`, s.pathPatterns)) {
+      if (s.pathPatterns.length === 0 || s.pathPatterns.length > 5) {
+        p.add(`${at}.pathPatterns`, `${show(s.pathPatterns)} is not allowed; allowed: 1 to 5 path patterns`);
+      }
+      s.pathPatterns.forEach((pat, i) => p.matches(`${at}.pathPatterns[${i}]`, pat, /^\/[\w\-./*?~%]*$/, 'a path pattern starting with "/"'));
+      if (s.pathPatterns.includes('/*')) defaultRoutes += 1;
+    }
+    if (p.integer(`${at}.priority`, s.priority, 1, 50000)) {
+      const other = priorities.get(s.priority);
+      if (other) p.add(`${at}.priority`, `${s.priority} is already used by service "${other}"; allowed: a priority no other service has`);
+      priorities.set(s.priority, String(s.name));
+    }
+    const sc = s.scaling ?? ({} as ServiceConfig['scaling']);
+    const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
+    const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);
+    if (minOk && maxOk && sc.minTasks > sc.maxTasks) {
+      p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
+    }
+    p.integer(`${at}.scaling.cpuTargetPercent`, sc.cpuTargetPercent, 10, 90);
+    p.integer(`${at}.scaling.requestsPerTargetPerMinute`, sc.requestsPerTargetPerMinute, 1, 10_000_000);
+  }
+  if (defaultRoutes > 1) {
+    p.add('services', `${defaultRoutes} services claim the default route "/*"; allowed: at most one`);
+  }
+}
+
+function validateIngress(p: Problems, c: BlueprintConfig): void {
+  const { certificateArn, domainName } = c.ingress;
+  if (certificateArn !== undefined) {
+    p.matches(
+      'ingress.certificateArn',
+      certificateArn,
+      new RegExp(`^arn:aws[a-z-]*:acm:${c.env.region}:\\d{12}:certificate/[0-9a-f-]{36}$`),
+      `an ACM certificate ARN in env.region (${c.env.region}): the load balancer can only use a certificate of its own region`,
+    );
+  }
+  if (domainName !== undefined) {
+    p.matches('ingress.domainName', domainName, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as app.example.com');
+    if (certificateArn === undefined) {
+      p.add('ingress.certificateArn', 'missing value; required when ingress.domainName is set, since the domain is served over HTTPS; allowed: an ACM certificate ARN in env.region');
+    }
+  }
+}
+
+function validateSla(p: Problems, s: SlaTable): void {
+  p.number('sla.availabilityPercent', s.availabilityPercent, 90, 100, true);
+  p.integer('sla.designRequestsPerSecond', s.designRequestsPerSecond, 1, 10_000_000);
+  const rows = ['latencyP95', 'errorRate', 'serviceDown', 'dbConnections'] as const;
+  for (const name of rows) {
+    const row = s[name];
+    p.oneOf(`sla.${name}.periodSeconds`, row.periodSeconds, ALARM_PERIODS);
+    if (p.integer(`sla.${name}.evaluationPeriods`, row.evaluationPeriods, 1, 1440) && row.periodSeconds * row.evaluationPeriods > 86_400) {
+      p.add(`sla.${name}.evaluationPeriods`, `${row.evaluationPeriods} periods of ${row.periodSeconds} s exceed one day; allowed: periodSeconds x evaluationPeriods up to 86400`);
+    }
+    p.oneOf(`sla.${name}.route`, row.route, ['page', 'notify']);
+  }
+  if (p.integer('sla.latencyP95.alertAboveMs', s.latencyP95.alertAboveMs, 1, 60_000) && s.latencyP95.alertAboveMs < s.latencyP95.targetMs) {
+    p.add('sla.latencyP95.alertAboveMs', `${s.latencyP95.alertAboveMs} is below the target (${s.latencyP95.targetMs} ms); allowed: at least sla.latencyP95.targetMs`);
+  }
+  p.integer('sla.latencyP95.targetMs', s.latencyP95.targetMs, 1, 60_000);
+  for (const name of ['errorRate', 'dbConnections'] as const) {
+    const row = s[name];
+    const alertOk = p.number(`sla.${name}.alertAbovePercent`, row.alertAbovePercent, 0, 100, true);
+    const targetOk = p.number(`sla.${name}.targetPercent`, row.targetPercent, 0, 100, true);
+    if (alertOk && targetOk && row.alertAbovePercent < row.targetPercent) {
+      p.add(`sla.${name}.alertAbovePercent`, `${row.alertAbovePercent} is below the target (${row.targetPercent}%); allowed: at least sla.${name}.targetPercent`);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export const POSTGRES_PORT = 5432;
+
+export interface PostgresDatabaseProps {
+  readonly vpc: ec2.IVpc;
+  /** Where the instances live: the isolated data tier. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Stable instance identifier, e.g. `shop-prod-postgres`; replicas append `-replica-N`. */
+  readonly instanceIdentifier: string;
+  /** PostgreSQL `major.minor`, e.g. `17.9`. */
+  readonly engineVersion: string;
+  /** Instance class without `db.`, e.g. `t4g.medium`. */
+  readonly instanceClass: string;
+  /** max_connections to enforce; the connection alarm divides by it. */
+  readonly maxConnections: number;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+  readonly backupRetentionDays: number;
+  readonly performanceInsightsRetentionDays: number;
+  /** Same-region read replicas; numbered from 1 so adding one never renames another. */
+  readonly readReplicas: number;
+  /** Encrypts storage, Performance Insights, the master secret and the log group. */
+  readonly encryptionKey: kms.IKey;
+  readonly deletionProtection: boolean;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Name of the database created at launch.
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+  /**
+   * Enhanced Monitoring granularity.
+   * @default Duration.seconds(60)
+   */
+  readonly monitoringInterval?: Duration;
+}
+
+/**
+ * RDS for PostgreSQL, Multi-AZ, encrypted with a customer key, TLS enforced,
+ * its master password generated and rotated by RDS in Secrets Manager, with
+ * optional read replicas. Deleting the stack leaves a final snapshot.
+ */
+export class PostgresDatabase extends Construct {
+  public readonly instance: rds.DatabaseInstance;
+  public readonly replicas: readonly rds.DatabaseInstanceReadReplica[];
+  /** The RDS-managed master secret (`username`, `password`). */
+  public readonly secret: secretsmanager.ISecret;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly connections: ec2.Connections;
+  public readonly databaseName: string;
+  public readonly maxConnections: number;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    this.databaseName = props.databaseName ?? 'app';
+    this.maxConnections = props.maxConnections;
+    const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
+    const major = props.engineVersion.split('.')[0]!;
+    const engine = rds.DatabaseInstanceEngine.postgres({
+      version: rds.PostgresEngineVersion.of(props.engineVersion, major),
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'PostgreSQL: admits only the application tier',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: ec2.Port.tcp(POSTGRES_PORT),
+    });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `PostgreSQL ${major}: TLS required, max_connections pinned`,
+      parameters: {
+        'rds.force_ssl': '1',
+        max_connections: String(props.maxConnections),
+      },
+    });
+
+    const logGroup = new logs.LogGroup(this, 'PostgresLog', {
+      logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/postgresql`,
+      retention: props.logRetention,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const shared = {
+      instanceType: new ec2.InstanceType(props.instanceClass),
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      parameterGroup,
+      enablePerformanceInsights: true,
+      performanceInsightRetention: props.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
+      performanceInsightEncryptionKey: props.encryptionKey,
+      monitoringInterval,
+      autoMinorVersionUpgrade: true,
+      deletionProtection: props.deletionProtection,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      iamAuthentication: true,
+      cloudwatchLogsExports: ['postgresql'],
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+    };
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      ...shared,
+      engine,
+      instanceIdentifier: props.instanceIdentifier,
+      multiAz: true,
+      storageEncryptionKey: props.encryptionKey,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorageGiB,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB,
+      storageEncrypted: true,
+      databaseName: this.databaseName,
+      credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: props.encryptionKey }),
+      manageMasterUserPassword: true,
+      backupRetention: Duration.days(props.backupRetentionDays),
+      deleteAutomatedBackups: false,
+      copyTagsToSnapshot: true,
+      port: POSTGRES_PORT,
+    });
+    this.instance.node.addDependency(logGroup);
+    this.secret = this.instance.secret!;
+
+    const zones = props.vpc.availabilityZones;
+    this.replicas = Array.from({ length: props.readReplicas }, (_, i) => {
+      const n = i + 1;
+      // Same-region replicas inherit the source's encryption and key.
+      const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${n}`, {
+        ...shared,
+        instanceIdentifier: `${props.instanceIdentifier}-replica-${n}`,
+        sourceDatabaseInstance: this.instance,
+        // Spread round the zones; replica n keeps its zone whatever the count.
+        availabilityZone: zones[(n - 1) % zones.length],
+      });
+      Validations.of(replica).acknowledge({
+        id: 'AwsSolutions-RDS11',
+        reason: 'Replicas keep the primary\'s port 5432 so clients can switch endpoints; the security group admits only the application tier.',
+      });
+      Validations.of(replica).acknowledge({
+        id: 'AwsSolutions-RDS2',
+        reason: 'A same-region replica inherits the encrypted source\'s storage encryption and KMS key; CloudFormation rejects StorageEncrypted on it.',
+      });
+      Validations.of(replica).acknowledge({
+        id: 'AwsSolutions-RDS3',
+        reason: 'A read replica is single-AZ by design: replicas are spread across zones, and the Multi-AZ primary carries the write path\'s failover.',
+      });
+      return replica;
+    });
+
+    Validations.of(this.instance).acknowledge({
+      id: 'AwsSolutions-RDS11',
+      reason: 'PostgreSQL keeps its standard port 5432 for driver and tooling compatibility; port obscurity adds nothing when the security group admits only the application tier.',
+    });
+    if (!props.deletionProtection) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason: 'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
+      });
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      reason: 'The Enhanced Monitoring role uses the AWS managed policy built for exactly this purpose; it grants only CloudWatch Logs writes to the RDSOSMetrics group.',
+    });
+  }
+}

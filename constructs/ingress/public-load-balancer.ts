@@ -1,0 +1,94 @@
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface PublicLoadBalancerProps {
+  readonly vpc: ec2.IVpc;
+  /** The public tier. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * ACM certificate in the load balancer's region. With it: HTTPS on 443
+   * (TLS 1.3 policy) and port 80 redirects; without it: plain HTTP on 80.
+   * @default - no certificate: HTTP only
+   */
+  readonly certificateArn?: string;
+  /** Bucket (SSE-S3, as ALB requires) receiving access logs. */
+  readonly accessLogBucket: s3.IBucket;
+  readonly deletionProtection: boolean;
+  /**
+   * Idle timeout.
+   * @default Duration.seconds(60)
+   */
+  readonly idleTimeout?: Duration;
+}
+
+/**
+ * The only internet-facing component: an Application Load Balancer in the
+ * public subnets. Services attach listener rules to `listener`; anything no
+ * rule matches gets a 404.
+ */
+export class PublicLoadBalancer extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener services add their rules to (HTTPS when a certificate is set). */
+  public readonly listener: elbv2.ApplicationListener;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly https: boolean;
+
+  constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
+    super(scope, id);
+    this.https = props.certificateArn !== undefined;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Public load balancer: admits HTTP(S) from the internet',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (redirected to HTTPS when TLS is on)');
+    if (this.https) {
+      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS');
+    }
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      internetFacing: true,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection,
+      idleTimeout: props.idleTimeout ?? Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
+
+    const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
+    const http = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: this.https
+        ? elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true })
+        : notFound,
+    });
+    Validations.of(this.securityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The public load balancer is the architecture\'s single internet entry point; it must admit 0.0.0.0/0 on its listener ports and nothing else.',
+    });
+
+    if (props.certificateArn !== undefined) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        open: false,
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+        defaultAction: notFound,
+      });
+    } else {
+      this.listener = http;
+      Annotations.of(this).addInfo(
+        'No ingress.certificateArn is configured: the load balancer serves plain HTTP on port 80. Set a certificate to get HTTPS with TLS 1.3 and an HTTP redirect.',
+      );
+    }
+  }
+}

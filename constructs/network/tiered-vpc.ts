@@ -1,0 +1,76 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Subnet tier names; also the subnet group names other constructs select by. */
+export const SUBNET_TIERS = {
+  public: 'public',
+  private: 'private',
+  data: 'data',
+} as const;
+
+/**
+ * The fixed CIDR plan. Masks never depend on a phase: a changed mask would
+ * renumber, and so replace, every subnet after it.
+ */
+export const SUBNET_MASKS = {
+  public: 24,
+  private: 20,
+  data: 24,
+} as const;
+
+export interface TieredVpcProps {
+  /** The VPC's IPv4 block (a /16 or /17). */
+  readonly cidr: string;
+  /** The availability zones to span; one subnet of each tier per zone. */
+  readonly availabilityZones: readonly string[];
+  /** NAT gateways, 1 to one per zone. */
+  readonly natGateways: number;
+  /** Key that encrypts the flow-log group. */
+  readonly encryptionKey: kms.IKey;
+  /** Flow-log retention, days. */
+  readonly flowLogRetention: logs.RetentionDays;
+}
+
+/**
+ * A VPC with three subnet tiers in every zone: public (load balancer, NAT),
+ * private (tasks, egress through NAT) and data (isolated: no route out).
+ * The default security group is emptied and every flow is logged.
+ */
+export class TieredVpc extends Construct {
+  public readonly vpc: ec2.Vpc;
+  public readonly flowLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: TieredVpcProps) {
+    super(scope, id);
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+      availabilityZones: [...props.availabilityZones],
+      natGateways: props.natGateways,
+      restrictDefaultSecurityGroup: true,
+      subnetConfiguration: [
+        { name: SUBNET_TIERS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: SUBNET_MASKS.public, mapPublicIpOnLaunch: false },
+        { name: SUBNET_TIERS.private, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: SUBNET_MASKS.private },
+        { name: SUBNET_TIERS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASKS.data },
+      ],
+    });
+
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+  }
+
+  /** Subnets of one tier. */
+  subnets(tier: keyof typeof SUBNET_TIERS): ec2.SubnetSelection {
+    return { subnetGroupName: SUBNET_TIERS[tier] };
+  }
+}

@@ -1,0 +1,69 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BlueprintConfig, maxConnectionsFor } from '../config';
+import { DataKey, LogBucket, PostgresDatabase, RedisCache, TieredVpc } from '../constructs';
+import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
+
+export interface DataStackProps extends BlueprintStackProps {
+  readonly config: BlueprintConfig;
+}
+
+/**
+ * Everything that holds state or that state depends on: network, key,
+ * database, cache, log bucket. Termination-protected; deployed first.
+ */
+export class DataStack extends BlueprintStack {
+  public readonly network: TieredVpc;
+  public readonly dataKey: DataKey;
+  public readonly database: PostgresDatabase;
+  public readonly cache: RedisCache;
+  public readonly logBucket: LogBucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+    const prefix = `${c.appName}-${c.stage}`;
+
+    this.dataKey = new DataKey(this, 'DataKey', { alias: `${prefix}-data` });
+    const key = this.dataKey.key;
+
+    this.network = new TieredVpc(this, 'Network', {
+      cidr: c.network.vpcCidr,
+      availabilityZones: c.env.availabilityZones,
+      natGateways: c.network.natGateways,
+      encryptionKey: key,
+      flowLogRetention: c.network.flowLogRetentionDays as logs.RetentionDays,
+    });
+
+    this.database = new PostgresDatabase(this, 'Database', {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('data'),
+      instanceIdentifier: `${prefix}-postgres`,
+      engineVersion: c.database.engineVersion,
+      instanceClass: c.database.instanceClass,
+      maxConnections: maxConnectionsFor(c.database.instanceClass),
+      allocatedStorageGiB: c.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
+      backupRetentionDays: c.database.backupRetentionDays,
+      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+      readReplicas: c.database.readReplicas,
+      encryptionKey: key,
+      deletionProtection: c.protection.deletionProtection,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+    });
+
+    this.cache = new RedisCache(this, 'Cache', {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('data'),
+      replicationGroupId: `${prefix}-cache`,
+      nodeType: c.cache.nodeType,
+      engineVersion: c.cache.engineVersion,
+      shards: c.cache.shards,
+      replicasPerShard: c.cache.replicasPerShard,
+      snapshotRetentionDays: c.cache.snapshotRetentionDays,
+      encryptionKey: key,
+    });
+
+    this.logBucket = new LogBucket(this, 'AccessLogs');
+  }
+}

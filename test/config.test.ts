@@ -1,0 +1,149 @@
+import { ConfigError, maxConnectionsFor, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+
+/** The problems a configuration is rejected with. */
+function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
+  try {
+    resolveConfig(input);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('resolveConfig', () => {
+  test('GIVEN no input WHEN resolved THEN phase 1, dev, placeholder account and three zones', () => {
+    const c = resolveConfig();
+    expect(c.phase).toBe('phase1');
+    expect(c.stage).toBe('dev');
+    expect(c.env).toEqual({ account: '111111111111', region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
+    expect(c.network.natGateways).toBe(1);
+  });
+
+  test('GIVEN the phase-1 preset THEN the web service scales between the scaling table\'s bounds', () => {
+    const web = resolveConfig().services.find((s) => s.name === 'web')!;
+    expect(web.scaling.minTasks).toBe(SCALING_TABLE.web.min);
+    expect(web.scaling.maxTasks).toBe(SCALING_TABLE.web.max);
+    expect(web.scaling.cpuTargetPercent).toBe(70);
+  });
+
+  test('GIVEN every preset THEN its SLA rows are the SLA table\'s', () => {
+    for (const preset of Object.values(PHASE_PRESETS)) {
+      expect(preset.sla.latencyP95).toEqual(SLA_ROWS.latencyP95);
+      expect(preset.sla.errorRate).toEqual(SLA_ROWS.errorRate);
+      expect(preset.sla.dbConnections).toEqual(SLA_ROWS.dbConnections);
+    }
+  });
+
+  test('GIVEN stage prod THEN deletion protection is on; dev leaves it off', () => {
+    expect(resolveConfig({ stage: 'prod' }).protection.deletionProtection).toBe(true);
+    expect(resolveConfig({ stage: 'dev' }).protection.deletionProtection).toBe(false);
+  });
+
+  test('GIVEN user settings WHEN merged THEN they override the preset field by field', () => {
+    const c = resolveConfig({
+      settings: { appName: 'shop', database: { backupRetentionDays: 14 }, alarms: { pageEmails: ['oncall@example.com'] } },
+    });
+    expect(c.appName).toBe('shop');
+    expect(c.database.backupRetentionDays).toBe(14);
+    expect(c.database.instanceClass).toBe(PHASE_PRESETS.phase1.database.instanceClass);
+    expect(c.alarms.pageEmails).toEqual(['oncall@example.com']);
+  });
+
+  test('GIVEN context and settings both name a phase THEN the context wins', () => {
+    expect(resolveConfig({ phase: 'phase2', settings: { phase: 'phase1' } }).phase).toBe('phase2');
+  });
+
+  test('GIVEN a services list THEN a known name keeps its preset sizing and a new name starts from the first service', () => {
+    const c = resolveConfig({
+      settings: { services: [{ name: 'web' }, { name: 'api', pathPatterns: ['/api/*'], priority: 10 }] },
+    });
+    const web = PHASE_PRESETS.phase1.services[0]!;
+    expect(c.services.map((s) => s.name)).toEqual(['web', 'api']);
+    expect(c.services[1]).toEqual({ ...web, name: 'api', pathPatterns: ['/api/*'], priority: 10 });
+  });
+});
+
+describe('invalid configurations fail with one message naming the field and what is allowed', () => {
+  const cases: [string, Parameters<typeof resolveConfig>[0], RegExp][] = [
+    ['unknown phase', { phase: 'phase9' }, /^phase: "phase9" is not allowed; allowed: "phase1", "phase2", "phase3"$/],
+    ['unknown stage', { stage: 'qa' }, /^stage: "qa" is not allowed; allowed: "dev", "staging", "prod"$/],
+    [
+      'min tasks above max',
+      { settings: { services: [{ name: 'web', scaling: { minTasks: 8, maxTasks: 4 } }] } },
+      /^services\.web\.scaling\.minTasks: 8 is greater than scaling\.maxTasks \(4\); allowed: at most 4$/,
+    ],
+    ['bad CIDR', { settings: { network: { vpcCidr: '10.0.0.0/33' } } }, /^network\.vpcCidr: "10\.0\.0\.0\/33" is not allowed; allowed: a private \(RFC 1918\) \/16 or \/17/],
+    ['public CIDR', { settings: { network: { vpcCidr: '8.8.0.0/16' } } }, /^network\.vpcCidr: "8\.8\.0\.0\/16" is not allowed/],
+    ['CIDR with host bits', { settings: { network: { vpcCidr: '10.0.1.0/16' } } }, /^network\.vpcCidr: "10\.0\.1\.0\/16" is not allowed/],
+    ['bad region', { settings: { env: { region: 'useast1' } } }, /^env\.region: "useast1" is not allowed; allowed: an AWS region name such as us-east-1$/],
+    [
+      'zone of another region',
+      { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b', 'eu-west-1c'] } } },
+      /^env\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-east-1, such as us-east-1a$/,
+    ],
+    ['two zones', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b'] } } }, /^env\.availabilityZones: .* allowed: exactly three different zones of env\.region$/],
+    [
+      'threshold out of range',
+      { settings: { sla: { errorRate: { alertAbovePercent: 150 } } } },
+      /^sla\.errorRate\.alertAbovePercent: 150 is not allowed; allowed: a number greater than 0 and less than 100$/,
+    ],
+    [
+      'latency alert below its target',
+      { settings: { sla: { latencyP95: { alertAboveMs: 100 } } } },
+      /^sla\.latencyP95\.alertAboveMs: 100 is below the target \(200 ms\); allowed: at least sla\.latencyP95\.targetMs$/,
+    ],
+    [
+      'domain without a certificate',
+      { settings: { ingress: { domainName: 'shop.example.com' } } },
+      /^ingress\.certificateArn: missing value; required when ingress\.domainName is set/,
+    ],
+    [
+      'certificate from another region',
+      { settings: { ingress: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/12345678-1234-1234-1234-123456789012' } } },
+      /^ingress\.certificateArn: .* allowed: an ACM certificate ARN in env\.region \(us-east-1\)/,
+    ],
+    ['unknown instance class', { settings: { database: { instanceClass: 'x1.huge' } } }, /^database\.instanceClass: "x1\.huge" is not allowed; allowed: "t4g\.medium"/],
+    [
+      'storage ceiling below the initial size',
+      { settings: { database: { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 } } },
+      /^database\.maxAllocatedStorageGiB: 50 is less than database\.allocatedStorageGiB \(100\); allowed: at least 100$/,
+    ],
+    ['Fargate memory not valid for the CPU', { settings: { services: [{ name: 'web', cpu: 256, memoryMiB: 4096 }] } }, /^services\.web\.memoryMiB: 4096 is not allowed; allowed: 512, 1024, 2048$/],
+    ['health-check path without a slash', { settings: { services: [{ name: 'web', healthCheckPath: 'health' }] } }, /^services\.web\.healthCheckPath: "health" is not allowed; allowed: a URL path starting with "\/"$/],
+    [
+      'two services with one priority',
+      { settings: { services: [{ name: 'web' }, { name: 'api', pathPatterns: ['/api/*'] }] } },
+      /^services\.api\.priority: 100 is already used by service "web"/,
+    ],
+    ['unknown field', { settings: { database: { multiAZ: false } } }, /^database\.multiAZ: unknown field; allowed: engineVersion, instanceClass/],
+    ['wrong type', { settings: { network: { natGateways: 'two' } } }, /^network\.natGateways: "two" is not allowed; allowed: a whole number from 1 to 3$/],
+    ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address$/],
+  ];
+
+  test.each(cases)('%s', (_name, input, message) => {
+    const problems = problemsOf(input);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  test('GIVEN several mistakes THEN every one is reported at once', () => {
+    const problems = problemsOf({ settings: { network: { natGateways: 0, vpcCidr: 'x' }, database: { readReplicas: 9 } } });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['network.vpcCidr', 'network.natGateways', 'database.readReplicas']);
+  });
+
+  test('the error message lists the problems, one per line, with no stack of CDK frames', () => {
+    expect(() => resolveConfig({ phase: 'phase9' })).toThrow(/^Invalid Blueprint configuration:\n {2}- phase: "phase9"/);
+  });
+});
+
+describe('maxConnectionsFor', () => {
+  test.each([
+    // LEAST({DBInstanceClassMemory/9531392}, 5000) on the class's memory.
+    ['t4g.medium', 450],
+    ['r7g.large', 1802],
+    ['r7g.2xlarge', 5000],
+  ])('%s allows %d connections', (instanceClass, expected) => {
+    expect(maxConnectionsFor(instanceClass)).toBe(expected);
+  });
+});

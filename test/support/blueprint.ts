@@ -1,0 +1,37 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cdkJson from '../../cdk.json';
+import { BlueprintConfig, ConfigInput, resolveConfig } from '../../config';
+import { Blueprint, buildBlueprint } from '../../lib/blueprint';
+
+export interface Synthesized {
+  readonly config: BlueprintConfig;
+  readonly app: App;
+  readonly blueprint: Blueprint;
+  readonly data: Template;
+  readonly appStack: Template;
+}
+
+/** The feature flags the CLI passes from cdk.json, so tests synthesize what `cdk synth` does. */
+export const CDK_CONTEXT: Record<string, unknown> = cdkJson.context;
+
+/**
+ * Builds and synthesizes the blueprint for one configuration, with the
+ * compliance plugins on: a nag finding makes this throw. Call it once per
+ * test file (in a `beforeAll` or at module scope) and share the result.
+ */
+export function synthesize(input: ConfigInput = {}): Synthesized {
+  const config = resolveConfig(input);
+  const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
+  const blueprint = buildBlueprint(app, config);
+  return {
+    config,
+    app,
+    blueprint,
+    data: Template.fromStack(blueprint.data),
+    appStack: Template.fromStack(blueprint.app),
+  };
+}
+
+/** A certificate ARN in the default region, for HTTPS cases. */
+export const TEST_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
