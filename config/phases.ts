@@ -135,7 +135,7 @@ const phase3: PhasePreset = {
       ...SAMPLE_WEB,
       cpu: 4096,
       memoryMiB: 8192,
-      // Wider than the scaling table's 10: 40 tasks serve 40K req/s of headroom (ADR 0005).
+      // Wider than the scaling table's 10: 40 tasks serve 40K req/s of headroom (ADR 0007).
       scaling: {
         minTasks: 6,
         maxTasks: 40,

@@ -10,7 +10,7 @@ export const SCALING_TABLE = {
 
 /**
  * Requests per second one vCPU of a typical JSON API serves at its latency
- * target. The capacity ADR (docs/adr/0005) derives every task count from it;
+ * target. The capacity ADR (docs/adr/0007) derives every task count from it;
  * measure your own service and override the per-service target if it differs.
  */
 export const REQUESTS_PER_VCPU_PER_SECOND = 250;

@@ -1,7 +1,7 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Tags } from 'aws-cdk-lib';
 import { BlueprintConfig } from '../config';
 import { AppStack } from './app-stack';
+import { addCompliancePlugins } from './compliance';
 import { DataStack } from './data-stack';
 
 export interface Blueprint {
@@ -39,6 +39,6 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addCompliancePlugins(app);
   return { data, app: appStack };
 }

@@ -109,10 +109,6 @@ export class RedisCache extends Construct {
     });
     // A final snapshot on delete: the cache can be rebuilt, but warm data saves the database a storm.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-    Validations.of(this.replicationGroup).acknowledge({
-      id: 'AwsSolutions-AEC5',
-      reason: 'Valkey keeps its standard port 6379 for client compatibility; port obscurity adds nothing when the security group admits only the application tier.',
-    });
 
     this.endpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
     this.endpointPort = this.replicationGroup.attrConfigurationEndPointPort;

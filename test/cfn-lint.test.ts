@@ -1,0 +1,52 @@
+import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import { App } from 'aws-cdk-lib';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../config';
+import { buildBlueprint } from '../lib/blueprint';
+import { CFN_LINT_MISSING, cfnLintAvailable, lintExceptions, lintTemplates } from '../lib/cfn-lint';
+import { CDK_CONTEXT, TEST_CERTIFICATE_ARN } from './support/blueprint';
+
+const available = cfnLintAvailable();
+if (!available) {
+  // Said out loud rather than skipped in silence.
+  console.warn(`Skipping the cfn-lint test: ${CFN_LINT_MISSING}`);
+}
+
+(available ? describe : describe.skip)('cfn-lint on the synthesized templates', () => {
+  // GIVEN phase 1 in prod with HTTPS, written to disk once
+  const outdir = mkdtempSync(join(tmpdir(), 'blueprint-lint-'));
+  const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
+  buildBlueprint(app, resolveConfig({ stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN } } }));
+  app.synth();
+  const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+  const findings = lintTemplates(templates);
+
+  test('THEN there are templates to lint', () => {
+    expect(templates).toHaveLength(2);
+  });
+
+  test('THEN every finding is a documented schema-lag exception', () => {
+    expect(findings.filter((f) => !f.exception)).toEqual([]);
+  });
+
+  test('THEN every exception carries a reason', () => {
+    for (const e of lintExceptions()) expect(e.reason.length).toBeGreaterThan(40);
+  });
+
+  test('THEN every "Tags was unexpected" exception is schema lag: CloudFormation\'s own schema has Tags', () => {
+    const db = loadAwsServiceSpecSync();
+    const tagExceptions = lintExceptions().filter((e) => e.message.includes("'Tags' was unexpected"));
+    expect(tagExceptions.length).toBeGreaterThan(0);
+    for (const e of tagExceptions) {
+      const resource = db.lookup('resource', 'cloudFormationType', 'equals', e.resourceType).only();
+      expect(Object.keys(resource.properties)).toContain('Tags');
+    }
+  });
+
+  test('THEN every exception is still needed', () => {
+    const used = new Set(findings.map((f) => f.exception).filter((e) => e !== undefined));
+    expect(lintExceptions().filter((e) => ![...used].some((u) => u.rule === e.rule && u.resourceType === e.resourceType))).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
+import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';
+
+// GIVEN phase 1 in every stage, and with HTTPS: each synthesized once
+const variants = [
+  ['dev', synthesize({ stage: 'dev' })],
+  ['staging', synthesize({ stage: 'staging' })],
+  ['prod', synthesize({ stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN } } })],
+] as const;
+
+describe.each(variants)('compliance of phase 1, %s', (_stage, s) => {
+  test('THEN no pack reports an unacknowledged error or warning', () => {
+    for (const pack of compliancePacks()) {
+      expect(openFindings(pack, s.app)).toEqual([]);
+    }
+  });
+
+  test('THEN every acknowledgement gives a reason a reviewer can check', () => {
+    const acks = acknowledgements(s.app).filter((a) => !a.id.startsWith('CloudFormation-Validate'));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) {
+      expect(a.reason.length).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  test('THEN every acknowledgement still matches a finding on its resource', () => {
+    const raw = compliancePacks().flatMap((pack) => rawFindings(pack, s.app));
+    const stale = acknowledgements(s.app)
+      .filter((a) => !a.id.startsWith('CloudFormation-Validate'))
+      .filter((a) => !raw.some((f) => covers(a, f)));
+    expect(stale).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { synthesize } from './support/blueprint';
+
+// GIVEN the phase-1 blueprint in dev and in prod, each synthesized once
+const dev = synthesize({ stage: 'dev' });
+const prod = synthesize({ stage: 'prod' });
+
+function dataSubnetGroupIds(t: Template): unknown[] {
+  return Object.entries(t.findResources('AWS::EC2::Subnet'))
+    .filter(([id]) => id.startsWith('NetworkVpcdata'))
+    .map(([id]) => ({ Ref: id }));
+}
+
+describe('PostgresDatabase', () => {
+  test('THEN a Multi-AZ PostgreSQL 17 on gp3, encrypted with the customer key', () => {
+    dev.data.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: '17.9',
+      DBInstanceClass: 'db.t4g.medium',
+      MultiAZ: true,
+      StorageType: 'gp3',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+      PubliclyAccessible: false,
+    });
+  });
+
+  test('THEN RDS generates and rotates the master password in Secrets Manager, under the customer key', () => {
+    dev.data.hasResourceProperties('AWS::RDS::DBInstance', {
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
+      MasterUserPassword: Match.absent(),
+    });
+  });
+
+  test('THEN TLS is enforced and max_connections is pinned to the class\'s computed value', () => {
+    dev.data.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Family: 'postgres17',
+      Parameters: { 'rds.force_ssl': '1', max_connections: '450' },
+    });
+  });
+
+  test('THEN backups, Performance Insights, Enhanced Monitoring, IAM auth and log export are on', () => {
+    dev.data.hasResourceProperties('AWS::RDS::DBInstance', {
+      BackupRetentionPeriod: 7,
+      DeleteAutomatedBackups: false,
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: Match.anyValue(),
+      MonitoringInterval: 60,
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql'],
+    });
+    dev.data.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/rds/instance/blueprint-dev-postgres/postgresql', RetentionInDays: 30 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('THEN deleting the stack snapshots the database; prod adds deletion protection', () => {
+    dev.data.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { DeletionProtection: false } });
+    prod.data.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: { DeletionProtection: true } });
+  });
+
+  test('THEN it lives in the data subnets only', () => {
+    dev.data.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayEquals(dataSubnetGroupIds(dev.data)) });
+  });
+
+  test('THEN its security group admits 5432 from the web service\'s group and nothing else', () => {
+    const inline = dev.data.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^PostgreSQL') } });
+    expect(Object.values(inline)[0]!.Properties.SecurityGroupIngress).toBeUndefined();
+    const rules = Object.values(dev.appStack.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 5432);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({
+      ToPort: 5432,
+      IpProtocol: 'tcp',
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ServicewebSecurityGroup/), 'GroupId'] },
+    });
+    expect(JSON.stringify(rules[0]!.Properties.GroupId)).toMatch(/DatabaseSecurityGroup/);
+  });
+
+  test('THEN phase 1 has no read replica', () => {
+    dev.data.resourceCountIs('AWS::RDS::DBInstance', 1);
+  });
+});
+
+describe('RedisCache', () => {
+  test('THEN a Valkey replication group in cluster mode, Multi-AZ with automatic failover', () => {
+    dev.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey',
+      ClusterMode: 'enabled',
+      CacheParameterGroupName: 'default.valkey8.cluster.on',
+      NumNodeGroups: 1,
+      ReplicasPerNodeGroup: 1,
+      AutomaticFailoverEnabled: true,
+      MultiAZEnabled: true,
+      SnapshotRetentionLimit: 7,
+    });
+  });
+
+  test('THEN encrypted at rest with the customer key and in transit with TLS required', () => {
+    dev.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      AtRestEncryptionEnabled: true,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+    });
+  });
+
+  test('THEN the AUTH token is a dynamic reference to a generated, encrypted secret, never plain text', () => {
+    const group = Object.values(dev.data.findResources('AWS::ElastiCache::ReplicationGroup'))[0]!;
+    expect(JSON.stringify(group.Properties.AuthToken)).toMatch(/\{\{resolve:secretsmanager:.*:SecretString:::\}\}/);
+    dev.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+    });
+  });
+
+  test('THEN it lives in the data subnets and admits 6379 from the web service alone', () => {
+    dev.data.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: Match.arrayEquals(dataSubnetGroupIds(dev.data)) });
+    const rules = Object.values(dev.appStack.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 6379);
+    expect(rules).toHaveLength(1);
+    expect(JSON.stringify(rules[0]!.Properties.GroupId)).toMatch(/CacheSecurityGroup/);
+    expect(rules[0]!.Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServicewebSecurityGroup/), 'GroupId'] });
+  });
+});

@@ -1,0 +1,179 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';
+
+// GIVEN phase 1 without a certificate (HTTP) and with one (HTTPS), each synthesized once
+const http = synthesize();
+const https = synthesize({ stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN, domainName: 'shop.example.com' } } });
+
+describe('PublicLoadBalancer', () => {
+  test('THEN an internet-facing ALB in the public subnets that drops invalid headers and logs access', () => {
+    const lb = Object.values(http.appStack.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]!;
+    expect(lb.Properties.Scheme).toBe('internet-facing');
+    // Cross-stack references name the data stack's subnet they resolve to.
+    const subnets = lb.Properties.Subnets.map((s: unknown) => JSON.stringify(s));
+    expect(subnets).toHaveLength(3);
+    [1, 2, 3].forEach((n, i) => expect(subnets[i]).toMatch(new RegExp(`NetworkVpcpublicSubnet${n}Subnet`)));
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(
+      expect.arrayContaining([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'deletion_protection.enabled', Value: 'false' },
+      ]),
+    );
+  });
+
+  test('GIVEN no certificate THEN one HTTP listener whose unmatched requests get a 404', () => {
+    http.appStack.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    http.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+    });
+  });
+
+  test('GIVEN a certificate THEN HTTPS with the TLS 1.3 policy, and port 80 redirects permanently', () => {
+    https.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Certificates: [{ CertificateArn: TEST_CERTIFICATE_ARN }],
+    });
+    https.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    https.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: { Ref: Match.stringLikeRegexp('^IngressLoadBalancerHttps') },
+    });
+  });
+
+  test('GIVEN prod THEN the load balancer has deletion protection', () => {
+    https.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+
+  test('THEN its security group admits only the listener ports, and reaches only the tasks', () => {
+    const sg = Object.values(http.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
+    expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
+    const tlsSg = Object.values(https.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
+    expect(tlsSg.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort).sort()).toEqual([443, 80]);
+    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      FromPort: 8080,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicewebSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('THEN access logs go to a versioned, TLS-only, retained bucket with a lifecycle', () => {
+    http.data.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365, Status: 'Enabled' })] },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    http.data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('WebService', () => {
+  test('THEN a Fargate task with the configured image, size, a hard memory limit and a read-only root', () => {
+    http.appStack.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '512',
+      Memory: '1024',
+      NetworkMode: 'awsvpc',
+      RequiresCompatibilities: ['FARGATE'],
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
+          Memory: 1024,
+          ReadonlyRootFilesystem: true,
+          PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
+          MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
+          HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/ || exit 1'] }),
+        }),
+      ],
+    });
+  });
+
+  test('THEN the container gets endpoints as settings and credentials only as ECS secrets', () => {
+    const task = Object.values(http.appStack.findResources('AWS::ECS::TaskDefinition'))[0]!;
+    const container = task.Properties.ContainerDefinitions[0];
+    const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+    expect(Object.keys(env).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS']);
+    expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
+    const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    expect(Object.keys(secrets).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'REDIS_AUTH_TOKEN']);
+    expect(secrets.DB_PASSWORD).toMatch(/MasterUserSecret.*:password::/);
+    expect(secrets.REDIS_AUTH_TOKEN).toMatch(/CacheAuthToken/);
+  });
+
+  test('THEN the execution role may decrypt with the data key only through Secrets Manager', () => {
+    http.appStack.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('THEN the service runs in the private subnets, without public IPs, with a rolling-back circuit breaker', () => {
+    const service = Object.values(http.appStack.findResources('AWS::ECS::Service'))[0]!;
+    expect(service.Properties).toMatchObject({
+      LaunchType: 'FARGATE',
+      DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+    });
+    // Left to autoscaling: a deploy must not reset the running count.
+    expect(service.Properties.DesiredCount).toBeUndefined();
+    const subnets = JSON.stringify(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets);
+    expect(subnets).toMatch(/privateSubnet1/);
+    expect(subnets).not.toMatch(/publicSubnet|dataSubnet/);
+  });
+
+  test('THEN the target group health-checks the configured path', () => {
+    http.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip',
+      Port: 8080,
+      HealthCheckPath: '/',
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 3,
+    });
+  });
+
+  test('THEN the listener routes the service\'s path patterns at its priority', () => {
+    http.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 100,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+    });
+  });
+
+  test('THEN it scales 2-10 tasks on CPU 70% and on requests per target', () => {
+    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
+    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    });
+    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 6000,
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
+    });
+  });
+
+  test('THEN logs go to an encrypted group kept 30 days, and the cluster has Container Insights', () => {
+    http.appStack.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+      DeletionPolicy: 'Retain',
+    });
+    http.appStack.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+});

@@ -1,0 +1,47 @@
+import { synthesize } from './support/blueprint';
+
+// GIVEN the default blueprint (phase 1, dev) and a named prod deployment
+const dev = synthesize();
+const shop = synthesize({ appName: 'shop', stage: 'prod' });
+
+describe('buildBlueprint', () => {
+  test('THEN two stacks named <app>-<stage>-<role>, never after the phase', () => {
+    expect(dev.app.node.children.map((c) => c.node.id).filter((id) => id.startsWith('blueprint'))).toEqual(['blueprint-dev-data', 'blueprint-dev-app']);
+    expect(shop.blueprint.data.stackName).toBe('shop-prod-data');
+    expect(shop.blueprint.app.stackName).toBe('shop-prod-app');
+  });
+
+  test('THEN the stateful stack is termination-protected and the app stack depends on it', () => {
+    expect(dev.blueprint.data.terminationProtection).toBe(true);
+    expect(dev.blueprint.app.dependencies).toContain(dev.blueprint.data);
+  });
+
+  test('THEN stateful resources are in the data stack and stateless ones in the app stack', () => {
+    for (const type of ['AWS::EC2::VPC', 'AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::SecretsManager::Secret', 'AWS::S3::Bucket']) {
+      dev.data.resourceCountIs(type, 1);
+      dev.appStack.resourceCountIs(type, 0);
+    }
+    for (const type of ['AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
+      dev.appStack.resourceCountIs(type, 1);
+      dev.data.resourceCountIs(type, 0);
+    }
+  });
+
+  test('THEN stacks are bound to the configured account and region, and no context look-up is pending', () => {
+    expect(dev.blueprint.data.account).toBe('111111111111');
+    expect(dev.blueprint.data.region).toBe('us-east-1');
+    const assembly = dev.app.synth();
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+  });
+
+  test('THEN no logical id or stack name mentions a phase', () => {
+    for (const t of [dev.data, dev.appStack]) {
+      for (const id of Object.keys(t.toJSON().Resources)) expect(id).not.toMatch(/phase/i);
+    }
+  });
+});
+
+describe('snapshots (a safety net: the assertions above and in the other files say what matters)', () => {
+  test('data stack', () => expect(dev.data.toJSON()).toMatchSnapshot());
+  test('app stack', () => expect(dev.appStack.toJSON()).toMatchSnapshot());
+});
