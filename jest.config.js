@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Transpile only: type-checking happens once, in `npm test`'s `tsc --noEmit`.
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { printBasicPrototype: false },
 };
