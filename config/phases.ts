@@ -1,9 +1,9 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
 import { AVAILABILITY_PERCENT, DESIGN_REQUESTS_PER_SECOND, SLA_ROWS } from './sla';
-import { BlueprintConfig, PhaseName, ServiceConfig } from './types';
+import { BlueprintConfig, PhaseName, ServiceConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
-export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'sla'>;
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'sla'>;
 
 /**
  * The sample web service every phase starts with. A non-root nginx image
@@ -15,7 +15,39 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   containerPort: 8080,
   healthCheckPath: '/',
   pathPatterns: ['/*'],
+  hostHeaders: [],
   priority: 100,
+};
+
+/**
+ * The sample queue worker: the AWS CLI image long-polls the queue, logs each
+ * message body and deletes it. Replace the image and command with your own
+ * consumer; the queue URL arrives in QUEUE_URL.
+ */
+export const SAMPLE_WORKER: WorkerConfig = {
+  name: 'worker',
+  image: 'public.ecr.aws/aws-cli/aws-cli:latest',
+  command: [
+    'sh',
+    '-c',
+    'while true; do aws sqs receive-message --queue-url "$QUEUE_URL" --wait-time-seconds 20 --max-number-of-messages 10 ' +
+      '--query "Messages[].[ReceiptHandle,Body]" --output text | while read -r handle body; do ' +
+      '[ "$handle" = "None" ] && continue; echo "{\"message\": \"$body\"}"; ' +
+      'aws sqs delete-message --queue-url "$QUEUE_URL" --receipt-handle "$handle"; done; done',
+  ],
+  cpu: 512,
+  memoryMiB: 1024,
+  scaling: {
+    minTasks: SCALING_TABLE.worker.min,
+    maxTasks: SCALING_TABLE.worker.max,
+    // A task drains ~10 messages per poll; 100 queued per task is under a minute of work.
+    backlogPerTask: 100,
+  },
+  queue: {
+    visibilityTimeoutSeconds: 300,
+    retentionDays: 14,
+    maxReceiveCount: 5,
+  },
 };
 
 function sla(phase: PhaseName): BlueprintConfig['sla'] {
@@ -68,6 +100,9 @@ const phase1: PhasePreset = {
       },
     },
   ],
+  // Async work arrives in phase 2 (REFERENCE §5).
+  workers: [],
+  eventStream: null,
   sla: sla('phase1'),
 };
 
@@ -108,6 +143,9 @@ const phase2: PhasePreset = {
       },
     },
   ],
+  // Queue + DLQ + workers scaling 3-20 on backlog per task.
+  workers: [SAMPLE_WORKER],
+  eventStream: null,
   sla: sla('phase2'),
 };
 
@@ -144,6 +182,15 @@ const phase3: PhasePreset = {
       },
     },
   ],
+  workers: [
+    {
+      ...SAMPLE_WORKER,
+      // Wider range for 10K+ req/s of producers (ADR 0007).
+      scaling: { ...SAMPLE_WORKER.scaling, minTasks: 6, maxTasks: 60 },
+    },
+  ],
+  // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
+  eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },
   sla: sla('phase3'),
 };
 

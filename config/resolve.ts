@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS } from './phases';
+import { PHASE_PRESETS, SAMPLE_WORKER } from './phases';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, PHASES, ServiceConfig, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, EventStreamConfig, PHASES, STAGES } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -34,6 +34,17 @@ export interface ConfigInput {
 /** Optional fields that no preset sets, so they cannot be learned from the preset's shape. */
 const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ingress: ['certificateArn', 'domainName'],
+};
+
+/** What a capability that a preset leaves off (null) looks like when a user turns it on. */
+const CAPABILITY_TEMPLATES: Readonly<Record<string, unknown>> = {
+  eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
+};
+
+/** Lists keyed by name, with the entry a new name starts from when the preset has none. */
+const NAMED_LISTS: Readonly<Record<string, unknown>> = {
+  services: undefined,
+  workers: SAMPLE_WORKER,
 };
 
 /**
@@ -95,12 +106,20 @@ function mergeObject(base: Record<string, unknown>, over: Record<string, unknown
       problems.add(field, `unknown field; allowed: ${[...Object.keys(base), ...(OPTIONAL_FIELDS[path] ?? [])].join(', ')}`);
       continue;
     }
-    out[key] = field === 'services' ? mergeServices(base.services as ServiceConfig[], value, problems) : mergeValue(base[key], value, field, problems);
+    if (field in NAMED_LISTS) {
+      out[key] = mergeNamedList(field, base[key] as readonly Named[], NAMED_LISTS[field] as Named | undefined, value, problems);
+    } else if (base[key] === null && field in CAPABILITY_TEMPLATES) {
+      // null turns a capability off; an object turns it on, filled from the template.
+      out[key] = value === null ? null : mergeValue(CAPABILITY_TEMPLATES[field], value, field, problems);
+    } else {
+      out[key] = mergeValue(base[key], value, field, problems);
+    }
   }
   return out;
 }
 
 function mergeValue(base: unknown, over: unknown, field: string, problems: Problems): unknown {
+  if (isObject(base) && over === null && field in CAPABILITY_TEMPLATES) return null;
   if (isObject(base)) {
     if (!isObject(over)) {
       problems.add(field, `${show(over)} is not allowed; allowed: an object with ${Object.keys(base).join(', ')}`);
@@ -111,19 +130,23 @@ function mergeValue(base: unknown, over: unknown, field: string, problems: Probl
   return over;
 }
 
+interface Named {
+  readonly name: string;
+}
+
 /**
- * A user's services list replaces the preset's. An entry named like a preset
- * service inherits that service's phase sizing; a new name inherits the
- * preset's first service, so only what differs needs stating.
+ * A user's list replaces the preset's. An entry named like a preset entry
+ * inherits that entry's phase sizing; a new name starts from the preset's
+ * first entry (or the list's template), so only what differs needs stating.
  */
-function mergeServices(base: readonly ServiceConfig[], over: unknown, problems: Problems): unknown {
-  if (!problems.array('services', over)) return base;
+function mergeNamedList(field: string, base: readonly Named[], template: Named | undefined, over: unknown, problems: Problems): unknown {
+  if (!problems.array(field, over)) return base;
   return over.map((entry, i) => {
-    if (!isObject(entry) || typeof entry.name !== 'string') {
-      problems.add(`services[${i}]`, `${show(entry)} is not allowed; allowed: an object with at least a "name"`);
-      return base[0];
+    const start = base.find((s) => isObject(entry) && s.name === entry.name) ?? base[0] ?? template;
+    if (!isObject(entry) || typeof entry.name !== 'string' || start === undefined) {
+      problems.add(`${field}[${i}]`, `${show(entry)} is not allowed; allowed: an object with at least a "name"`);
+      return entry;
     }
-    const template = base.find((s) => s.name === entry.name) ?? base[0]!;
-    return mergeObject(template as unknown as Record<string, unknown>, entry, `services.${entry.name}`, problems);
+    return mergeObject(start as unknown as Record<string, unknown>, entry, `${field}.${entry.name}`, problems);
   });
 }

@@ -84,9 +84,48 @@ export interface ServiceConfig {
   readonly healthCheckPath: string;
   /** Path patterns routed to this service; `['/*']` is the default route. */
   readonly pathPatterns: readonly string[];
-  /** Listener rule priority (unique, 1-50000); ignored for the default route. */
+  /** Host names routed to this service (with its path patterns); empty: any host. */
+  readonly hostHeaders: readonly string[];
+  /** Listener rule priority, unique across services (1-50000); lower is evaluated first. */
   readonly priority: number;
   readonly scaling: ScalingConfig;
+}
+
+export interface WorkerScalingConfig {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Target visible messages per running task (backlog per task). */
+  readonly backlogPerTask: number;
+}
+
+export interface QueueConfig {
+  /** Seconds a received message stays hidden; longer than the worst processing time. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Days an unprocessed message is kept (1-14). */
+  readonly retentionDays: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export interface WorkerConfig {
+  /** Unique name; keys construct ids and the queue. */
+  readonly name: string;
+  readonly image: string;
+  /** Command overriding the image's; the queue URL is in QUEUE_URL. */
+  readonly command: readonly string[];
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly scaling: WorkerScalingConfig;
+  readonly queue: QueueConfig;
+}
+
+export interface EventStreamConfig {
+  /** `on-demand` scales itself; `provisioned` uses `shards`. */
+  readonly mode: 'on-demand' | 'provisioned';
+  /** Shards when provisioned (ignored on demand). */
+  readonly shards: number;
+  /** Record retention in hours (24-8760). */
+  readonly retentionHours: number;
 }
 
 export interface IngressConfig {
@@ -166,6 +205,10 @@ export interface BlueprintConfig {
   readonly database: DatabaseConfig;
   readonly cache: CacheConfig;
   readonly services: readonly ServiceConfig[];
+  /** Queue workers; each gets its own queue and dead-letter queue. */
+  readonly workers: readonly WorkerConfig[];
+  /** Kinesis Data Streams event stream the services may write to; null: none. */
+  readonly eventStream: EventStreamConfig | null;
   readonly ingress: IngressConfig;
   readonly sla: SlaTable;
   readonly alarms: AlarmsConfig;

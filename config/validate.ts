@@ -1,7 +1,7 @@
 import { parseCidr, Problems, show } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { BlueprintConfig, ServiceConfig, SlaTable } from './types';
+import { BlueprintConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -39,6 +39,8 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateDatabase(p, c);
   validateCache(p, c);
   validateServices(p, c.services);
+  validateWorkers(p, c);
+  validateEventStream(p, c);
   validateIngress(p, c);
   validateSla(p, c.sla);
   for (const route of ['pageEmails', 'notifyEmails'] as const) {
@@ -118,22 +120,23 @@ function validateServices(p: Problems, services: readonly ServiceConfig[]): void
   let defaultRoutes = 0;
   for (const s of services) {
     const at = `services.${typeof s.name === 'string' ? s.name : '?'}`;
-    if (p.matches(`${at}.name`, s.name, /^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter')) {
+    if (p.matches(`${at}.name`, s.name, NAME_PATTERN, NAME_ALLOWED)) {
       if (names.has(s.name)) p.add(`${at}.name`, `"${s.name}" is used twice; allowed: a name no other service has`);
       names.add(s.name);
     }
-    p.matches(`${at}.image`, s.image, /^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
+    validateTask(p, at, s);
     p.integer(`${at}.containerPort`, s.containerPort, 1, 65535);
-    if (p.oneOf(`${at}.cpu`, s.cpu, Object.keys(FARGATE_MEMORY_MIB).map(Number))) {
-      p.oneOf(`${at}.memoryMiB`, s.memoryMiB, FARGATE_MEMORY_MIB[s.cpu]!);
-    }
     p.matches(`${at}.healthCheckPath`, s.healthCheckPath, /^\/[\w\-./~%?=&]*$/, 'a URL path starting with "/"');
     if (p.array(`${at}.pathPatterns`, s.pathPatterns)) {
       if (s.pathPatterns.length === 0 || s.pathPatterns.length > 5) {
         p.add(`${at}.pathPatterns`, `${show(s.pathPatterns)} is not allowed; allowed: 1 to 5 path patterns`);
       }
       s.pathPatterns.forEach((pat, i) => p.matches(`${at}.pathPatterns[${i}]`, pat, /^\/[\w\-./*?~%]*$/, 'a path pattern starting with "/"'));
-      if (s.pathPatterns.includes('/*')) defaultRoutes += 1;
+      if (s.pathPatterns.includes('/*') && (s.hostHeaders ?? []).length === 0) defaultRoutes += 1;
+    }
+    if (p.array(`${at}.hostHeaders`, s.hostHeaders)) {
+      if (s.hostHeaders.length > 5) p.add(`${at}.hostHeaders`, `${show(s.hostHeaders)} is not allowed; allowed: at most 5 host names`);
+      s.hostHeaders.forEach((h, i) => p.matches(`${at}.hostHeaders[${i}]`, h, /^[a-z0-9*?.-]{1,128}$/, 'a host name such as api.example.com (wildcards * and ? allowed)'));
     }
     if (p.integer(`${at}.priority`, s.priority, 1, 50000)) {
       const other = priorities.get(s.priority);
@@ -152,6 +155,53 @@ function validateServices(p: Problems, services: readonly ServiceConfig[]): void
   if (defaultRoutes > 1) {
     p.add('services', `${defaultRoutes} services claim the default route "/*"; allowed: at most one`);
   }
+}
+
+/** Image and Fargate size, shared by services and workers. */
+function validateTask(p: Problems, at: string, t: { readonly image: string; readonly cpu: number; readonly memoryMiB: number }): void {
+  p.matches(`${at}.image`, t.image, IMAGE_PATTERN, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
+  if (p.oneOf(`${at}.cpu`, t.cpu, Object.keys(FARGATE_MEMORY_MIB).map(Number))) {
+    p.oneOf(`${at}.memoryMiB`, t.memoryMiB, FARGATE_MEMORY_MIB[t.cpu]!);
+  }
+}
+
+const IMAGE_PATTERN = /^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/;
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+const NAME_ALLOWED = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
+
+function validateWorkers(p: Problems, c: BlueprintConfig): void {
+  if (!p.array('workers', c.workers)) return;
+  const taken = new Set(c.services.map((s) => s.name));
+  for (const w of c.workers) {
+    const at = `workers.${typeof w.name === 'string' ? w.name : '?'}`;
+    if (p.matches(`${at}.name`, w.name, NAME_PATTERN, NAME_ALLOWED)) {
+      if (taken.has(w.name)) p.add(`${at}.name`, `"${w.name}" is already the name of a service or worker; allowed: a name no other service or worker has`);
+      taken.add(w.name);
+    }
+    validateTask(p, at, w);
+    if (p.array(`${at}.command`, w.command)) {
+      w.command.forEach((part, i) => p.matches(`${at}.command[${i}]`, part, /^[\s\S]{1,4096}$/, 'a non-empty string'));
+    }
+    const sc = w.scaling ?? ({} as WorkerConfig['scaling']);
+    const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
+    const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);
+    if (minOk && maxOk && sc.minTasks > sc.maxTasks) {
+      p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
+    }
+    p.integer(`${at}.scaling.backlogPerTask`, sc.backlogPerTask, 1, 100_000);
+    const q = w.queue ?? ({} as WorkerConfig['queue']);
+    p.integer(`${at}.queue.visibilityTimeoutSeconds`, q.visibilityTimeoutSeconds, 0, 43_200);
+    p.integer(`${at}.queue.retentionDays`, q.retentionDays, 1, 14);
+    p.integer(`${at}.queue.maxReceiveCount`, q.maxReceiveCount, 1, 1000);
+  }
+}
+
+function validateEventStream(p: Problems, c: BlueprintConfig): void {
+  const e = c.eventStream;
+  if (e === null) return;
+  p.oneOf('eventStream.mode', e.mode, ['on-demand', 'provisioned']);
+  p.integer('eventStream.shards', e.shards, 1, 500);
+  p.integer('eventStream.retentionHours', e.retentionHours, 24, 8760);
 }
 
 function validateIngress(p: Problems, c: BlueprintConfig): void {

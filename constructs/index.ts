@@ -9,3 +9,8 @@ export * from './monitoring/sla-alarms';
 export * from './monitoring/golden-signals-dashboard';
 export * from './security/data-key';
 export * from './storage/log-bucket';
+export * from './compute/app-task';
+export * from './compute/queue-worker';
+export * from './messaging/work-queue';
+export * from './messaging/event-stream';
+export * from './security/messaging-access';

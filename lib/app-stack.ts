@@ -1,3 +1,4 @@
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +8,10 @@ import { Construct } from 'constructs';
 import { BlueprintConfig } from '../config';
 import {
   admitFrom,
+  allowProduce,
   AlarmTopics,
+  AppTask,
+  QueueWorker,
   GoldenSignalsDashboard,
   POSTGRES_PORT,
   PublicLoadBalancer,
@@ -31,6 +35,7 @@ export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
   public readonly ingress: PublicLoadBalancer;
   public readonly services: ReadonlyMap<string, WebService>;
+  public readonly workers: ReadonlyMap<string, QueueWorker>;
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
   public readonly dashboard: GoldenSignalsDashboard;
@@ -38,7 +43,7 @@ export class AppStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const { network, database, cache, dataKey, logBucket } = props.data;
+    const { network, database, cache, dataKey, logBucket, queues, eventStream } = props.data;
     const prefix = `${c.appName}-${c.stage}`;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -65,12 +70,51 @@ export class AppStack extends BlueprintStack {
       conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
     });
 
+    // What every application container gets: endpoints as settings, credentials as secrets.
+    const environment: Record<string, string> = {
+      DB_HOST: database.instance.dbInstanceEndpointAddress,
+      DB_PORT: database.instance.dbInstanceEndpointPort,
+      DB_NAME: database.databaseName,
+      DB_SSLMODE: 'verify-full',
+      REDIS_HOST: cache.endpointAddress,
+      REDIS_PORT: cache.endpointPort,
+      REDIS_TLS: 'true',
+    };
+    if (database.replicas.length > 0) {
+      environment.DB_READ_HOSTS = Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress));
+    }
+    for (const [name, q] of queues) environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
+    if (eventStream) environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
+    const secrets = {
+      DB_USERNAME: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
+      REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
+    };
+    const taskDefaults = {
+      cluster: this.cluster,
+      subnets: network.subnets('private'),
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: dataKey.key,
+      environment,
+      secrets,
+    };
+    /** Lets an application tier reach the data tier and the messaging it may produce to. */
+    const wire = (name: string, task: AppTask, group: ec2.ISecurityGroup): void => {
+      task.taskDefinition.addToExecutionRolePolicy(decryptSecrets);
+      admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), group, `${name} to PostgreSQL`);
+      admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), group, `${name} to Valkey`);
+      allowProduce(task.taskDefinition.taskRole, {
+        queues: [...queues.values()].map((q) => q.queue),
+        stream: eventStream?.stream,
+        key: dataKey.key,
+      });
+    };
+
+    // Keyed by name, never by list position: adding a service renames no other.
     const services = new Map<string, WebService>();
     for (const s of c.services) {
-      // Keyed by name, never by list position: adding a service renames no other.
       const service = new WebService(this, `Service-${s.name}`, {
-        cluster: this.cluster,
-        subnets: network.subnets('private'),
+        ...taskDefaults,
         listener: this.ingress.listener,
         image: s.image,
         containerPort: s.containerPort,
@@ -78,32 +122,31 @@ export class AppStack extends BlueprintStack {
         memoryMiB: s.memoryMiB,
         healthCheckPath: s.healthCheckPath,
         pathPatterns: s.pathPatterns,
+        hostHeaders: s.hostHeaders,
         priority: s.priority,
         scaling: s.scaling,
-        logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-        logEncryptionKey: dataKey.key,
-        environment: {
-          DB_HOST: database.instance.dbInstanceEndpointAddress,
-          DB_PORT: database.instance.dbInstanceEndpointPort,
-          DB_NAME: database.databaseName,
-          DB_SSLMODE: 'verify-full',
-          REDIS_HOST: cache.endpointAddress,
-          REDIS_PORT: cache.endpointPort,
-          REDIS_TLS: 'true',
-        },
-        secrets: {
-          DB_USERNAME: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
-          DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
-          REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
-        },
       });
-      service.taskDefinition.addToExecutionRolePolicy(decryptSecrets);
-      const serviceGroup = service.securityGroup;
-      admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), serviceGroup, `${s.name} to PostgreSQL`);
-      admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), serviceGroup, `${s.name} to Valkey`);
+      wire(s.name, service.task, service.securityGroup);
       services.set(s.name, service);
     }
     this.services = services;
+
+    const workers = new Map<string, QueueWorker>();
+    for (const w of c.workers) {
+      const worker = new QueueWorker(this, `Worker-${w.name}`, {
+        ...taskDefaults,
+        queue: queues.get(w.name)!.queue,
+        queueKey: dataKey.key,
+        image: w.image,
+        command: w.command,
+        cpu: w.cpu,
+        memoryMiB: w.memoryMiB,
+        scaling: w.scaling,
+      });
+      wire(w.name, worker.task, worker.securityGroup);
+      workers.set(w.name, worker);
+    }
+    this.workers = workers;
 
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       encryptionKey: dataKey.key,
@@ -128,4 +171,9 @@ export class AppStack extends BlueprintStack {
       alarms: this.alarms.entries,
     });
   }
+}
+
+/** `order-events` → `ORDER_EVENTS`, for environment variable names. */
+function envName(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
 }

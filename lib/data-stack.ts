@@ -1,7 +1,8 @@
+import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, maxConnectionsFor } from '../config';
-import { DataKey, LogBucket, PostgresDatabase, RedisCache, TieredVpc } from '../constructs';
+import { DataKey, EventStream, LogBucket, PostgresDatabase, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 export interface DataStackProps extends BlueprintStackProps {
@@ -10,7 +11,8 @@ export interface DataStackProps extends BlueprintStackProps {
 
 /**
  * Everything that holds state or that state depends on: network, key,
- * database, cache, log bucket. Termination-protected; deployed first.
+ * database, cache, log bucket, queues, event stream. Termination-protected;
+ * deployed first.
  */
 export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
@@ -18,6 +20,9 @@ export class DataStack extends BlueprintStack {
   public readonly database: PostgresDatabase;
   public readonly cache: RedisCache;
   public readonly logBucket: LogBucket;
+  /** One work queue per configured worker, keyed by the worker's name. */
+  public readonly queues: ReadonlyMap<string, WorkQueue>;
+  public readonly eventStream?: EventStream;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -65,5 +70,27 @@ export class DataStack extends BlueprintStack {
     });
 
     this.logBucket = new LogBucket(this, 'AccessLogs');
+
+    // Keyed by worker name: adding a worker never renames another's queue.
+    this.queues = new Map(
+      c.workers.map((w) => [
+        w.name,
+        new WorkQueue(this, `Queue-${w.name}`, {
+          encryptionKey: key,
+          visibilityTimeout: Duration.seconds(w.queue.visibilityTimeoutSeconds),
+          retentionPeriod: Duration.days(w.queue.retentionDays),
+          maxReceiveCount: w.queue.maxReceiveCount,
+        }),
+      ]),
+    );
+
+    if (c.eventStream) {
+      this.eventStream = new EventStream(this, 'Events', {
+        encryptionKey: key,
+        mode: c.eventStream.mode,
+        shards: c.eventStream.shards,
+        retention: Duration.hours(c.eventStream.retentionHours),
+      });
+    }
   }
 }

@@ -104,7 +104,7 @@ describe('WebService', () => {
     const task = Object.values(http.appStack.findResources('AWS::ECS::TaskDefinition'))[0]!;
     const container = task.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
-    expect(Object.keys(env).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS']);
+    expect(Object.keys(env).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'HOME', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS']);
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
     const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
     expect(Object.keys(secrets).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'REDIS_AUTH_TOKEN']);

@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AppTask, AppTaskProps } from './app-task';
 
 export interface WebServiceScaling {
   readonly minTasks: number;
@@ -15,30 +14,20 @@ export interface WebServiceScaling {
   readonly requestsPerTargetPerMinute: number;
 }
 
-export interface WebServiceProps {
+export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
   readonly cluster: ecs.ICluster;
   /** The private tier. */
   readonly subnets: ec2.SubnetSelection;
   /** Listener the service's rule is added to. */
   readonly listener: elbv2.ApplicationListener;
-  /** Container image reference, pulled from its registry. */
-  readonly image: string;
   readonly containerPort: number;
-  /** Task CPU units. */
-  readonly cpu: number;
-  /** Task memory, MiB; also the container's hard limit. */
-  readonly memoryMiB: number;
   /** Probed by the target group and by the container health check. */
   readonly healthCheckPath: string;
   readonly pathPatterns: readonly string[];
+  /** Host names the rule also requires; empty: any host. */
+  readonly hostHeaders: readonly string[];
   readonly priority: number;
   readonly scaling: WebServiceScaling;
-  readonly logRetention: logs.RetentionDays;
-  readonly logEncryptionKey: kms.IKey;
-  /** Plain settings. Never secrets: those go in `secrets`. */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Injected by ECS from Secrets Manager at task start. */
-  readonly secrets?: Readonly<Record<string, ecs.Secret>>;
   /**
    * Seconds between target-group health checks.
    * @default Duration.seconds(15)
@@ -53,60 +42,25 @@ export interface WebServiceProps {
 
 /**
  * A stateless HTTP service on Fargate behind the shared load balancer: its
- * own task definition, log group, security group, listener rule, target
- * group and autoscaling, with health checks and a deployment circuit
- * breaker that rolls a failed deployment back.
+ * own task, security group, listener rule, target group and autoscaling,
+ * with health checks and a deployment circuit breaker that rolls a failed
+ * deployment back.
  */
 export class WebService extends Construct {
   public readonly service: ecs.FargateService;
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  public readonly container: ecs.ContainerDefinition;
+  public readonly task: AppTask;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
-  public readonly logGroup: logs.LogGroup;
   public readonly scaling: ecs.ScalableTaskCount;
   /** The tasks' security group: what the data tier admits. */
   public readonly securityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
-    const healthCheckInterval = props.healthCheckInterval ?? Duration.seconds(15);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      encryptionKey: props.logEncryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.task = new AppTask(this, 'Task', {
+      ...props,
+      healthCheckCommand: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
     });
-
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryMiB,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
-    // The root filesystem is read-only; the app gets one writable scratch directory.
-    this.taskDefinition.addVolume({ name: 'tmp' });
-
-    this.container = this.taskDefinition.addContainer('App', {
-      image: ecs.ContainerImage.fromRegistry(props.image),
-      essential: true,
-      memoryLimitMiB: props.memoryMiB,
-      readonlyRootFilesystem: true,
-      portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
-      environment: { ...props.environment },
-      secrets: { ...props.secrets },
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
-      healthCheck: {
-        command: ['CMD-SHELL', `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`],
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(60),
-      },
-    });
-    Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason: 'Environment variables carry only non-secret settings (endpoints, ports, names); credentials are injected as ECS secrets from Secrets Manager.',
-    });
-    this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.cluster.vpc,
@@ -115,9 +69,9 @@ export class WebService extends Construct {
       allowAllOutbound: true,
     });
     this.service = new ecs.FargateService(this, 'Service', {
-      securityGroups: [this.securityGroup],
       cluster: props.cluster,
-      taskDefinition: this.taskDefinition,
+      taskDefinition: this.task.taskDefinition,
+      securityGroups: [this.securityGroup],
       vpcSubnets: props.subnets,
       assignPublicIp: false,
       minHealthyPercent: 100,
@@ -137,15 +91,17 @@ export class WebService extends Construct {
       deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
       healthCheck: {
         path: props.healthCheckPath,
-        interval: healthCheckInterval,
+        interval: props.healthCheckInterval ?? Duration.seconds(15),
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
         healthyHttpCodes: '200-399',
       },
     });
+    const conditions = [elbv2.ListenerCondition.pathPatterns([...props.pathPatterns])];
+    if (props.hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders([...props.hostHeaders]));
     props.listener.addTargetGroups(`${id}Rule`, {
       priority: props.priority,
-      conditions: [elbv2.ListenerCondition.pathPatterns([...props.pathPatterns])],
+      conditions,
       targetGroups: [this.targetGroup],
     });
 

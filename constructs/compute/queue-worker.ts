@@ -1,0 +1,106 @@
+import { Duration } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { allowConsume } from '../security/messaging-access';
+import { AppTask, AppTaskProps } from './app-task';
+
+export interface QueueWorkerScaling {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Target visible messages per running task. */
+  readonly backlogPerTask: number;
+}
+
+export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
+  readonly cluster: ecs.ICluster;
+  /** The private tier. */
+  readonly subnets: ec2.SubnetSelection;
+  /** The queue it consumes; its URL is passed as QUEUE_URL. */
+  readonly queue: sqs.IQueue;
+  /** The key the queue is encrypted with. */
+  readonly queueKey: kms.IKey;
+  readonly scaling: QueueWorkerScaling;
+}
+
+/**
+ * A Fargate service that consumes one queue and scales on backlog per task
+ * (visible messages divided by running tasks), the signal AWS recommends for
+ * queue workers because it tracks how far behind each task is.
+ */
+export class QueueWorker extends Construct {
+  public readonly service: ecs.FargateService;
+  public readonly task: AppTask;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly scaling: ecs.ScalableTaskCount;
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    this.task = new AppTask(this, 'Task', {
+      ...props,
+      environment: { ...props.environment, QUEUE_URL: props.queue.queueUrl },
+    });
+    allowConsume(this.task.taskDefinition.taskRole, props.queue, props.queueKey);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: 'Queue worker tasks: no inbound traffic',
+      allowAllOutbound: true,
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.task.taskDefinition,
+      securityGroups: [this.securityGroup],
+      vpcSubnets: props.subnets,
+      assignPublicIp: false,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.scaling.minTasks, maxCapacity: props.scaling.maxTasks });
+    this.scaling.scaleToTrackCustomMetric('Backlog', {
+      metric: props.queue.metricApproximateNumberOfMessagesVisible(),
+      targetValue: props.scaling.backlogPerTask,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+    // Target tracking on metric math (backlog per task), which the L2 does not render yet.
+    const cfn = this.scaling.node.findChild('Target').node.findChild('Backlog').node.defaultChild as appscaling.CfnScalingPolicy;
+    const spec = 'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification';
+    for (const key of ['MetricName', 'Namespace', 'Statistic', 'Dimensions', 'Unit']) {
+      cfn.addPropertyDeletionOverride(`${spec}.${key}`);
+    }
+    cfn.addPropertyOverride(`${spec}.Metrics`, [
+      {
+        Id: 'visible',
+        MetricStat: {
+          Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: props.queue.queueName }] },
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      },
+      {
+        Id: 'tasks',
+        MetricStat: {
+          Metric: {
+            Namespace: 'ECS/ContainerInsights',
+            MetricName: 'RunningTaskCount',
+            Dimensions: [
+              { Name: 'ClusterName', Value: props.cluster.clusterName },
+              { Name: 'ServiceName', Value: this.service.serviceName },
+            ],
+          },
+          Stat: 'Average',
+        },
+        ReturnData: false,
+      },
+      { Id: 'backlog', Expression: 'visible / IF(tasks > 0, tasks, 1)', Label: 'visible messages per running task', ReturnData: true },
+    ]);
+  }
+}
