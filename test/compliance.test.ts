@@ -1,14 +1,16 @@
 import { acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
+import { PHASES, STAGES } from '../config';
 import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';
 
-// GIVEN phase 1 in every stage, and with HTTPS: each synthesized once
-const variants = [
-  ['dev', synthesize({ stage: 'dev' })],
-  ['staging', synthesize({ stage: 'staging' })],
-  ['prod', synthesize({ stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN } } })],
-] as const;
+// GIVEN every phase in every stage (prod with HTTPS), each synthesized once
+const variants = PHASES.flatMap((phase) =>
+  STAGES.map((stage) => {
+    const settings = stage === 'prod' ? { ingress: { certificateArn: TEST_CERTIFICATE_ARN } } : undefined;
+    return [`${phase}, ${stage}`, synthesize({ phase, stage, settings })] as const;
+  }),
+);
 
-describe.each(variants)('compliance of phase 1, %s', (_stage, s) => {
+describe.each(variants)('compliance of %s', (_name, s) => {
   test('THEN no pack reports an unacknowledged error or warning', () => {
     for (const pack of compliancePacks()) {
       expect(openFindings(pack, s.app)).toEqual([]);

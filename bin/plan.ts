@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * npm run plan -- --from phase1 --to phase2 [--stage prod] [--settings file.json]
+ *
+ * Synthesizes both configurations and prints what upgrading from one to the
+ * other changes, per stack. Exits 1 when a durable resource would be
+ * replaced or removed, 2 on bad arguments or configuration.
+ */
+import { parseArgs } from 'node:util';
+import * as cdkJson from '../cdk.json';
+import { ConfigError, readSettingsFile, resolveConfig } from '../config';
+import { formatPlan, planUpgrade, synthesizeTemplates } from '../lib/plan';
+
+const usage = 'usage: npm run plan -- --from <phase> --to <phase> [--stage <stage>] [--settings <file.json>] [--json]';
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      stage: { type: 'string' },
+      settings: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.from || !values.to) {
+    console.error(usage);
+    return 2;
+  }
+  const settings = readSettingsFile(values.settings ?? 'blueprint.settings.json', values.settings !== undefined);
+  const from = resolveConfig({ phase: values.from, stage: values.stage, settings });
+  const to = resolveConfig({ phase: values.to, stage: values.stage, settings });
+  const plan = planUpgrade(synthesizeTemplates(from, cdkJson.context), synthesizeTemplates(to, cdkJson.context));
+  console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, `Upgrade ${from.appName} ${from.stage}: ${from.phase} -> ${to.phase}`));
+  return plan.blocked.length > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError' && 'code' in e)) {
+    console.error(e.message);
+    console.error(usage);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

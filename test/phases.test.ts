@@ -1,0 +1,167 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { PHASE_PRESETS } from '../config';
+import { synthesize } from './support/blueprint';
+
+// GIVEN phases 2 and 3 in prod, each synthesized once
+const p2 = synthesize({ phase: 'phase2', stage: 'prod' });
+const p3 = synthesize({ phase: 'phase3', stage: 'prod' });
+
+describe('phase 2', () => {
+  test('THEN one NAT gateway per zone', () => {
+    p2.data.resourceCountIs('AWS::EC2::NatGateway', 3);
+  });
+
+  test('THEN two read replicas of the primary, on the same class, spread over zones', () => {
+    const replicas = Object.values(p2.data.findResources('AWS::RDS::DBInstance', { Properties: { SourceDBInstanceIdentifier: Match.anyValue() } }));
+    expect(replicas).toHaveLength(PHASE_PRESETS.phase2.database.readReplicas);
+    expect(replicas.map((r) => r.Properties.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
+    for (const r of replicas) {
+      expect(r.Properties.DBInstanceClass).toBe('db.r7g.large');
+      expect(JSON.stringify(r.Properties.SourceDBInstanceIdentifier)).toMatch(/:db:.*"Ref":"DatabaseInstance/);
+      expect(r.Properties.StorageEncrypted).toBeUndefined();
+    }
+    p2.data.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { max_connections: '1802' } });
+  });
+
+  test('THEN the cache has three shards of primary + replica on r7g nodes', () => {
+    p2.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 3, ReplicasPerNodeGroup: 1, CacheNodeType: 'cache.r7g.large' });
+  });
+
+  test('THEN the web service runs 3-10 tasks of 4 vCPU', () => {
+    p2.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
+    p2.appStack.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '4096', Memory: '8192' });
+  });
+
+  test('THEN the worker queue is KMS-encrypted, TLS-only, retained, and redrives to a dead-letter queue after 5 receives', () => {
+    const queues = p2.data.findResources('AWS::SQS::Queue');
+    const dlqId = Object.keys(queues).find((id) => id.startsWith('QueueworkerDeadLetters'))!;
+    p2.data.hasResource('AWS::SQS::Queue', {
+      Properties: {
+        KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+        VisibilityTimeout: 300,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    for (const q of Object.values(queues)) expect(q.Properties.KmsMasterKeyId).toBeDefined();
+    p2.data.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('THEN the worker scales 3-20 tasks by target tracking on backlog per task', () => {
+    p2.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 20, ResourceId: Match.anyValue() });
+    const policy = Object.values(p2.appStack.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).find((p) =>
+      JSON.stringify(p).includes('backlog'),
+    )!;
+    const spec = policy.Properties.TargetTrackingScalingPolicyConfiguration;
+    expect(spec.TargetValue).toBe(100);
+    expect(spec.CustomizedMetricSpecification.MetricName).toBeUndefined();
+    const metrics = spec.CustomizedMetricSpecification.Metrics;
+    expect(metrics.map((m: { Id: string }) => m.Id)).toEqual(['visible', 'tasks', 'backlog']);
+    expect(metrics[0].MetricStat.Metric.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(metrics[1].MetricStat.Metric.MetricName).toBe('RunningTaskCount');
+    expect(metrics[2]).toMatchObject({ Expression: 'visible / IF(tasks > 0, tasks, 1)', ReturnData: true });
+  });
+
+  test('THEN the worker may consume only its queue, and the web service may only send to it', () => {
+    const policies = p2.appStack.findResources('AWS::IAM::Policy');
+    const worker = Object.entries(policies).find(([id]) => id.startsWith('WorkerworkerTaskDefinitionTaskRole'))![1];
+    const web = Object.entries(policies).find(([id]) => id.startsWith('ServicewebTaskDefinitionTaskRole'))![1];
+    const actions = (p: typeof worker): string[] => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action);
+    expect(actions(worker)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Decrypt']));
+    expect(actions(web)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey']));
+    expect(actions(web)).not.toContain('sqs:ReceiveMessage');
+    for (const a of [...actions(worker), ...actions(web)]) expect(a).not.toMatch(/\*/);
+  });
+
+  test('THEN the worker container gets its queue URL, the web container every queue URL and the replica endpoints', () => {
+    const tasks = p2.appStack.findResources('AWS::ECS::TaskDefinition');
+    const env = (prefix: string): string[] =>
+      Object.entries(tasks)
+        .find(([id]) => id.startsWith(prefix))![1]
+        .Properties.ContainerDefinitions[0].Environment.map((e: { Name: string }) => e.Name);
+    expect(env('WorkerworkerTask')).toEqual(expect.arrayContaining(['QUEUE_URL', 'QUEUE_URL_WORKER', 'DB_HOST', 'DB_READ_HOSTS']));
+    expect(env('ServicewebTask')).toEqual(expect.arrayContaining(['QUEUE_URL_WORKER', 'DB_READ_HOSTS']));
+  });
+});
+
+describe('phase 3', () => {
+  test('THEN five read replicas, r7g.2xlarge, and max_connections at the formula\'s cap', () => {
+    const replicas = Object.values(p3.data.findResources('AWS::RDS::DBInstance', { Properties: { SourceDBInstanceIdentifier: Match.anyValue() } }));
+    expect(replicas).toHaveLength(5);
+    expect(replicas.map((r) => r.Properties.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1a', 'us-east-1b']);
+    p3.data.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { max_connections: '5000' } });
+  });
+
+  test('THEN an on-demand Kinesis stream encrypted with the data key, retained, kept 7 days', () => {
+    p3.data.hasResource('AWS::Kinesis::Stream', {
+      Properties: {
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
+        RetentionPeriodHours: 168,
+      },
+      DeletionPolicy: 'Retain',
+    });
+    p2.data.resourceCountIs('AWS::Kinesis::Stream', 0);
+  });
+
+  test('THEN services may write to the stream and know its name', () => {
+    p3.appStack.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'] })]) },
+    });
+    p3.appStack.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Condition: { StringEquals: { 'kms:ViaService': ['sqs.us-east-1.amazonaws.com', 'kinesis.us-east-1.amazonaws.com'] } },
+          }),
+        ]),
+      },
+    });
+    for (const task of Object.values(p3.appStack.findResources('AWS::ECS::TaskDefinition'))) {
+      const names = task.Properties.ContainerDefinitions[0].Environment.map((e: { Name: string }) => e.Name);
+      expect(names).toContain('EVENT_STREAM_NAME');
+    }
+  });
+
+  test('THEN web 6-40 and workers 6-60 tasks, six cache shards', () => {
+    p3.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 40 });
+    p3.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 60 });
+    p3.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 6, ReplicasPerNodeGroup: 1 });
+  });
+});
+
+describe('several services', () => {
+  // GIVEN a second web service routed by host and path, and a second worker
+  const s = synthesize({
+    phase: 'phase2',
+    settings: {
+      services: [{ name: 'web' }, { name: 'api', pathPatterns: ['/v1/*'], hostHeaders: ['api.example.com'], priority: 10 }],
+      workers: [{ name: 'worker' }, { name: 'mailer', scaling: { minTasks: 1, maxTasks: 4 } }],
+    },
+  });
+
+  test('THEN each service gets its own task, target group, rule and alarms', () => {
+    s.appStack.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    s.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: Match.arrayWith([
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/v1/*'] } },
+        { Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } },
+      ]),
+    });
+    s.appStack.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'blueprint-dev-api-latency-p95' });
+  });
+
+  test('THEN each worker gets its own queue pair, and adding one renames nothing', () => {
+    expect(Object.keys(s.data.findResources('AWS::SQS::Queue')).sort()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^QueueworkerQueue/), expect.stringMatching(/^QueuemailerQueue/)]),
+    );
+    s.data.resourceCountIs('AWS::SQS::Queue', 4);
+    const single = Object.keys(synthesize({ phase: 'phase2' }).data.findResources('AWS::SQS::Queue'));
+    for (const id of single) expect(Object.keys(s.data.findResources('AWS::SQS::Queue'))).toContain(id);
+  });
+});
