@@ -3,10 +3,15 @@ import { BlueprintConfig } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataStack } from './data-stack';
+import { WebServiceStack, WorkerStack } from './service-stacks';
 
 export interface Blueprint {
   readonly data: DataStack;
   readonly app: AppStack;
+  /** One stack per web service, keyed by service name. */
+  readonly services: ReadonlyMap<string, WebServiceStack>;
+  /** One stack per worker, keyed by worker name. */
+  readonly workers: ReadonlyMap<string, WorkerStack>;
 }
 
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
@@ -34,11 +39,34 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     zones,
     config,
     data,
-    description: `${config.appName} ${config.stage}: services, load balancer, alarms (stateless)`,
+    description: `${config.appName} ${config.stage}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
+  const runtime = { env, zones, config, data, app: appStack };
+  // A stack per service and per worker, keyed by name: each deploys on its own, and
+  // no stack nears CloudFormation's resource limit as services are added.
+  const services = new Map(
+    config.services.map((s) => [
+      s.name,
+      new WebServiceStack(app, stackName(config, `service-${s.name}`), {
+        ...runtime,
+        service: s,
+        description: `${config.appName} ${config.stage}: web service ${s.name} (stateless)`,
+      }),
+    ]),
+  );
+  const workers = new Map(
+    config.workers.map((w) => [
+      w.name,
+      new WorkerStack(app, stackName(config, `worker-${w.name}`), {
+        ...runtime,
+        worker: w,
+        description: `${config.appName} ${config.stage}: queue worker ${w.name} (stateless)`,
+      }),
+    ]),
+  );
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
   addCompliancePlugins(app);
-  return { data, app: appStack };
+  return { data, app: appStack, services, workers };
 }

@@ -28,8 +28,8 @@ describe('phase 2', () => {
   });
 
   test('THEN the web service runs 3-10 tasks of 4 vCPU', () => {
-    p2.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
-    p2.appStack.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '4096', Memory: '8192' });
+    p2.web.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
+    p2.web.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '4096', Memory: '8192' });
   });
 
   test('THEN the worker queue is KMS-encrypted, TLS-only, retained, and redrives to a dead-letter queue after 5 receives', () => {
@@ -51,8 +51,8 @@ describe('phase 2', () => {
   });
 
   test('THEN the worker scales 3-20 tasks by target tracking on backlog per task', () => {
-    p2.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 20, ResourceId: Match.anyValue() });
-    const policy = Object.values(p2.appStack.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).find((p) =>
+    p2.stack('worker-worker').hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 20 });
+    const policy = Object.values(p2.stack('worker-worker').findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).find((p) =>
       JSON.stringify(p).includes('backlog'),
     )!;
     const spec = policy.Properties.TargetTrackingScalingPolicyConfiguration;
@@ -66,9 +66,10 @@ describe('phase 2', () => {
   });
 
   test('THEN the worker may consume only its queue, and the web service may only send to it', () => {
-    const policies = p2.appStack.findResources('AWS::IAM::Policy');
-    const worker = Object.entries(policies).find(([id]) => id.startsWith('WorkerworkerTaskDefinitionTaskRole'))![1];
-    const web = Object.entries(policies).find(([id]) => id.startsWith('ServicewebTaskDefinitionTaskRole'))![1];
+    const taskRolePolicy = (t: typeof p2.web, prefix: string) =>
+      Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(prefix))![1];
+    const worker = taskRolePolicy(p2.stack('worker-worker'), 'WorkerTaskDefinitionTaskRole');
+    const web = taskRolePolicy(p2.web, 'WebTaskDefinitionTaskRole');
     const actions = (p: typeof worker): string[] => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions(worker)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Decrypt']));
     expect(actions(web)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey']));
@@ -77,13 +78,10 @@ describe('phase 2', () => {
   });
 
   test('THEN the worker container gets its queue URL, the web container every queue URL and the replica endpoints', () => {
-    const tasks = p2.appStack.findResources('AWS::ECS::TaskDefinition');
-    const env = (prefix: string): string[] =>
-      Object.entries(tasks)
-        .find(([id]) => id.startsWith(prefix))![1]
-        .Properties.ContainerDefinitions[0].Environment.map((e: { Name: string }) => e.Name);
-    expect(env('WorkerworkerTask')).toEqual(expect.arrayContaining(['QUEUE_URL', 'QUEUE_URL_WORKER', 'DB_HOST', 'DB_READ_HOSTS']));
-    expect(env('ServicewebTask')).toEqual(expect.arrayContaining(['QUEUE_URL_WORKER', 'DB_READ_HOSTS']));
+    const env = (t: typeof p2.web): string[] =>
+      Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0].Environment.map((e: { Name: string }) => e.Name);
+    expect(env(p2.stack('worker-worker'))).toEqual(expect.arrayContaining(['QUEUE_URL', 'QUEUE_URL_WORKER', 'DB_HOST', 'DB_READ_HOSTS']));
+    expect(env(p2.web)).toEqual(expect.arrayContaining(['QUEUE_URL_WORKER', 'DB_READ_HOSTS']));
   });
 });
 
@@ -108,10 +106,10 @@ describe('phase 3', () => {
   });
 
   test('THEN services may write to the stream and know its name', () => {
-    p3.appStack.hasResourceProperties('AWS::IAM::Policy', {
+    p3.web.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'] })]) },
     });
-    p3.appStack.hasResourceProperties('AWS::IAM::Policy', {
+    p3.web.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -121,15 +119,15 @@ describe('phase 3', () => {
         ]),
       },
     });
-    for (const task of Object.values(p3.appStack.findResources('AWS::ECS::TaskDefinition'))) {
+    for (const task of [p3.web, p3.stack('worker-worker')].flatMap((t) => Object.values(t.findResources('AWS::ECS::TaskDefinition')))) {
       const names = task.Properties.ContainerDefinitions[0].Environment.map((e: { Name: string }) => e.Name);
       expect(names).toContain('EVENT_STREAM_NAME');
     }
   });
 
   test('THEN web 6-40 and workers 6-60 tasks, six cache shards', () => {
-    p3.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 40 });
-    p3.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 60 });
+    p3.web.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 40 });
+    p3.stack('worker-worker').hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 6, MaxCapacity: 60 });
     p3.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 6, ReplicasPerNodeGroup: 1 });
   });
 });
@@ -144,16 +142,18 @@ describe('several services', () => {
     },
   });
 
-  test('THEN each service gets its own task, target group, rule and alarms', () => {
-    s.appStack.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
-    s.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+  test('THEN each service gets its own stack with its task, target group, rule and alarms', () => {
+    s.web.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    s.stack('service-api').resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    s.stack('service-api').hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Priority: 10,
       Conditions: Match.arrayWith([
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/v1/*'] } },
         { Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } },
       ]),
     });
-    s.appStack.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'blueprint-dev-api-latency-p95' });
+    s.stack('service-api').hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'blueprint-dev-api-latency-p95' });
+    s.stack('worker-mailer').hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
   });
 
   test('THEN each worker gets its own queue pair, and adding one renames nothing', () => {

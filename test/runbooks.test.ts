@@ -7,7 +7,7 @@ const s = synthesize();
 const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
 
 test('every alarm points to a runbook entry that exists', () => {
-  const alarms = Object.values(s.appStack.findResources('AWS::CloudWatch::Alarm'));
+  const alarms = [s.appStack, s.web].flatMap((t) => Object.values(t.findResources('AWS::CloudWatch::Alarm')));
   expect(alarms.length).toBeGreaterThan(0);
   for (const a of alarms) {
     const anchor = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)$/.exec(a.Properties.AlarmDescription)?.[1];

@@ -42,9 +42,8 @@ describe('PublicLoadBalancer', () => {
       Port: 80,
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     });
-    https.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      ListenerArn: { Ref: Match.stringLikeRegexp('^IngressLoadBalancerHttps') },
-    });
+    const rule = Object.values(https.web.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'))[0]!;
+    expect(JSON.stringify(rule.Properties.ListenerArn)).toMatch(/IngressLoadBalancerHttps/);
   });
 
   test('GIVEN prod THEN the load balancer has deletion protection', () => {
@@ -58,10 +57,13 @@ describe('PublicLoadBalancer', () => {
     expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
     const tlsSg = Object.values(https.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
     expect(tlsSg.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort).sort()).toEqual([443, 80]);
-    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+    // The load balancer's rule to a service lives in that service's stack.
+    http.web.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       FromPort: 8080,
-      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicewebSecurityGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebSecurityGroup'), 'GroupId'] },
+      GroupId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-dev-app', OutputName: Match.stringLikeRegexp('IngressSecurityGroup') }) },
     });
+    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
   });
 
   test('THEN access logs go to a versioned, TLS-only, retained bucket with a lifecycle', () => {
@@ -82,7 +84,7 @@ describe('PublicLoadBalancer', () => {
 
 describe('WebService', () => {
   test('THEN a Fargate task with the configured image, size, a hard memory limit and a read-only root', () => {
-    http.appStack.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    http.web.hasResourceProperties('AWS::ECS::TaskDefinition', {
       Cpu: '512',
       Memory: '1024',
       NetworkMode: 'awsvpc',
@@ -101,7 +103,7 @@ describe('WebService', () => {
   });
 
   test('THEN the container gets endpoints as settings and credentials only as ECS secrets', () => {
-    const task = Object.values(http.appStack.findResources('AWS::ECS::TaskDefinition'))[0]!;
+    const task = Object.values(http.web.findResources('AWS::ECS::TaskDefinition'))[0]!;
     const container = task.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
     expect(Object.keys(env).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'HOME', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS']);
@@ -113,7 +115,7 @@ describe('WebService', () => {
   });
 
   test('THEN the execution role may decrypt with the data key only through Secrets Manager', () => {
-    http.appStack.hasResourceProperties('AWS::IAM::Policy', {
+    http.web.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } } }),
@@ -123,7 +125,7 @@ describe('WebService', () => {
   });
 
   test('THEN the service runs in the private subnets, without public IPs, with a rolling-back circuit breaker', () => {
-    const service = Object.values(http.appStack.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(http.web.findResources('AWS::ECS::Service'))[0]!;
     expect(service.Properties).toMatchObject({
       LaunchType: 'FARGATE',
       DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
@@ -137,7 +139,7 @@ describe('WebService', () => {
   });
 
   test('THEN the target group health-checks the configured path', () => {
-    http.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    http.web.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       TargetType: 'ip',
       Port: 8080,
       HealthCheckPath: '/',
@@ -147,21 +149,21 @@ describe('WebService', () => {
   });
 
   test('THEN the listener routes the service\'s path patterns at its priority', () => {
-    http.appStack.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    http.web.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Priority: 100,
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
     });
   });
 
   test('THEN it scales 2-10 tasks on CPU 70% and on requests per target', () => {
-    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
-    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    http.web.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
+    http.web.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         TargetValue: 70,
         PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
       }),
     });
-    http.appStack.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    http.web.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         TargetValue: 6000,
         PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
@@ -170,7 +172,7 @@ describe('WebService', () => {
   });
 
   test('THEN logs go to an encrypted group kept 30 days, and the cluster has Container Insights', () => {
-    http.appStack.hasResource('AWS::Logs::LogGroup', {
+    http.web.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 30, KmsKeyId: Match.anyValue() },
       DeletionPolicy: 'Retain',
     });

@@ -5,15 +5,23 @@ const dev = synthesize();
 const shop = synthesize({ appName: 'shop', stage: 'prod' });
 
 describe('buildBlueprint', () => {
-  test('THEN two stacks named <app>-<stage>-<role>, never after the phase', () => {
-    expect(dev.app.node.children.map((c) => c.node.id).filter((id) => id.startsWith('blueprint'))).toEqual(['blueprint-dev-data', 'blueprint-dev-app']);
+  test('THEN stacks are named <app>-<stage>-<role>, never after the phase: data, app, and one per service', () => {
+    expect(dev.app.node.children.map((c) => c.node.id).filter((id) => id.startsWith('blueprint'))).toEqual([
+      'blueprint-dev-data',
+      'blueprint-dev-app',
+      'blueprint-dev-service-web',
+    ]);
     expect(shop.blueprint.data.stackName).toBe('shop-prod-data');
     expect(shop.blueprint.app.stackName).toBe('shop-prod-app');
+    expect(shop.blueprint.services.get('web')!.stackName).toBe('shop-prod-service-web');
   });
 
-  test('THEN the stateful stack is termination-protected and the app stack depends on it', () => {
+  test('THEN the stateful stack is termination-protected, and the others depend on it, never the reverse', () => {
     expect(dev.blueprint.data.terminationProtection).toBe(true);
-    expect(dev.blueprint.app.dependencies).toContain(dev.blueprint.data);
+    expect(dev.blueprint.data.dependencies).toEqual([]);
+    expect(dev.blueprint.app.dependencies).toEqual([dev.blueprint.data]);
+    const web = dev.blueprint.services.get('web')!;
+    expect(web.dependencies).toEqual(expect.arrayContaining([dev.blueprint.data, dev.blueprint.app]));
   });
 
   test('THEN stateful resources are in the data stack and stateless ones in the app stack', () => {
@@ -21,9 +29,13 @@ describe('buildBlueprint', () => {
       dev.data.resourceCountIs(type, 1);
       dev.appStack.resourceCountIs(type, 0);
     }
-    for (const type of ['AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
+    for (const type of ['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
       dev.appStack.resourceCountIs(type, 1);
       dev.data.resourceCountIs(type, 0);
+    }
+    for (const type of ['AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::TargetGroup']) {
+      dev.web.resourceCountIs(type, 1);
+      dev.appStack.resourceCountIs(type, 0);
     }
   });
 
@@ -35,7 +47,7 @@ describe('buildBlueprint', () => {
   });
 
   test('THEN no logical id or stack name mentions a phase', () => {
-    for (const t of [dev.data, dev.appStack]) {
+    for (const t of [dev.data, dev.appStack, dev.web]) {
       for (const id of Object.keys(t.toJSON().Resources)) expect(id).not.toMatch(/phase/i);
     }
   });
@@ -44,4 +56,5 @@ describe('buildBlueprint', () => {
 describe('snapshots (a safety net: the assertions above and in the other files say what matters)', () => {
   test('data stack', () => expect(dev.data.toJSON()).toMatchSnapshot());
   test('app stack', () => expect(dev.appStack.toJSON()).toMatchSnapshot());
+  test('web service stack', () => expect(dev.web.toJSON()).toMatchSnapshot());
 });

@@ -18,8 +18,13 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly cluster: ecs.ICluster;
   /** The private tier. */
   readonly subnets: ec2.SubnetSelection;
-  /** Listener the service's rule is added to. */
-  readonly listener: elbv2.ApplicationListener;
+  /**
+   * Listener the service's rule is added to. From another stack, import it
+   * (`fromApplicationListenerAttributes`, with a mutable import of its
+   * security group) so the rule and both security-group rules are created in
+   * this service's stack.
+   */
+  readonly listener: elbv2.IApplicationListener;
   readonly containerPort: number;
   /** Probed by the target group and by the container health check. */
   readonly healthCheckPath: string;

@@ -1,42 +1,118 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { AlarmEntry, MonitoredService } from './sla-alarms';
+import { errorRate } from './sla-alarms';
 
 export interface GoldenSignalsDashboardProps {
   readonly dashboardName: string;
-  readonly services: readonly MonitoredService[];
-  /** Alarms whose metric is drawn with its threshold. */
-  readonly alarms: readonly AlarmEntry[];
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly clusterName: string;
+  readonly database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number };
+  /** Thresholds drawn on the graphs, from the SLA table. */
+  readonly thresholds: {
+    readonly latencyP95Ms: number;
+    readonly errorRatePercent: number;
+    readonly dbConnectionsPercent: number;
+  };
+  /** Names of every alarm of the deployment, shown as one status grid. */
+  readonly alarmNames: readonly string[];
+  /**
+   * Graph period.
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
 }
 
 /**
- * One dashboard per deployment: latency p50/p95/p99, traffic and
- * saturation per service, then every SLA alarm with its threshold.
+ * One dashboard per deployment with the golden signals: latency
+ * p50/p95/p99, traffic, errors and saturation. Per-service lines come from
+ * CloudWatch SEARCH over the load balancer and cluster, so a service added
+ * in its own stack appears without this stack referencing it.
  */
 export class GoldenSignalsDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: GoldenSignalsDashboardProps) {
     super(scope, id);
+    const p = props.period ?? Duration.minutes(1);
+    const lb = props.loadBalancer.metrics;
+    const lbName = props.loadBalancer.loadBalancerFullName;
+    const seconds = p.toSeconds();
+    const search = (label: string, query: string, statistic: string): cloudwatch.MathExpression =>
+      new cloudwatch.MathExpression({ expression: `SEARCH('${query}', '${statistic}', ${seconds})`, label, period: p, usingMetrics: {} });
+    const perTargetGroup = (metric: string): string =>
+      `{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName="${metric}" LoadBalancer="${lbName}"`;
+    const perService = (metric: string): string => `{AWS/ECS,ClusterName,ServiceName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
+    const line = (value: number, label: string): cloudwatch.HorizontalAnnotation => ({ value, label, color: cloudwatch.Color.RED });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    for (const s of props.services) {
-      const tg = s.targetGroup.metrics;
-      this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: `${s.name}: latency`,
-          left: ['p50', 'p95', 'p99'].map((statistic) => tg.targetResponseTime({ statistic, label: statistic })),
-        }),
-        new cloudwatch.GraphWidget({ title: `${s.name}: requests`, left: [tg.requestCount()] }),
-        new cloudwatch.GraphWidget({
-          title: `${s.name}: saturation`,
-          left: [s.service.metricCpuUtilization(), s.service.metricMemoryUtilization()],
-        }),
-      );
-    }
     this.dashboard.addWidgets(
-      ...props.alarms.map(
-        ({ spec, alarm }) => new cloudwatch.AlarmWidget({ title: spec.alarmName, alarm, width: 8 }),
-      ),
+      new cloudwatch.GraphWidget({
+        title: 'Latency (all services)',
+        left: ['p50', 'p95', 'p99'].map((statistic) => lb.targetResponseTime({ statistic, label: statistic, period: p })),
+        leftAnnotations: [line(props.thresholds.latencyP95Ms / 1000, 'p95 alarm')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Latency p95 per service',
+        left: [search('p95', perTargetGroup('TargetResponseTime'), 'p95')],
+        leftAnnotations: [line(props.thresholds.latencyP95Ms / 1000, 'p95 alarm')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Traffic: requests per service',
+        left: [search('requests', perTargetGroup('RequestCount'), 'Sum')],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Errors: 5xx % of requests',
+        left: [
+          errorRate(
+            { elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: p }), target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: p }) },
+            lb.requestCount({ period: p }),
+            { periodSeconds: seconds, evaluationPeriods: 1, route: 'page' },
+            '5xx %',
+          ),
+        ],
+        leftAnnotations: [line(props.thresholds.errorRatePercent, 'error-rate alarm')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Saturation: CPU and memory per service (%)',
+        left: [search('CPU', perService('CPUUtilization'), 'Average'), search('memory', perService('MemoryUtilization'), 'Average')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Saturation: DB connections (% of max_connections)',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `100 * connections / ${props.database.maxConnections}`,
+            usingMetrics: { connections: props.database.instance.metricDatabaseConnections({ statistic: 'Maximum', period: p }) },
+            label: 'connections %',
+            period: p,
+          }),
+        ],
+        leftAnnotations: [line(props.thresholds.dbConnectionsPercent, 'connections alarm')],
+        width: 8,
+      }),
+    );
+    const stack = Stack.of(this);
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        width: 24,
+        alarms: props.alarmNames.map((name) =>
+          cloudwatch.Alarm.fromAlarmArn(
+            this,
+            `Alarm-${name}`,
+            stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          ),
+        ),
+      }),
     );
   }
 }

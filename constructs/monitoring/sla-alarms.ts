@@ -23,26 +23,7 @@ export interface SlaRows {
   readonly dbConnections: AlarmWindow & { readonly alertAbovePercent: number };
 }
 
-export interface MonitoredService {
-  /** Service name, used in alarm names and runbook anchors. */
-  readonly name: string;
-  readonly service: ecs.FargateService;
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
-}
-
-export interface SlaAlarmsProps {
-  /** Prefix of every alarm name, e.g. `shop-prod`. */
-  readonly prefix: string;
-  readonly rows: SlaRows;
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  readonly services: readonly MonitoredService[];
-  readonly database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number };
-  readonly topics: { readonly page: sns.ITopic; readonly notify: sns.ITopic };
-  /** Where `docs/runbooks.md` is published; anchors are appended. */
-  readonly runbookUrl: string;
-}
-
-/** What one alarm is, as data; the construct turns each into a CloudWatch alarm. */
+/** What one alarm is, as data; `SlaAlarms` turns each into a CloudWatch alarm. */
 export interface AlarmSpec {
   /** Stable construct id. */
   readonly id: string;
@@ -62,10 +43,16 @@ export interface AlarmEntry {
   readonly alarm: cloudwatch.Alarm;
 }
 
+export interface SlaAlarmsProps {
+  readonly specs: readonly AlarmSpec[];
+  readonly topics: { readonly page: sns.ITopic; readonly notify: sns.ITopic };
+  /** Where `docs/runbooks.md` is published; anchors are appended. */
+  readonly runbookUrl: string;
+}
+
 /**
- * The SLA table's alarms (REFERENCE §3): per service p95 latency, 5xx error
- * rate and "service down"; deployment-wide error rate including the load
- * balancer's own 5xx; database connections as a share of max_connections.
+ * Alarms from specs: each routed to its topic on both transitions, its
+ * description saying what it means and where its runbook entry is.
  */
 export class SlaAlarms extends Construct {
   /** Every alarm with the spec it was made from. */
@@ -73,8 +60,7 @@ export class SlaAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SlaAlarmsProps) {
     super(scope, id);
-    const specs = [...props.services.flatMap((s) => serviceSpecs(props, s)), ...deploymentSpecs(props)];
-    this.entries = specs.map((spec) => {
+    this.entries = props.specs.map((spec) => {
       const topic = props.topics[spec.window.route];
       const alarm = new cloudwatch.Alarm(this, spec.id, {
         alarmName: spec.alarmName,
@@ -97,10 +83,12 @@ function period(w: AlarmWindow): Duration {
   return Duration.seconds(w.periodSeconds);
 }
 
-function errorRate(errors: Record<string, cloudwatch.IMetric>, requests: cloudwatch.IMetric, w: AlarmWindow, label: string): cloudwatch.MathExpression {
-  const sum = Object.keys(errors).map((k) => `FILL(${k}, 0)`).join(' + ');
+/** 100 × errors / requests, and 0 (not a division by zero) when there is no traffic. */
+export function errorRate(errors: Record<string, cloudwatch.IMetric>, requests: cloudwatch.IMetric, w: AlarmWindow, label: string): cloudwatch.MathExpression {
+  const sum = Object.keys(errors)
+    .map((k) => `FILL(${k}, 0)`)
+    .join(' + ');
   return new cloudwatch.MathExpression({
-    // No traffic is 0% errors, not a division by zero.
     expression: `IF(FILL(requests, 0) > 0, 100 * (${sum}) / FILL(requests, 0), 0)`,
     usingMetrics: { ...errors, requests },
     period: period(w),
@@ -108,14 +96,28 @@ function errorRate(errors: Record<string, cloudwatch.IMetric>, requests: cloudwa
   });
 }
 
-function serviceSpecs(props: SlaAlarmsProps, s: MonitoredService): AlarmSpec[] {
-  const { rows } = props;
-  const name = `${props.prefix}-${s.name}`;
+/** The per-service alarm signals, in the order `serviceAlarmSpecs` makes them. */
+export const SERVICE_SIGNALS = ['latency-p95', 'error-rate', 'no-healthy-targets', 'no-running-tasks'] as const;
+
+/** Alarm name of one signal of one service: `<prefix>-<service>-<signal>`. */
+export function serviceAlarmName(prefix: string, service: string, signal: (typeof SERVICE_SIGNALS)[number]): string {
+  return `${prefix}-${service}-${signal}`;
+}
+
+export interface MonitoredService {
+  readonly name: string;
+  readonly service: ecs.FargateService;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+}
+
+/** REFERENCE §3 per web service: p95 latency, 5xx rate, and "service down" two ways. */
+export function serviceAlarmSpecs(prefix: string, rows: SlaRows, s: MonitoredService): AlarmSpec[] {
   const tg = s.targetGroup.metrics;
+  const name = (signal: (typeof SERVICE_SIGNALS)[number]): string => serviceAlarmName(prefix, s.name, signal);
   return [
     {
-      id: `${s.name}LatencyP95`,
-      alarmName: `${name}-latency-p95`,
+      id: 'LatencyP95',
+      alarmName: name('latency-p95'),
       runbook: 'latency-p95',
       meaning: `p95 response time of ${s.name} is above ${rows.latencyP95.alertAboveMs} ms (target ${rows.latencyP95.targetMs} ms): users wait.`,
       metric: tg.targetResponseTime({ statistic: 'p95', period: period(rows.latencyP95) }),
@@ -125,8 +127,8 @@ function serviceSpecs(props: SlaAlarmsProps, s: MonitoredService): AlarmSpec[] {
       missingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     },
     {
-      id: `${s.name}ErrorRate`,
-      alarmName: `${name}-error-rate`,
+      id: 'ErrorRate',
+      alarmName: name('error-rate'),
       runbook: 'error-rate',
       meaning: `More than ${rows.errorRate.alertAbovePercent}% of ${s.name}'s responses are 5xx.`,
       metric: errorRate(
@@ -141,8 +143,8 @@ function serviceSpecs(props: SlaAlarmsProps, s: MonitoredService): AlarmSpec[] {
       missingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     },
     {
-      id: `${s.name}NoHealthyTargets`,
-      alarmName: `${name}-no-healthy-targets`,
+      id: 'NoHealthyTargets',
+      alarmName: name('no-healthy-targets'),
       runbook: 'service-down',
       meaning: `${s.name} has no healthy target behind the load balancer: every request fails.`,
       metric: tg.healthyHostCount({ statistic: 'Minimum', period: period(rows.serviceDown) }),
@@ -152,17 +154,11 @@ function serviceSpecs(props: SlaAlarmsProps, s: MonitoredService): AlarmSpec[] {
       missingData: cloudwatch.TreatMissingData.BREACHING,
     },
     {
-      id: `${s.name}NoRunningTasks`,
-      alarmName: `${name}-no-running-tasks`,
+      id: 'NoRunningTasks',
+      alarmName: name('no-running-tasks'),
       runbook: 'service-down',
       meaning: `${s.name} has no running task.`,
-      metric: new cloudwatch.Metric({
-        namespace: 'ECS/ContainerInsights',
-        metricName: 'RunningTaskCount',
-        dimensionsMap: { ClusterName: s.service.cluster.clusterName, ServiceName: s.service.serviceName },
-        statistic: 'Minimum',
-        period: period(rows.serviceDown),
-      }),
+      metric: runningTasks(s.service, period(rows.serviceDown)),
       threshold: 1,
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       window: rows.serviceDown,
@@ -171,14 +167,30 @@ function serviceSpecs(props: SlaAlarmsProps, s: MonitoredService): AlarmSpec[] {
   ];
 }
 
-function deploymentSpecs(props: SlaAlarmsProps): AlarmSpec[] {
-  const { rows } = props;
-  const lb = props.loadBalancer.metrics;
+/** Container Insights' running task count of a service (its minimum over the period). */
+export function runningTasks(service: ecs.IBaseService, p: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'ECS/ContainerInsights',
+    metricName: 'RunningTaskCount',
+    dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
+    statistic: 'Minimum',
+    period: p,
+  });
+}
+
+/** REFERENCE §3 for the whole deployment: all 5xx including the load balancer's own, and DB connections. */
+export function deploymentAlarmSpecs(
+  prefix: string,
+  rows: SlaRows,
+  loadBalancer: elbv2.IApplicationLoadBalancer,
+  database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number },
+): AlarmSpec[] {
+  const lb = loadBalancer.metrics;
   const p = period(rows.errorRate);
   return [
     {
       id: 'ErrorRate',
-      alarmName: `${props.prefix}-error-rate`,
+      alarmName: `${prefix}-error-rate`,
       runbook: 'error-rate',
       meaning: `More than ${rows.errorRate.alertAbovePercent}% of all requests end in a 5xx from a target or from the load balancer itself.`,
       metric: errorRate(
@@ -197,13 +209,13 @@ function deploymentSpecs(props: SlaAlarmsProps): AlarmSpec[] {
     },
     {
       id: 'DbConnections',
-      alarmName: `${props.prefix}-db-connections`,
+      alarmName: `${prefix}-db-connections`,
       runbook: 'db-connections',
-      meaning: `PostgreSQL connections are above ${rows.dbConnections.alertAbovePercent}% of max_connections (${props.database.maxConnections}): new connections will soon be refused.`,
+      meaning: `PostgreSQL connections are above ${rows.dbConnections.alertAbovePercent}% of max_connections (${database.maxConnections}): new connections will soon be refused.`,
       metric: new cloudwatch.MathExpression({
-        expression: `100 * connections / ${props.database.maxConnections}`,
+        expression: `100 * connections / ${database.maxConnections}`,
         usingMetrics: {
-          connections: props.database.instance.metricDatabaseConnections({ statistic: 'Maximum', period: period(rows.dbConnections) }),
+          connections: database.instance.metricDatabaseConnections({ statistic: 'Maximum', period: period(rows.dbConnections) }),
         },
         period: period(rows.dbConnections),
         label: 'connections % of max',

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdkJson from '../../cdk.json';
 import { BlueprintConfig, ConfigInput, resolveConfig } from '../../config';
@@ -10,6 +10,10 @@ export interface Synthesized {
   readonly blueprint: Blueprint;
   readonly data: Template;
   readonly appStack: Template;
+  /** The first web service's stack (`web` in every preset). */
+  readonly web: Template;
+  /** A stack's template by role, e.g. `service-api` or `worker-worker`. */
+  stack(role: string): Template;
 }
 
 /** The feature flags the CLI passes from cdk.json, so tests synthesize what `cdk synth` does. */
@@ -24,12 +28,19 @@ export function synthesize(input: ConfigInput = {}): Synthesized {
   const config = resolveConfig(input);
   const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   const blueprint = buildBlueprint(app, config);
+  const stack = (role: string): Template => {
+    const found = app.node.tryFindChild(`${config.appName}-${config.stage}-${role}`);
+    if (!found) throw new Error(`no stack for ${role}`);
+    return Template.fromStack(found as Stack);
+  };
   return {
     config,
     app,
     blueprint,
     data: Template.fromStack(blueprint.data),
     appStack: Template.fromStack(blueprint.app),
+    web: stack(`service-${config.services[0]!.name}`),
+    stack,
   };
 }
 

@@ -1,0 +1,176 @@
+import { Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { BlueprintConfig, ServiceConfig, WorkerConfig } from '../config';
+import {
+  admitFrom,
+  allowProduce,
+  AppTask,
+  POSTGRES_PORT,
+  QueueWorker,
+  REDIS_PORT,
+  serviceAlarmSpecs,
+  SlaAlarms,
+  WebService,
+} from '../constructs';
+import { AppStack, RUNBOOK_URL } from './app-stack';
+import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
+import { DataStack } from './data-stack';
+
+export interface RuntimeStackProps extends BlueprintStackProps {
+  readonly config: BlueprintConfig;
+  readonly data: DataStack;
+  readonly app: AppStack;
+}
+
+/**
+ * What every application container of a deployment gets, made in the stack
+ * that runs it: endpoints as settings, credentials as ECS secrets, network
+ * access to the data tier and permission to produce to the queues and the
+ * event stream.
+ */
+class AppRuntime {
+  public readonly environment: Record<string, string>;
+  public readonly secrets: Record<string, ecs.Secret>;
+  private readonly decryptSecrets: iam.PolicyStatement;
+
+  constructor(
+    scope: Construct,
+    private readonly data: DataStack,
+  ) {
+    const { database, cache, dataKey, queues, eventStream } = data;
+    // Secrets are imported by ARN so that granting read access writes only the
+    // task's own policy; a grant through the key object would edit the data
+    // stack's key policy and make the stacks depend on each other.
+    const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', database.secret.secretArn);
+    const cacheToken = secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn);
+    this.decryptSecrets = new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [dataKey.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${data.region}.amazonaws.com` } },
+    });
+    this.environment = {
+      DB_HOST: database.instance.dbInstanceEndpointAddress,
+      DB_PORT: database.instance.dbInstanceEndpointPort,
+      DB_NAME: database.databaseName,
+      DB_SSLMODE: 'verify-full',
+      REDIS_HOST: cache.endpointAddress,
+      REDIS_PORT: cache.endpointPort,
+      REDIS_TLS: 'true',
+    };
+    if (database.replicas.length > 0) {
+      this.environment.DB_READ_HOSTS = Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress));
+    }
+    for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
+    if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
+    this.secrets = {
+      DB_USERNAME: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
+      REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
+    };
+  }
+
+  /** Lets a task reach the data tier and produce to the deployment's messaging. */
+  wire(name: string, task: AppTask, group: ec2.ISecurityGroup): void {
+    const { database, cache, dataKey, queues, eventStream } = this.data;
+    task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
+    admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), group, `${name} to PostgreSQL`);
+    admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), group, `${name} to Valkey`);
+    allowProduce(task.taskDefinition.taskRole, {
+      queues: [...queues.values()].map((q) => q.queue),
+      stream: eventStream?.stream,
+      key: dataKey.key,
+    });
+  }
+}
+
+/** `order-events` → `ORDER_EVENTS`, for environment variable names. */
+function envName(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+export interface WebServiceStackProps extends RuntimeStackProps {
+  readonly service: ServiceConfig;
+}
+
+/** One web service: its task, Fargate service, listener rule, scaling and SLA alarms. */
+export class WebServiceStack extends BlueprintStack {
+  public readonly web: WebService;
+  public readonly alarms: SlaAlarms;
+
+  constructor(scope: Construct, id: string, props: WebServiceStackProps) {
+    super(scope, id, props);
+    const { config: c, data, app, service: s } = props;
+    const runtime = new AppRuntime(this, data);
+    // Imported here so the listener rule and the load balancer's security-group
+    // rules to this service are created in this stack, never in the shared one.
+    const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
+      listenerArn: app.ingress.listener.listenerArn,
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'LoadBalancerGroup', app.ingress.securityGroup.securityGroupId, {
+        allowAllOutbound: false,
+      }),
+    });
+
+    this.web = new WebService(this, 'Web', {
+      cluster: app.cluster,
+      subnets: data.network.subnets('private'),
+      listener,
+      image: s.image,
+      containerPort: s.containerPort,
+      cpu: s.cpu,
+      memoryMiB: s.memoryMiB,
+      healthCheckPath: s.healthCheckPath,
+      pathPatterns: s.pathPatterns,
+      hostHeaders: s.hostHeaders,
+      priority: s.priority,
+      scaling: s.scaling,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: data.dataKey.key,
+      environment: runtime.environment,
+      secrets: runtime.secrets,
+    });
+    runtime.wire(s.name, this.web.task, this.web.securityGroup);
+
+    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
+      specs: serviceAlarmSpecs(`${c.appName}-${c.stage}`, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
+      topics: app.topics,
+      runbookUrl: RUNBOOK_URL,
+    });
+  }
+}
+
+export interface WorkerStackProps extends RuntimeStackProps {
+  readonly worker: WorkerConfig;
+}
+
+/** One queue worker: its task, Fargate service and backlog scaling. */
+export class WorkerStack extends BlueprintStack {
+  public readonly worker: QueueWorker;
+
+  constructor(scope: Construct, id: string, props: WorkerStackProps) {
+    super(scope, id, props);
+    const { config: c, data, app, worker: w } = props;
+    const runtime = new AppRuntime(this, data);
+    this.worker = new QueueWorker(this, 'Worker', {
+      cluster: app.cluster,
+      subnets: data.network.subnets('private'),
+      queue: data.queues.get(w.name)!.queue,
+      queueKey: data.dataKey.key,
+      image: w.image,
+      command: w.command,
+      cpu: w.cpu,
+      memoryMiB: w.memoryMiB,
+      scaling: w.scaling,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: data.dataKey.key,
+      environment: runtime.environment,
+      secrets: runtime.secrets,
+    });
+    runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
+  }
+}
