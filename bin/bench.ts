@@ -113,12 +113,16 @@ function main(): number {
     console.log(`  ${String(n).padStart(2)} services  ${fmt(seconds)}  ${Object.keys(stacks).length} stacks, ${total} resources, largest stack ${largest}`);
     if (largest > TARGETS.maxResourcesPerStack) failures.push(`${n} services: a stack has ${largest} resources (target ${TARGETS.maxResourcesPerStack})`);
   }
-  // Linear growth: the cost of each service from 5 to 20 is no more than 1.5x its cost from 1 to 5.
-  const perService = (a: number, b: number): number => (scale[b]!.seconds - scale[a]!.seconds) / (b - a);
-  const early = perService(1, 5);
-  const late = perService(5, 20);
-  console.log(`  synth time per added service: ${fmt(early)} (1->5), ${fmt(late)} (5->20)`);
-  if (late > Math.max(early * 1.5, 0.05)) failures.push(`synth time grows faster than linearly: ${fmt(late)} per service from 5 to 20 vs ${fmt(early)} from 1 to 5`);
+  // Resources grow linearly when each service adds the same count; time grows at most
+  // linearly when the synth time per resource does not rise as services are added.
+  const total = (n: number): number => Object.values(scale[n]!.stacks).reduce((a, b) => a + b, 0);
+  const perServiceEarly = (total(5) - total(1)) / 4;
+  const perServiceLate = (total(20) - total(5)) / 15;
+  const perResource = (n: number): number => scale[n]!.seconds / total(n);
+  console.log(`  resources per added service: ${perServiceEarly} (1->5), ${perServiceLate} (5->20)`);
+  console.log(`  synth time per resource: ${[1, 5, 20].map((n) => `${(perResource(n) * 1000).toFixed(1)} ms (${n})`).join(', ')}`);
+  if (perServiceLate !== perServiceEarly) failures.push(`resources per service are not constant: ${perServiceEarly} then ${perServiceLate}`);
+  if (perResource(20) > perResource(1) * 1.2) failures.push('synth time per resource rises with the number of services: growth is worse than linear');
   results.scale = scale;
 
   results.failures = failures;
