@@ -16,5 +16,5 @@ export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' 
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   },
   ingress: {},
-  alarms: { pageEmails: [], notifyEmails: [] },
+  alarms: { pageEmails: [], notifyEmails: [], pageHttpsEndpoints: [], slack: null },
 };

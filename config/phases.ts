@@ -1,5 +1,5 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
-import { AVAILABILITY_PERCENT, DESIGN_REQUESTS_PER_SECOND, SLA_ROWS } from './sla';
+import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, SATURATION_ROWS, SLA_ROWS } from './sla';
 import { BlueprintConfig, PhaseName, ServiceConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
@@ -53,6 +53,8 @@ export const SAMPLE_WORKER: WorkerConfig = {
 function sla(phase: PhaseName): BlueprintConfig['sla'] {
   return {
     ...SLA_ROWS,
+    burnRates: BURN_RATE_WINDOWS,
+    saturation: SATURATION_ROWS,
     availabilityPercent: AVAILABILITY_PERCENT[phase],
     designRequestsPerSecond: DESIGN_REQUESTS_PER_SECOND[phase],
   };

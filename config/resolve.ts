@@ -3,7 +3,7 @@ import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
 import { PHASE_PRESETS, SAMPLE_WORKER } from './phases';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EventStreamConfig, PHASES, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, EventStreamConfig, PHASES, SlackConfig, STAGES } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -39,6 +39,7 @@ const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** What a capability that a preset leaves off (null) looks like when a user turns it on. */
 const CAPABILITY_TEMPLATES: Readonly<Record<string, unknown>> = {
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
+  'alarms.slack': { workspaceId: '', channelId: '' } satisfies SlackConfig,
 };
 
 /** Lists keyed by name, with the entry a new name starts from when the preset has none. */

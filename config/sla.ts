@@ -1,4 +1,4 @@
-import { PhaseName } from './types';
+import { BurnRateWindow, PhaseName, SaturationRows } from './types';
 
 /**
  * REFERENCE §3, the SLA table, as data. Alarms are generated from these rows;
@@ -23,4 +23,34 @@ export const DESIGN_REQUESTS_PER_SECOND: Readonly<Record<PhaseName, number>> = {
   phase1: 1_000,
   phase2: 10_000,
   phase3: 10_000,
+};
+
+/**
+ * Multi-window, multi-burn-rate alerting on the availability SLO (Google SRE
+ * workbook, "Alerting on SLOs"): 2% of a 30-day budget in an hour or 5% in six
+ * hours pages; 10% in three days notifies. The short window stops the alarm
+ * once the burn has ended.
+ */
+export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
+  { burnRate: 14.4, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'page' },
+  { burnRate: 6, longWindowMinutes: 360, shortWindowMinutes: 30, route: 'page' },
+  { burnRate: 1, longWindowMinutes: 4320, shortWindowMinutes: 360, route: 'notify' },
+];
+
+/** REFERENCE §3's saturation alarms: sustained, so they notify rather than page. */
+export const SATURATION_ROWS: SaturationRows = {
+  ecsCpuPercent: { threshold: 90, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },
+  ecsMemoryPercent: { threshold: 90, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },
+  rdsCpuPercent: { threshold: 80, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },
+  rdsFreeStoragePercent: { threshold: 10, periodSeconds: 300, evaluationPeriods: 1, route: 'notify' },
+  rdsFreeableMemoryPercent: { threshold: 10, periodSeconds: 300, evaluationPeriods: 3, route: 'notify' },
+  rdsReplicaLagSeconds: { threshold: 60, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
+  cacheEngineCpuPercent: { threshold: 80, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },
+  cacheMemoryPercent: { threshold: 80, periodSeconds: 300, evaluationPeriods: 2, route: 'notify' },
+  cacheEvictions: { threshold: 1000, periodSeconds: 300, evaluationPeriods: 1, route: 'notify' },
+  cacheReplicationLagSeconds: { threshold: 5, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
+  // Fifteen minutes behind is well past the workers' scaling reaction time.
+  queueOldestMessageSeconds: { threshold: 900, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
+  deadLetterMessages: { threshold: 0, periodSeconds: 60, evaluationPeriods: 1, route: 'notify' },
+  streamIteratorAgeSeconds: { threshold: 60, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
 };

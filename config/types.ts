@@ -167,6 +167,52 @@ export interface DbConnectionsRow {
   readonly route: AlarmRoute;
 }
 
+/** A threshold alarm as data; the row's name says the threshold's unit and direction. */
+export interface ThresholdRow {
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly route: AlarmRoute;
+}
+
+/** REFERENCE §3's saturation alarms, every phase. */
+export interface SaturationRows {
+  /** ECS service average CPU above, percent. */
+  readonly ecsCpuPercent: ThresholdRow;
+  /** ECS service average memory above, percent. */
+  readonly ecsMemoryPercent: ThresholdRow;
+  /** RDS CPU above, percent. */
+  readonly rdsCpuPercent: ThresholdRow;
+  /** RDS free storage below, percent of the storage ceiling. */
+  readonly rdsFreeStoragePercent: ThresholdRow;
+  /** RDS freeable memory below, percent of the instance class's memory. */
+  readonly rdsFreeableMemoryPercent: ThresholdRow;
+  /** Read replica lag above, seconds. */
+  readonly rdsReplicaLagSeconds: ThresholdRow;
+  /** Cache engine CPU above, percent (per node). */
+  readonly cacheEngineCpuPercent: ThresholdRow;
+  /** Cache memory used above, percent (per node). */
+  readonly cacheMemoryPercent: ThresholdRow;
+  /** Cache evictions per period above (per node). */
+  readonly cacheEvictions: ThresholdRow;
+  /** Cache replica replication lag above, seconds (per replica node). */
+  readonly cacheReplicationLagSeconds: ThresholdRow;
+  /** Age of a queue's oldest message above, seconds. */
+  readonly queueOldestMessageSeconds: ThresholdRow;
+  /** Messages in a dead-letter queue above (0: any). */
+  readonly deadLetterMessages: ThresholdRow;
+  /** Event-stream consumer iterator age above, seconds. */
+  readonly streamIteratorAgeSeconds: ThresholdRow;
+}
+
+/** One multi-window burn-rate rule (SRE workbook): both windows must burn faster than `burnRate`. */
+export interface BurnRateWindow {
+  readonly burnRate: number;
+  readonly longWindowMinutes: number;
+  readonly shortWindowMinutes: number;
+  readonly route: AlarmRoute;
+}
+
 /** REFERENCE §3, as data: the alarms are generated from these rows. */
 export interface SlaTable {
   /** Availability objective, percent (e.g. 99.9). */
@@ -177,6 +223,9 @@ export interface SlaTable {
   readonly dbConnections: DbConnectionsRow;
   /** Sustained request rate the phase is sized for (capacity target, not an alarm). */
   readonly designRequestsPerSecond: number;
+  /** Availability SLO burn-rate rules, paging or notifying. */
+  readonly burnRates: readonly BurnRateWindow[];
+  readonly saturation: SaturationRows;
 }
 
 export interface AlarmsConfig {
@@ -184,6 +233,17 @@ export interface AlarmsConfig {
   readonly pageEmails: readonly string[];
   /** Email addresses subscribed to the notify topic. */
   readonly notifyEmails: readonly string[];
+  /** HTTPS endpoints (a pager's webhook) subscribed to the page topic. */
+  readonly pageHttpsEndpoints: readonly string[];
+  /** Slack channel, through AWS Chatbot, that receives both topics; null: none. */
+  readonly slack: SlackConfig | null;
+}
+
+export interface SlackConfig {
+  /** Slack workspace (team) id, authorised once in the AWS Chatbot console, e.g. `T0123ABCD`. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. `C0123ABCD`. */
+  readonly channelId: string;
 }
 
 export interface ProtectionConfig {

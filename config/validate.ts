@@ -43,11 +43,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateEventStream(p, c);
   validateIngress(p, c);
   validateSla(p, c.sla);
-  for (const route of ['pageEmails', 'notifyEmails'] as const) {
-    if (p.array(`alarms.${route}`, c.alarms[route])) {
-      c.alarms[route].forEach((e, i) => p.matches(`alarms.${route}[${i}]`, e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'));
-    }
-  }
+  validateAlarmRoutes(p, c);
   p.boolean('protection.deletionProtection', c.protection.deletionProtection);
   p.boolean('protection.terminationProtection', c.protection.terminationProtection);
   p.oneOf('protection.logRetentionDays', c.protection.logRetentionDays, LOG_RETENTION_DAYS);
@@ -222,7 +218,51 @@ function validateIngress(p: Problems, c: BlueprintConfig): void {
   }
 }
 
+function validateAlarmRoutes(p: Problems, c: BlueprintConfig): void {
+  for (const route of ['pageEmails', 'notifyEmails'] as const) {
+    if (p.array(`alarms.${route}`, c.alarms[route])) {
+      c.alarms[route].forEach((e, i) => p.matches(`alarms.${route}[${i}]`, e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'));
+    }
+  }
+  if (p.array('alarms.pageHttpsEndpoints', c.alarms.pageHttpsEndpoints)) {
+    c.alarms.pageHttpsEndpoints.forEach((u, i) => p.matches(`alarms.pageHttpsEndpoints[${i}]`, u, /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL'));
+  }
+  if (c.alarms.slack !== null) {
+    p.matches('alarms.slack.workspaceId', c.alarms.slack.workspaceId, /^[A-Z0-9]{9,11}$/, 'the Slack workspace id AWS Chatbot shows, such as T0123ABCD');
+    p.matches('alarms.slack.channelId', c.alarms.slack.channelId, /^[A-Z0-9]{9,11}$/, 'a Slack channel id such as C0123ABCD');
+  }
+}
+
+/** Minutes a burn-rate window may span: one alarm period up to a day, or whole days up to 30. */
+function windowOk(minutes: unknown): boolean {
+  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && (minutes <= 1440 || (minutes % 1440 === 0 && minutes <= 43_200));
+}
+
 function validateSla(p: Problems, s: SlaTable): void {
+  if (p.array('sla.burnRates', s.burnRates)) {
+    s.burnRates.forEach((w, i) => {
+      const at = `sla.burnRates[${i}]`;
+      p.number(`${at}.burnRate`, w.burnRate, 0, 1000, true);
+      for (const key of ['longWindowMinutes', 'shortWindowMinutes'] as const) {
+        if (!windowOk(w[key])) p.add(`${at}.${key}`, `${show(w[key])} is not allowed; allowed: whole minutes up to 1440, or whole days (multiples of 1440) up to 43200`);
+      }
+      if (typeof w.shortWindowMinutes === 'number' && w.shortWindowMinutes > 1440) {
+        p.add(`${at}.shortWindowMinutes`, `${w.shortWindowMinutes} is not allowed; allowed: at most 1440 (one alarm period)`);
+      }
+      if (w.shortWindowMinutes >= w.longWindowMinutes) {
+        p.add(`${at}.shortWindowMinutes`, `${w.shortWindowMinutes} is not shorter than longWindowMinutes (${w.longWindowMinutes}); allowed: less than ${w.longWindowMinutes}`);
+      }
+      p.oneOf(`${at}.route`, w.route, ['page', 'notify']);
+    });
+  }
+  for (const [name, row] of Object.entries(s.saturation ?? {})) {
+    const at = `sla.saturation.${name}`;
+    if (name.endsWith('Percent')) p.number(`${at}.threshold`, row.threshold, 0, 100);
+    else p.number(`${at}.threshold`, row.threshold, 0, 1e9);
+    p.oneOf(`${at}.periodSeconds`, row.periodSeconds, ALARM_PERIODS);
+    p.integer(`${at}.evaluationPeriods`, row.evaluationPeriods, 1, 1440);
+    p.oneOf(`${at}.route`, row.route, ['page', 'notify']);
+  }
   p.number('sla.availabilityPercent', s.availabilityPercent, 90, 100, true);
   p.integer('sla.designRequestsPerSecond', s.designRequestsPerSecond, 1, 10_000_000);
   const rows = ['latencyP95', 'errorRate', 'serviceDown', 'dbConnections'] as const;

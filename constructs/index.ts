@@ -14,3 +14,5 @@ export * from './compute/queue-worker';
 export * from './messaging/work-queue';
 export * from './messaging/event-stream';
 export * from './security/messaging-access';
+export * from './monitoring/saturation-alarms';
+export * from './monitoring/burn-rate-alarms';

@@ -1,7 +1,21 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
-import { BlueprintConfig } from '../config';
-import { AlarmTopics, deploymentAlarmSpecs, GoldenSignalsDashboard, PublicLoadBalancer, SERVICE_SIGNALS, serviceAlarmName, SlaAlarms } from '../constructs';
+import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB } from '../config';
+import {
+  AlarmTopics,
+  BurnRateAlarms,
+  cacheSaturationSpecs,
+  databaseSaturationSpecs,
+  deploymentAlarmSpecs,
+  GoldenSignalsDashboard,
+  PublicLoadBalancer,
+  QUEUE_SIGNALS,
+  SATURATION_SIGNALS,
+  SERVICE_SIGNALS,
+  serviceAlarmName,
+  SlaAlarms,
+  streamSpecs,
+} from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
 
@@ -23,12 +37,13 @@ export class AppStack extends BlueprintStack {
   public readonly ingress: PublicLoadBalancer;
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
+  public readonly burnRates: BurnRateAlarms;
   public readonly dashboard: GoldenSignalsDashboard;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const { network, database, dataKey, logBucket } = props.data;
+    const { network, database, cache, dataKey, logBucket, eventStream } = props.data;
     const prefix = `${c.appName}-${c.stage}`;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -48,11 +63,36 @@ export class AppStack extends BlueprintStack {
       encryptionKey: dataKey.key,
       pageEmails: c.alarms.pageEmails,
       notifyEmails: c.alarms.notifyEmails,
+      pageHttpsEndpoints: c.alarms.pageHttpsEndpoints,
+      slack: c.alarms.slack ? { ...c.alarms.slack, configurationName: prefix } : undefined,
     });
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };
+    const sat = c.sla.saturation;
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
-      specs: deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
+      specs: [
+        ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
+        ...databaseSaturationSpecs(prefix, sat, {
+          instance: database.instance,
+          replicas: database.replicas,
+          maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
+          memoryGiB: DB_INSTANCE_MEMORY_GIB[c.database.instanceClass]!,
+        }),
+        ...cacheSaturationSpecs(prefix, sat, {
+          replicationGroupId: cache.replicationGroupId,
+          shards: c.cache.shards,
+          replicasPerShard: c.cache.replicasPerShard,
+        }),
+        ...(eventStream ? streamSpecs(prefix, sat.streamIteratorAgeSeconds, eventStream.stream) : []),
+      ],
+      topics: this.topics,
+      runbookUrl: RUNBOOK_URL,
+    });
+    this.burnRates = new BurnRateAlarms(this, 'BurnRate', {
+      prefix,
+      availabilityPercent: c.sla.availabilityPercent,
+      rules: c.sla.burnRates,
+      loadBalancer: this.ingress.loadBalancer,
       topics: this.topics,
       runbookUrl: RUNBOOK_URL,
     });
@@ -69,8 +109,10 @@ export class AppStack extends BlueprintStack {
       },
       // Service alarms live in the service stacks; their names are known from config, so no reference is needed.
       alarmNames: [
+        ...[...this.burnRates.composites.values()].map((a) => a.alarmName),
         ...this.alarms.entries.map((e) => e.spec.alarmName),
-        ...c.services.flatMap((s) => SERVICE_SIGNALS.map((signal) => serviceAlarmName(prefix, s.name, signal))),
+        ...c.services.flatMap((s) => [...SERVICE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, s.name, signal))),
+        ...c.workers.flatMap((w) => [...QUEUE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, w.name, signal))),
       ],
     });
   }

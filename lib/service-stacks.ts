@@ -12,9 +12,11 @@ import {
   allowProduce,
   AppTask,
   POSTGRES_PORT,
+  queueSpecs,
   QueueWorker,
   REDIS_PORT,
   serviceAlarmSpecs,
+  serviceSaturationSpecs,
   SlaAlarms,
   WebService,
 } from '../constructs';
@@ -136,8 +138,12 @@ export class WebServiceStack extends BlueprintStack {
     });
     runtime.wire(s.name, this.web.task, this.web.securityGroup);
 
+    const prefix = `${c.appName}-${c.stage}`;
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
-      specs: serviceAlarmSpecs(`${c.appName}-${c.stage}`, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
+      specs: [
+        ...serviceAlarmSpecs(prefix, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
+        ...serviceSaturationSpecs(prefix, c.sla.saturation, s.name, this.web.service),
+      ],
       topics: app.topics,
       runbookUrl: RUNBOOK_URL,
     });
@@ -148,9 +154,10 @@ export interface WorkerStackProps extends RuntimeStackProps {
   readonly worker: WorkerConfig;
 }
 
-/** One queue worker: its task, Fargate service and backlog scaling. */
+/** One queue worker: its task, Fargate service, backlog scaling, and queue and saturation alarms. */
 export class WorkerStack extends BlueprintStack {
   public readonly worker: QueueWorker;
+  public readonly alarms: SlaAlarms;
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
@@ -172,5 +179,16 @@ export class WorkerStack extends BlueprintStack {
       secrets: runtime.secrets,
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
+
+    const prefix = `${c.appName}-${c.stage}`;
+    const queues = data.queues.get(w.name)!;
+    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
+      specs: [
+        ...queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue),
+        ...serviceSaturationSpecs(prefix, c.sla.saturation, w.name, this.worker.service),
+      ],
+      topics: app.topics,
+      runbookUrl: RUNBOOK_URL,
+    });
   }
 }

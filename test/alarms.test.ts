@@ -88,12 +88,30 @@ describe('SlaAlarms, generated from the SLA table', () => {
     expect(topicOf(a)).toBe(route.notify);
   });
 
-  test('THEN every alarm acts on both transitions and its description names a runbook entry', () => {
-    expect(alarms).toHaveLength(6);
+  test('THEN the alarm set is the SLA table\'s rows, the saturation rows and the burn-rate windows, by name', () => {
+    const names = alarms.map((a) => a.Properties.AlarmName).sort();
+    const cacheNode = (node: number): string[] =>
+      ['cpu', 'memory', 'evictions', ...(node > 1 ? ['replication-lag'] : [])].map((m) => `blueprint-dev-cache-1-${node}-${m}`);
+    expect(names).toEqual(
+      [
+        ...['error-rate', 'db-connections', 'db-cpu', 'db-free-storage', 'db-freeable-memory'].map((n) => `blueprint-dev-${n}`),
+        ...cacheNode(1),
+        ...cacheNode(2),
+        ...['latency-p95', 'error-rate', 'no-healthy-targets', 'no-running-tasks', 'cpu', 'memory'].map((n) => `blueprint-dev-web-${n}`),
+        ...['14.4x-60m', '14.4x-5m', '6x-360m', '6x-30m', '1x-4320m', '1x-360m'].map((n) => `blueprint-dev-burn-${n}`),
+      ].sort(),
+    );
+  });
+
+  test('THEN every alarm but the burn-rate windows acts on both transitions; every one names a runbook entry', () => {
     for (const a of alarms) {
-      expect(a.Properties.AlarmActions).toHaveLength(1);
-      expect(a.Properties.OKActions).toEqual(a.Properties.AlarmActions);
       expect(a.Properties.AlarmDescription).toMatch(/ Runbook: docs\/runbooks\.md#[a-z0-9-]+$/);
+      if (/-burn-/.test(a.Properties.AlarmName)) {
+        expect(a.Properties.AlarmActions).toBeUndefined();
+      } else {
+        expect(a.Properties.AlarmActions).toHaveLength(1);
+        expect(a.Properties.OKActions).toEqual(a.Properties.AlarmActions);
+      }
     }
   });
 
@@ -107,6 +125,75 @@ describe('SlaAlarms, generated from the SLA table', () => {
   });
 });
 
+describe('BurnRateAlarms', () => {
+  const budget = 1 - 0.999;
+
+  test('THEN each window alarms on the error ratio above burn rate x the 0.1% budget of phase 1', () => {
+    for (const [rate, minutes, period, periods] of [
+      [14.4, 60, 3600, 1],
+      [14.4, 5, 300, 1],
+      [6, 360, 21600, 1],
+      [6, 30, 1800, 1],
+      [1, 4320, 86400, 3],
+      [1, 360, 21600, 1],
+    ] as const) {
+      const a = alarm(`blueprint-dev-burn-${rate}x-${minutes}m`);
+      expect(a.Threshold).toBeCloseTo(rate * budget, 10);
+      expect(a.EvaluationPeriods).toBe(periods);
+      expect(a.DatapointsToAlarm).toBe(periods);
+      const expr = a.Metrics.find((m: any) => m.Expression);
+      expect(expr.Expression).toBe('IF(FILL(requests, 0) > 0, (FILL(elb5xx, 0) + FILL(target5xx, 0)) / FILL(requests, 0), 0)');
+      for (const m of a.Metrics.filter((x: any) => x.MetricStat)) expect(m.MetricStat.Period).toBe(period);
+    }
+  });
+
+  test('THEN the page composite ORs the fast and slow rules, each an AND of its two windows; the notify composite takes the budget rule', () => {
+    const composites = Object.values(s.appStack.findResources('AWS::CloudWatch::CompositeAlarm'));
+    const windows = s.appStack.findResources('AWS::CloudWatch::Alarm');
+    const id = (name: string): string => Object.entries(windows).find(([, a]) => a.Properties.AlarmName === name)![0];
+    // The rule is a Fn::Join of text and each window alarm's ARN; read it back as text with ids.
+    const rule = (name: string): string =>
+      composites
+        .find((c) => c.Properties.AlarmName === name)!
+        .Properties.AlarmRule['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : (part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]))
+        .join('');
+    const w = (rate: string, minutes: number): string => id(`blueprint-dev-burn-${rate}x-${minutes}m`);
+    expect(rule('blueprint-dev-availability-burn-page')).toBe(
+      `((ALARM("${w('14.4', 60)}") AND ALARM("${w('14.4', 5)}")) OR (ALARM("${w('6', 360)}") AND ALARM("${w('6', 30)}")))`,
+    );
+    expect(rule('blueprint-dev-availability-burn-notify')).toBe(`((ALARM("${w('1', 4320)}") AND ALARM("${w('1', 360)}")))`);
+    const target = (name: string): string => JSON.stringify(composites.find((c) => c.Properties.AlarmName === name)!.Properties.AlarmActions);
+    expect(target('blueprint-dev-availability-burn-page')).toContain(pageTopic);
+    expect(target('blueprint-dev-availability-burn-notify')).toContain(notifyTopic);
+  });
+});
+
+describe('saturation alarms', () => {
+  test('THEN database thresholds follow the storage ceiling and the class\'s memory', () => {
+    expect(alarm('blueprint-dev-db-free-storage')).toMatchObject({ MetricName: 'FreeStorageSpace', Threshold: 0.1 * 200 * 1024 ** 3, ComparisonOperator: 'LessThanThreshold' });
+    expect(alarm('blueprint-dev-db-freeable-memory')).toMatchObject({ MetricName: 'FreeableMemory', Threshold: 0.1 * 4 * 1024 ** 3 });
+    expect(alarm('blueprint-dev-db-cpu')).toMatchObject({ MetricName: 'CPUUtilization', Threshold: 80, EvaluationPeriods: 10 });
+  });
+
+  test('THEN cache alarms watch every node by its cluster-mode id', () => {
+    expect(alarm('blueprint-dev-cache-1-1-cpu')).toMatchObject({ MetricName: 'EngineCPUUtilization', Dimensions: [{ Name: 'CacheClusterId', Value: 'blueprint-dev-cache-0001-001' }] });
+    expect(alarm('blueprint-dev-cache-1-2-replication-lag')).toMatchObject({ MetricName: 'ReplicationLag', Dimensions: [{ Name: 'CacheClusterId', Value: 'blueprint-dev-cache-0001-002' }] });
+  });
+
+  test('THEN a worker alarms on its queue\'s oldest message and on any dead letter', () => {
+    const p2 = synthesize({ phase: 'phase2' });
+    const worker = p2.stack('worker-worker');
+    worker.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'blueprint-dev-worker-queue-age', MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+    worker.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'blueprint-dev-worker-dead-letters',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    p2.appStack.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'blueprint-dev-db-replica-2-lag', MetricName: 'ReplicaLag', Threshold: 60 });
+  });
+});
+
 describe('AlarmTopics', () => {
   test('THEN page and notify topics are KMS-encrypted, TLS-only, with the configured subscribers', () => {
     s.appStack.resourceCountIs('AWS::SNS::Topic', 2);
@@ -117,14 +204,35 @@ describe('AlarmTopics', () => {
     s.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: pageTopic } });
     s.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com', TopicArn: { Ref: notifyTopic } });
   });
+
+  test('GIVEN a pager webhook and a Slack channel THEN the page topic posts to the webhook and Chatbot takes both topics', () => {
+    const routed = synthesize({
+      settings: { alarms: { pageHttpsEndpoints: ['https://events.pager.example.com/hook'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } } },
+    });
+    routed.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pager.example.com/hook' });
+    routed.appStack.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^AlarmTopicsPage') }, { Ref: Match.stringLikeRegexp('^AlarmTopicsNotify') }],
+    });
+  });
+
+  test('GIVEN no subscriber THEN the synth says so', () => {
+    const bare = synthesize();
+    const infos = bare.app.synth().stacks.flatMap((st) => st.messages).filter((m) => m.level === 'info').map((m) => String(m.entry.data));
+    expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/^No subscriber on the page topic/), expect.stringMatching(/^No subscriber on the notify topic/)]));
+  });
 });
 
 describe('GoldenSignalsDashboard', () => {
   test('THEN one dashboard named after the deployment shows latency percentiles and every alarm\'s status', () => {
     const body = JSON.stringify(Object.values(s.appStack.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
     expect(body).toMatch(/p50.*p95.*p99/);
-    for (const name of alarms.map((a) => a.Properties.AlarmName)) {
+    for (const name of alarms.map((a) => a.Properties.AlarmName).filter((n) => !n.includes('-burn-'))) {
       expect(body).toContain(`:alarm:${name}`);
     }
+    // The burn-rate composites, which are the burn-rate alarms that notify.
+    expect(body).toContain('{"Ref":"BurnRatePage');
+    expect(body).toContain('{"Ref":"BurnRateNotify');
   });
 });

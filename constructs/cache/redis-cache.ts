@@ -51,6 +51,7 @@ export class RedisCache extends Construct {
   /** Cluster-mode configuration endpoint. */
   public readonly endpointAddress: string;
   public readonly endpointPort: string;
+  public readonly replicationGroupId: string;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
@@ -110,6 +111,7 @@ export class RedisCache extends Construct {
     // A final snapshot on delete: the cache can be rebuilt, but warm data saves the database a storm.
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
+    this.replicationGroupId = props.replicationGroupId;
     this.endpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
     this.endpointPort = this.replicationGroup.attrConfigurationEndPointPort;
   }

@@ -1,3 +1,5 @@
+import { Annotations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -10,24 +12,46 @@ export interface AlarmTopicsProps {
   readonly pageEmails: readonly string[];
   /** Subscribed to the notify topic (look at it today). */
   readonly notifyEmails: readonly string[];
+  /** HTTPS endpoints (a pager's webhook) subscribed to the page topic. */
+  readonly pageHttpsEndpoints: readonly string[];
+  /**
+   * Slack channel that receives both topics through AWS Chatbot (the
+   * workspace is authorised once in the Chatbot console).
+   * @default - no Slack channel
+   */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string; readonly configurationName: string };
 }
 
 /** The two routes every alarm goes to: page and notify, both encrypted and TLS-only. */
 export class AlarmTopics extends Construct {
   public readonly page: sns.Topic;
   public readonly notify: sns.Topic;
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
 
   constructor(scope: Construct, id: string, props: AlarmTopicsProps) {
     super(scope, id);
-    this.page = this.topic('Page', 'Page: act now', props.encryptionKey, props.pageEmails);
-    this.notify = this.topic('Notify', 'Notify: look today', props.encryptionKey, props.notifyEmails);
-  }
+    this.page = new sns.Topic(this, 'Page', { displayName: 'Page: act now', masterKey: props.encryptionKey, enforceSSL: true });
+    this.notify = new sns.Topic(this, 'Notify', { displayName: 'Notify: look today', masterKey: props.encryptionKey, enforceSSL: true });
+    for (const email of props.pageEmails) this.page.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const email of props.notifyEmails) this.notify.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const url of props.pageHttpsEndpoints) this.page.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
 
-  private topic(id: string, displayName: string, key: kms.IKey, emails: readonly string[]): sns.Topic {
-    const topic = new sns.Topic(this, id, { displayName, masterKey: key, enforceSSL: true });
-    for (const email of emails) {
-      topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (props.slack) {
+      this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: props.slack.configurationName,
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [this.page, this.notify],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
     }
-    return topic;
+
+    const slack = props.slack ? 1 : 0;
+    if (props.pageEmails.length + props.pageHttpsEndpoints.length + slack === 0) {
+      Annotations.of(this).addInfo('No subscriber on the page topic: alarms that page reach nobody. Set alarms.pageEmails, alarms.pageHttpsEndpoints or alarms.slack.');
+    }
+    if (props.notifyEmails.length + slack === 0) {
+      Annotations.of(this).addInfo('No subscriber on the notify topic: set alarms.notifyEmails or alarms.slack.');
+    }
   }
 }

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { errorRate } from './sla-alarms';
+import { loadBalancerErrorRate } from './sla-alarms';
 
 export interface GoldenSignalsDashboardProps {
   readonly dashboardName: string;
@@ -71,12 +71,7 @@ export class GoldenSignalsDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Errors: 5xx % of requests',
         left: [
-          errorRate(
-            { elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: p }), target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: p }) },
-            lb.requestCount({ period: p }),
-            { periodSeconds: seconds, evaluationPeriods: 1, route: 'page' },
-            '5xx %',
-          ),
+          loadBalancerErrorRate(props.loadBalancer, p, '5xx %'),
         ],
         leftAnnotations: [line(props.thresholds.errorRatePercent, 'error-rate alarm')],
         width: 8,

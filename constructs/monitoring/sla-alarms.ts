@@ -83,24 +83,39 @@ function period(w: AlarmWindow): Duration {
   return Duration.seconds(w.periodSeconds);
 }
 
-/** 100 × errors / requests, and 0 (not a division by zero) when there is no traffic. */
-export function errorRate(errors: Record<string, cloudwatch.IMetric>, requests: cloudwatch.IMetric, w: AlarmWindow, label: string): cloudwatch.MathExpression {
+/**
+ * errors / requests over `p`, as a percentage (or a fraction with `scale` 1),
+ * and 0, not a division by zero, when there is no traffic.
+ */
+export function errorRate(errors: Record<string, cloudwatch.IMetric>, requests: cloudwatch.IMetric, p: Duration, label: string, scale = 100): cloudwatch.MathExpression {
   const sum = Object.keys(errors)
     .map((k) => `FILL(${k}, 0)`)
     .join(' + ');
   return new cloudwatch.MathExpression({
-    expression: `IF(FILL(requests, 0) > 0, 100 * (${sum}) / FILL(requests, 0), 0)`,
+    expression: `IF(FILL(requests, 0) > 0, ${scale === 100 ? '100 * ' : ''}(${sum}) / FILL(requests, 0), 0)`,
     usingMetrics: { ...errors, requests },
-    period: period(w),
+    period: p,
     label,
   });
+}
+
+/** All 5xx of a load balancer (its own and its targets') over its requests. */
+export function loadBalancerErrorRate(loadBalancer: elbv2.IApplicationLoadBalancer, p: Duration, label: string, scale = 100): cloudwatch.MathExpression {
+  const lb = loadBalancer.metrics;
+  return errorRate(
+    { elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: p }), target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: p }) },
+    lb.requestCount({ period: p }),
+    p,
+    label,
+    scale,
+  );
 }
 
 /** The per-service alarm signals, in the order `serviceAlarmSpecs` makes them. */
 export const SERVICE_SIGNALS = ['latency-p95', 'error-rate', 'no-healthy-targets', 'no-running-tasks'] as const;
 
-/** Alarm name of one signal of one service: `<prefix>-<service>-<signal>`. */
-export function serviceAlarmName(prefix: string, service: string, signal: (typeof SERVICE_SIGNALS)[number]): string {
+/** Alarm name of one signal of one service or worker: `<prefix>-<service>-<signal>`. */
+export function serviceAlarmName(prefix: string, service: string, signal: string): string {
   return `${prefix}-${service}-${signal}`;
 }
 
@@ -134,7 +149,7 @@ export function serviceAlarmSpecs(prefix: string, rows: SlaRows, s: MonitoredSer
       metric: errorRate(
         { target5xx: tg.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: period(rows.errorRate) }) },
         tg.requestCount({ period: period(rows.errorRate) }),
-        rows.errorRate,
+        period(rows.errorRate),
         `${s.name} 5xx %`,
       ),
       threshold: rows.errorRate.alertAbovePercent,
@@ -185,23 +200,13 @@ export function deploymentAlarmSpecs(
   loadBalancer: elbv2.IApplicationLoadBalancer,
   database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number },
 ): AlarmSpec[] {
-  const lb = loadBalancer.metrics;
-  const p = period(rows.errorRate);
   return [
     {
       id: 'ErrorRate',
       alarmName: `${prefix}-error-rate`,
       runbook: 'error-rate',
       meaning: `More than ${rows.errorRate.alertAbovePercent}% of all requests end in a 5xx from a target or from the load balancer itself.`,
-      metric: errorRate(
-        {
-          elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: p }),
-          target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: p }),
-        },
-        lb.requestCount({ period: p }),
-        rows.errorRate,
-        'all 5xx %',
-      ),
+      metric: loadBalancerErrorRate(loadBalancer, period(rows.errorRate), 'all 5xx %'),
       threshold: rows.errorRate.alertAbovePercent,
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       window: rows.errorRate,

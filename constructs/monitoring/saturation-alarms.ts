@@ -1,0 +1,164 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AlarmSpec, AlarmWindow, serviceAlarmName } from './sla-alarms';
+
+/** A saturation threshold as data: its unit and direction come from the alarm that uses it. */
+export interface ThresholdWindow extends AlarmWindow {
+  readonly threshold: number;
+}
+
+const ABOVE = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+const BELOW = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
+
+function period(w: AlarmWindow): Duration {
+  return Duration.seconds(w.periodSeconds);
+}
+
+/** One threshold alarm; idle or missing data never alarms. */
+function spec(
+  id: string,
+  alarmName: string,
+  runbook: string,
+  meaning: string,
+  metric: cloudwatch.IMetric,
+  row: ThresholdWindow,
+  comparison: cloudwatch.ComparisonOperator,
+  threshold: number = row.threshold,
+): AlarmSpec {
+  return { id, alarmName, runbook, meaning, metric, threshold, comparison, window: row, missingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+}
+
+/** Per-service saturation signals and a worker's queue signals, as named by the spec builders below. */
+export const SATURATION_SIGNALS = ['cpu', 'memory'] as const;
+export const QUEUE_SIGNALS = ['queue-age', 'dead-letters'] as const;
+
+export interface ServiceSaturationRows {
+  readonly ecsCpuPercent: ThresholdWindow;
+  readonly ecsMemoryPercent: ThresholdWindow;
+}
+
+/** CPU and memory of one ECS service, averaged over its tasks. */
+export function serviceSaturationSpecs(prefix: string, rows: ServiceSaturationRows, name: string, service: ecs.BaseService): AlarmSpec[] {
+  return [
+    spec('Cpu', serviceAlarmName(prefix, name, 'cpu'), 'ecs-saturation', `${name}'s tasks average above ${rows.ecsCpuPercent.threshold}% CPU: autoscaling is at its maximum or too slow.`,
+      service.metricCpuUtilization({ period: period(rows.ecsCpuPercent) }), rows.ecsCpuPercent, ABOVE),
+    spec('Memory', serviceAlarmName(prefix, name, 'memory'), 'ecs-saturation', `${name}'s tasks average above ${rows.ecsMemoryPercent.threshold}% of their memory: out-of-memory kills follow.`,
+      service.metricMemoryUtilization({ period: period(rows.ecsMemoryPercent) }), rows.ecsMemoryPercent, ABOVE),
+  ];
+}
+
+export interface DatabaseSaturationRows {
+  readonly rdsCpuPercent: ThresholdWindow;
+  readonly rdsFreeStoragePercent: ThresholdWindow;
+  readonly rdsFreeableMemoryPercent: ThresholdWindow;
+  readonly rdsReplicaLagSeconds: ThresholdWindow;
+}
+
+export interface MonitoredDatabase {
+  readonly instance: rds.IDatabaseInstance;
+  readonly replicas: readonly rds.IDatabaseInstance[];
+  /** Storage autoscaling ceiling, GiB: free storage is measured against it. */
+  readonly maxAllocatedStorageGiB: number;
+  /** The instance class's memory, GiB. */
+  readonly memoryGiB: number;
+}
+
+const GIB = 1024 ** 3;
+
+/** The primary's CPU, free storage and freeable memory; each replica's lag and CPU. */
+export function databaseSaturationSpecs(prefix: string, rows: DatabaseSaturationRows, db: MonitoredDatabase): AlarmSpec[] {
+  const primary = db.instance;
+  const specs = [
+    spec('DbCpu', `${prefix}-db-cpu`, 'db-saturation', `PostgreSQL CPU is above ${rows.rdsCpuPercent.threshold}%: queries queue up.`,
+      primary.metricCPUUtilization({ period: period(rows.rdsCpuPercent) }), rows.rdsCpuPercent, ABOVE),
+    spec('DbFreeStorage', `${prefix}-db-free-storage`, 'db-storage', `PostgreSQL has less than ${rows.rdsFreeStoragePercent.threshold}% of its ${db.maxAllocatedStorageGiB} GiB storage ceiling free.`,
+      primary.metricFreeStorageSpace({ statistic: 'Minimum', period: period(rows.rdsFreeStoragePercent) }), rows.rdsFreeStoragePercent, BELOW,
+      (rows.rdsFreeStoragePercent.threshold / 100) * db.maxAllocatedStorageGiB * GIB),
+    spec('DbFreeableMemory', `${prefix}-db-freeable-memory`, 'db-saturation', `PostgreSQL has less than ${rows.rdsFreeableMemoryPercent.threshold}% of its ${db.memoryGiB} GiB memory free: the cache hit rate drops and swapping starts.`,
+      primary.metricFreeableMemory({ statistic: 'Minimum', period: period(rows.rdsFreeableMemoryPercent) }), rows.rdsFreeableMemoryPercent, BELOW,
+      (rows.rdsFreeableMemoryPercent.threshold / 100) * db.memoryGiB * GIB),
+  ];
+  db.replicas.forEach((replica, i) => {
+    const n = i + 1;
+    specs.push(
+      spec(`Replica${n}Lag`, `${prefix}-db-replica-${n}-lag`, 'db-replica-lag', `Read replica ${n} is more than ${rows.rdsReplicaLagSeconds.threshold} s behind the primary: reads from it are stale.`,
+        replica.metric('ReplicaLag', { statistic: 'Maximum', period: period(rows.rdsReplicaLagSeconds) }), rows.rdsReplicaLagSeconds, ABOVE),
+      spec(`Replica${n}Cpu`, `${prefix}-db-replica-${n}-cpu`, 'db-saturation', `Read replica ${n}'s CPU is above ${rows.rdsCpuPercent.threshold}%.`,
+        replica.metricCPUUtilization({ period: period(rows.rdsCpuPercent) }), rows.rdsCpuPercent, ABOVE),
+    );
+  });
+  return specs;
+}
+
+export interface CacheSaturationRows {
+  readonly cacheEngineCpuPercent: ThresholdWindow;
+  readonly cacheMemoryPercent: ThresholdWindow;
+  readonly cacheEvictions: ThresholdWindow;
+  readonly cacheReplicationLagSeconds: ThresholdWindow;
+}
+
+export interface MonitoredCache {
+  readonly replicationGroupId: string;
+  readonly shards: number;
+  readonly replicasPerShard: number;
+}
+
+/**
+ * Per cache node: engine CPU, memory and evictions; replication lag on the
+ * replicas. ElastiCache names cluster-mode nodes `<group>-<shard 0001>-<node 001>`,
+ * so the node list follows from the shard and replica counts.
+ */
+export function cacheSaturationSpecs(prefix: string, rows: CacheSaturationRows, cache: MonitoredCache): AlarmSpec[] {
+  const specs: AlarmSpec[] = [];
+  for (let shard = 1; shard <= cache.shards; shard++) {
+    for (let node = 1; node <= cache.replicasPerShard + 1; node++) {
+      const nodeId = `${cache.replicationGroupId}-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}`;
+      const metric = (metricName: string, statistic: string, w: AlarmWindow): cloudwatch.Metric =>
+        new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: nodeId }, statistic, period: period(w) });
+      const id = `Cache${shard}n${node}`;
+      const name = `${prefix}-cache-${shard}-${node}`;
+      specs.push(
+        spec(`${id}Cpu`, `${name}-cpu`, 'cache-saturation', `Cache node ${nodeId}'s engine CPU is above ${rows.cacheEngineCpuPercent.threshold}%: the single-threaded engine is the bottleneck.`,
+          metric('EngineCPUUtilization', 'Average', rows.cacheEngineCpuPercent), rows.cacheEngineCpuPercent, ABOVE),
+        spec(`${id}Memory`, `${name}-memory`, 'cache-saturation', `Cache node ${nodeId} uses more than ${rows.cacheMemoryPercent.threshold}% of its memory: evictions follow.`,
+          metric('DatabaseMemoryUsagePercentage', 'Maximum', rows.cacheMemoryPercent), rows.cacheMemoryPercent, ABOVE),
+        spec(`${id}Evictions`, `${name}-evictions`, 'cache-saturation', `Cache node ${nodeId} evicted more than ${rows.cacheEvictions.threshold} keys in ${rows.cacheEvictions.periodSeconds} s: the working set no longer fits.`,
+          metric('Evictions', 'Sum', rows.cacheEvictions), rows.cacheEvictions, ABOVE),
+      );
+      if (node > 1) {
+        specs.push(
+          spec(`${id}Lag`, `${name}-replication-lag`, 'cache-saturation', `Cache replica ${nodeId} is more than ${rows.cacheReplicationLagSeconds.threshold} s behind its primary.`,
+            metric('ReplicationLag', 'Maximum', rows.cacheReplicationLagSeconds), rows.cacheReplicationLagSeconds, ABOVE),
+        );
+      }
+    }
+  }
+  return specs;
+}
+
+export interface QueueRows {
+  readonly queueOldestMessageSeconds: ThresholdWindow;
+  readonly deadLetterMessages: ThresholdWindow;
+}
+
+/** A worker's queue falling behind, and any message in its dead-letter queue. */
+export function queueSpecs(prefix: string, rows: QueueRows, name: string, queue: sqs.IQueue, deadLetters: sqs.IQueue): AlarmSpec[] {
+  return [
+    spec('QueueAge', serviceAlarmName(prefix, name, 'queue-age'), 'queue-age', `The oldest message in ${name}'s queue is older than ${rows.queueOldestMessageSeconds.threshold} s: workers are not keeping up.`,
+      queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: period(rows.queueOldestMessageSeconds) }), rows.queueOldestMessageSeconds, ABOVE),
+    spec('DeadLetters', serviceAlarmName(prefix, name, 'dead-letters'), 'dead-letters', `${name}'s dead-letter queue holds messages that failed every retry.`,
+      deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: period(rows.deadLetterMessages) }), rows.deadLetterMessages, ABOVE),
+  ];
+}
+
+/** A consumer of the event stream falling behind. */
+export function streamSpecs(prefix: string, row: ThresholdWindow, stream: kinesis.IStream): AlarmSpec[] {
+  return [
+    spec('StreamIteratorAge', `${prefix}-events-iterator-age`, 'stream-iterator-age', `A consumer of the event stream reads records more than ${row.threshold} s old: it is falling behind and may lose records at retention.`,
+      stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: period(row) }), row, ABOVE, row.threshold * 1000),
+  ];
+}
