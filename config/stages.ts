@@ -1,11 +1,24 @@
-import { ProtectionConfig, StageName } from './types';
+import { ProtectionConfig, StageName, TelemetryConfig } from './types';
+
+/** AWS Distro for OpenTelemetry collector, receiving OTLP and exporting to X-Ray. */
+const COLLECTOR = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
 
 /**
  * What a stage changes, whatever the phase. Durable resources are retained
  * or snapshotted in every stage; prod adds deletion protection on top.
  */
-export const STAGE_DEFAULTS: Readonly<Record<StageName, { readonly protection: ProtectionConfig }>> = {
-  dev: { protection: { deletionProtection: false, terminationProtection: true, logRetentionDays: 30 } },
-  staging: { protection: { deletionProtection: false, terminationProtection: true, logRetentionDays: 30 } },
-  prod: { protection: { deletionProtection: true, terminationProtection: true, logRetentionDays: 30 } },
+export const STAGE_DEFAULTS: Readonly<Record<StageName, { readonly protection: ProtectionConfig; readonly telemetry: TelemetryConfig }>> = {
+  dev: {
+    protection: { deletionProtection: false, terminationProtection: true, logRetentionDays: 30 },
+    telemetry: { tracingSamplePercent: 100, collectorImage: COLLECTOR },
+  },
+  staging: {
+    protection: { deletionProtection: false, terminationProtection: true, logRetentionDays: 30 },
+    telemetry: { tracingSamplePercent: 100, collectorImage: COLLECTOR },
+  },
+  // REFERENCE §8: 1% in production keeps X-Ray cost flat at any load.
+  prod: {
+    protection: { deletionProtection: true, terminationProtection: true, logRetentionDays: 30 },
+    telemetry: { tracingSamplePercent: 1, collectorImage: COLLECTOR },
+  },
 };

@@ -246,6 +246,13 @@ export interface SlackConfig {
   readonly channelId: string;
 }
 
+export interface TelemetryConfig {
+  /** Share of traces sampled by the services' OpenTelemetry SDKs, percent (100 in staging, 1 in production). */
+  readonly tracingSamplePercent: number;
+  /** The AWS Distro for OpenTelemetry collector image run beside every app container; null: no tracing. */
+  readonly collectorImage: string | null;
+}
+
 export interface ProtectionConfig {
   /** RDS deletion protection and ALB deletion protection. */
   readonly deletionProtection: boolean;
@@ -273,6 +280,7 @@ export interface BlueprintConfig {
   readonly sla: SlaTable;
   readonly alarms: AlarmsConfig;
   readonly protection: ProtectionConfig;
+  readonly telemetry: TelemetryConfig;
 }
 
 /** Recursively optional: the shape of a user settings file or a stage overlay. */

@@ -47,6 +47,10 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   p.boolean('protection.deletionProtection', c.protection.deletionProtection);
   p.boolean('protection.terminationProtection', c.protection.terminationProtection);
   p.oneOf('protection.logRetentionDays', c.protection.logRetentionDays, LOG_RETENTION_DAYS);
+  p.number('telemetry.tracingSamplePercent', c.telemetry.tracingSamplePercent, 0, 100);
+  if (c.telemetry.collectorImage !== null) {
+    p.matches('telemetry.collectorImage', c.telemetry.collectorImage, IMAGE_PATTERN, 'a container image reference, or null for no tracing');
+  }
   return p.all;
 }
 

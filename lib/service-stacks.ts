@@ -18,6 +18,7 @@ import {
   serviceAlarmSpecs,
   serviceSaturationSpecs,
   SlaAlarms,
+  TracingProps,
   WebService,
 } from '../constructs';
 import { AppStack, RUNBOOK_URL } from './app-stack';
@@ -91,6 +92,12 @@ class AppRuntime {
   }
 }
 
+/** The tracing sidecar's settings, or none when the stage turns tracing off. */
+function tracing(c: BlueprintConfig, serviceName: string): TracingProps | undefined {
+  const image = c.telemetry.collectorImage;
+  return image === null ? undefined : { collectorImage: image, samplePercent: c.telemetry.tracingSamplePercent, serviceName };
+}
+
 /** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
@@ -135,6 +142,7 @@ export class WebServiceStack extends BlueprintStack {
       logEncryptionKey: data.dataKey.key,
       environment: runtime.environment,
       secrets: runtime.secrets,
+      tracing: tracing(c, s.name),
     });
     runtime.wire(s.name, this.web.task, this.web.securityGroup);
 
@@ -177,6 +185,7 @@ export class WorkerStack extends BlueprintStack {
       logEncryptionKey: data.dataKey.key,
       environment: runtime.environment,
       secrets: runtime.secrets,
+      tracing: tracing(c, w.name),
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
 

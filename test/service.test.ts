@@ -89,16 +89,17 @@ describe('WebService', () => {
       Memory: '1024',
       NetworkMode: 'awsvpc',
       RequiresCompatibilities: ['FARGATE'],
-      ContainerDefinitions: [
+      ContainerDefinitions: Match.arrayWith([
         Match.objectLike({
+          Name: 'App',
           Image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
-          Memory: 1024,
+          Memory: 1024 - 256,
           ReadonlyRootFilesystem: true,
           PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
           MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
           HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/ || exit 1'] }),
         }),
-      ],
+      ]),
     });
   });
 
@@ -106,7 +107,9 @@ describe('WebService', () => {
     const task = Object.values(http.web.findResources('AWS::ECS::TaskDefinition'))[0]!;
     const container = task.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
-    expect(Object.keys(env).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'HOME', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS']);
+    expect(Object.keys(env).filter((k) => !k.startsWith('OTEL_')).sort()).toEqual([
+      'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SSLMODE', 'HOME', 'LOG_FORMAT', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS',
+    ]);
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
     const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
     expect(Object.keys(secrets).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'REDIS_AUTH_TOKEN']);
@@ -177,5 +180,32 @@ describe('WebService', () => {
       DeletionPolicy: 'Retain',
     });
     http.appStack.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+});
+
+describe('tracing and logs', () => {
+  const container = (t: typeof http.web, name: string): Record<string, any> =>
+    Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions.find((c: { Name: string }) => c.Name === name);
+  const env = (c: Record<string, any>): Record<string, string> => Object.fromEntries(c.Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+
+  test('THEN an ADOT collector sidecar exports to X-Ray, non-essential, its memory taken from the task\'s', () => {
+    const collector = container(http.web, 'OtelCollector');
+    expect(collector).toMatchObject({ Image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest', Essential: false, Memory: 256, ReadonlyRootFilesystem: true });
+    expect(env(collector).AOT_CONFIG_CONTENT).toMatch(/exporters:\n {2}awsxray:/);
+    expect(container(http.web, 'App').Memory).toBe(1024 - 256);
+    http.web.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' })]) },
+    });
+  });
+
+  test('THEN the app samples 100% of traces in dev and 1% in prod, and logs JSON', () => {
+    expect(env(container(http.web, 'App'))).toMatchObject({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1', OTEL_SERVICE_NAME: 'web', LOG_FORMAT: 'json' });
+    expect(env(container(https.web, 'App')).OTEL_TRACES_SAMPLER_ARG).toBe('0.01');
+  });
+
+  test('GIVEN no collector image THEN no sidecar and no X-Ray permission', () => {
+    const bare = synthesize({ settings: { telemetry: { collectorImage: null } } });
+    expect(container(bare.web, 'OtelCollector')).toBeUndefined();
+    expect(JSON.stringify(bare.web.toJSON())).not.toContain('xray:');
   });
 });

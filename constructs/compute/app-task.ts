@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -32,7 +33,47 @@ export interface AppTaskProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Injected by ECS from Secrets Manager at task start. */
   readonly secrets?: Readonly<Record<string, ecs.Secret>>;
+  /**
+   * Traces: an AWS Distro for OpenTelemetry collector beside the app, which
+   * receives OTLP on localhost and exports to X-Ray.
+   * @default - no tracing
+   */
+  readonly tracing?: TracingProps;
 }
+
+export interface TracingProps {
+  /** Collector image. */
+  readonly collectorImage: string;
+  /** Share of traces the app's OpenTelemetry SDK keeps, percent. */
+  readonly samplePercent: number;
+  /** `service.name` of the traces. */
+  readonly serviceName: string;
+  /**
+   * Hard memory limit of the collector, MiB, taken from the task's memory.
+   * @default 256
+   */
+  readonly collectorMemoryMiB?: number;
+}
+
+/** Collector pipeline: OTLP in, batched, out to X-Ray. Sampling happens in the app's SDK. */
+const COLLECTOR_CONFIG = `receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:4317
+      http:
+        endpoint: 127.0.0.1:4318
+processors:
+  batch:
+exporters:
+  awsxray:
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [awsxray]
+`;
 
 /**
  * A Fargate task definition with one application container: memory hard
@@ -43,6 +84,7 @@ export class AppTask extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly container: ecs.ContainerDefinition;
   public readonly logGroup: logs.LogGroup;
+  public readonly collector?: ecs.ContainerDefinition;
 
   constructor(scope: Construct, id: string, props: AppTaskProps) {
     super(scope, id);
@@ -61,14 +103,27 @@ export class AppTask extends Construct {
     // The root filesystem is read-only; the app gets one writable scratch directory.
     this.taskDefinition.addVolume({ name: 'tmp' });
 
+    const collectorMemory = props.tracing ? (props.tracing.collectorMemoryMiB ?? 256) : 0;
+    const tracingEnv: Record<string, string> = props.tracing
+      ? {
+          OTEL_SERVICE_NAME: props.tracing.serviceName,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: String(props.tracing.samplePercent / 100),
+          OTEL_PROPAGATORS: 'tracecontext,baggage,xray',
+        }
+      : {};
+
     this.container = this.taskDefinition.addContainer('App', {
       image: ecs.ContainerImage.fromRegistry(props.image),
       command: props.command ? [...props.command] : undefined,
       essential: true,
-      memoryLimitMiB: props.memoryMiB,
+      memoryLimitMiB: props.memoryMiB - collectorMemory,
       readonlyRootFilesystem: true,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],
-      environment: { HOME: '/tmp', ...props.environment },
+      // Logs are JSON lines: CloudWatch Logs Insights parses their fields without a pattern.
+      environment: { HOME: '/tmp', LOG_FORMAT: 'json', ...tracingEnv, ...props.environment },
       secrets: { ...props.secrets },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       healthCheck: props.healthCheckCommand
@@ -82,6 +137,28 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+
+    if (props.tracing) {
+      // Not essential: losing traces must not stop the service.
+      this.collector = this.taskDefinition.addContainer('OtelCollector', {
+        image: ecs.ContainerImage.fromRegistry(props.tracing.collectorImage),
+        essential: false,
+        memoryLimitMiB: collectorMemory,
+        readonlyRootFilesystem: true,
+        environment: { AOT_CONFIG_CONTENT: COLLECTOR_CONFIG },
+        logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'otel', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      });
+      this.taskDefinition.addToTaskRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        }),
+      );
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray\'s PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level permissions; the statement names only those four actions.',
+      });
+    }
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Environment variables carry only non-secret settings (endpoints, ports, names); credentials are injected as ECS secrets from Secrets Manager.',
