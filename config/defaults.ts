@@ -1,4 +1,4 @@
-import { BlueprintConfig, PhaseName, StageName } from './types';
+import { BlueprintConfig, COMPLIANCE_PACK_NAMES, PhaseName, StageName } from './types';
 
 export const DEFAULT_PHASE: PhaseName = 'phase1';
 export const DEFAULT_STAGE: StageName = 'dev';
@@ -8,7 +8,7 @@ export const DEFAULT_STAGE: StageName = 'dev';
  * TLS and who gets alarms. The account and zones are placeholders that let
  * `cdk synth` run with no AWS account; override them before deploying.
  */
-export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' | 'alarms'> = {
+export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' | 'alarms' | 'compliancePacks'> = {
   appName: 'blueprint',
   env: {
     account: '111111111111',
@@ -17,4 +17,5 @@ export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' 
   },
   ingress: {},
   alarms: { pageEmails: [], notifyEmails: [], pageHttpsEndpoints: [], slack: null },
+  compliancePacks: COMPLIANCE_PACK_NAMES,
 };

@@ -3,7 +3,7 @@ import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, SA
 import { BlueprintConfig, PhaseName, ServiceConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
-export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'sla'>;
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'sla'>;
 
 /**
  * The sample web service every phase starts with. A non-root nginx image
@@ -78,6 +78,8 @@ const phase1: PhasePreset = {
     backupRetentionDays: 7,
     performanceInsightsRetentionDays: 7,
     readReplicas: 0,
+    // Daily recovery points outlive the instance; 35 days covers a month-end.
+    backupPlanRetentionDays: 35,
   },
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
@@ -86,7 +88,8 @@ const phase1: PhasePreset = {
     // Cluster mode on from day one so later phases reshard in place (ADR 0003).
     shards: 1,
     replicasPerShard: 1,
-    snapshotRetentionDays: 7,
+    // 15 days: the compliance packs' minimum for cache backups.
+    snapshotRetentionDays: 15,
   },
   services: [
     {
@@ -105,6 +108,8 @@ const phase1: PhasePreset = {
   // Async work arrives in phase 2 (REFERENCE §5).
   workers: [],
   eventStream: null,
+  // WAF arrives in phase 2 (REFERENCE §5): about $10/month plus $0.60 per million requests.
+  firewall: null,
   sla: sla('phase1'),
 };
 
@@ -148,6 +153,8 @@ const phase2: PhasePreset = {
   // Queue + DLQ + workers scaling 3-20 on backlog per task.
   workers: [SAMPLE_WORKER],
   eventStream: null,
+  // 2,000 requests per IP per 5 minutes: ~7 req/s sustained from one address.
+  firewall: { rateLimitPer5Minutes: 2000 },
   sla: sla('phase2'),
 };
 
@@ -161,6 +168,7 @@ const phase3: PhasePreset = {
     allocatedStorageGiB: 500,
     maxAllocatedStorageGiB: 4000,
     backupRetentionDays: 35,
+    backupPlanRetentionDays: 90,
     performanceInsightsRetentionDays: 31,
     readReplicas: SCALING_TABLE.readReplicas.max,
   },
@@ -168,7 +176,6 @@ const phase3: PhasePreset = {
     ...phase2.cache,
     nodeType: 'cache.r7g.xlarge',
     shards: 6,
-    snapshotRetentionDays: 14,
   },
   services: [
     {
@@ -193,6 +200,7 @@ const phase3: PhasePreset = {
   ],
   // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
   eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },
+  firewall: { rateLimitPer5Minutes: 2000 },
   sla: sla('phase3'),
 };
 

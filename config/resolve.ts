@@ -3,7 +3,7 @@ import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
 import { PHASE_PRESETS, SAMPLE_WORKER } from './phases';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EventStreamConfig, PHASES, SlackConfig, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, EventStreamConfig, FirewallConfig, PHASES, SlackConfig, STAGES } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -40,6 +40,7 @@ const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
 const CAPABILITY_TEMPLATES: Readonly<Record<string, unknown>> = {
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   'alarms.slack': { workspaceId: '', channelId: '' } satisfies SlackConfig,
+  firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
 };
 
 /** Lists keyed by name, with the entry a new name starts from when the preset has none. */

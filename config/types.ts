@@ -9,6 +9,10 @@ export const PHASES = ['phase1', 'phase2', 'phase3'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
+
+/** cdk-nag rule packs, by their rule-id prefix. */
+export const COMPLIANCE_PACK_NAMES = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
+export type CompliancePack = (typeof COMPLIANCE_PACK_NAMES)[number];
 export type StageName = (typeof STAGES)[number];
 
 export type AlarmRoute = 'page' | 'notify';
@@ -46,6 +50,8 @@ export interface DatabaseConfig {
   readonly performanceInsightsRetentionDays: number;
   /** Same-region read replicas. */
   readonly readReplicas: number;
+  /** Days AWS Backup keeps each daily recovery point. */
+  readonly backupPlanRetentionDays: number;
 }
 
 export interface CacheConfig {
@@ -126,6 +132,11 @@ export interface EventStreamConfig {
   readonly shards: number;
   /** Record retention in hours (24-8760). */
   readonly retentionHours: number;
+}
+
+export interface FirewallConfig {
+  /** Requests one client IP may make in 5 minutes before AWS WAF blocks it. */
+  readonly rateLimitPer5Minutes: number;
 }
 
 export interface IngressConfig {
@@ -277,10 +288,14 @@ export interface BlueprintConfig {
   /** Kinesis Data Streams event stream the services may write to; null: none. */
   readonly eventStream: EventStreamConfig | null;
   readonly ingress: IngressConfig;
+  /** AWS WAF in front of the public endpoint; null: none. */
+  readonly firewall: FirewallConfig | null;
   readonly sla: SlaTable;
   readonly alarms: AlarmsConfig;
   readonly protection: ProtectionConfig;
   readonly telemetry: TelemetryConfig;
+  /** cdk-nag packs every stack must pass at synth. */
+  readonly compliancePacks: readonly CompliancePack[];
 }
 
 /** Recursively optional: the shape of a user settings file or a stage overlay. */

@@ -1,7 +1,7 @@
 import { parseCidr, Problems, show } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { BlueprintConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { BlueprintConfig, COMPLIANCE_PACK_NAMES, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -42,8 +42,13 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateWorkers(p, c);
   validateEventStream(p, c);
   validateIngress(p, c);
+  if (c.firewall !== null) p.integer('firewall.rateLimitPer5Minutes', c.firewall.rateLimitPer5Minutes, 10, 2_000_000_000);
   validateSla(p, c.sla);
   validateAlarmRoutes(p, c);
+  if (p.array('compliancePacks', c.compliancePacks)) {
+    c.compliancePacks.forEach((pack, i) => p.oneOf(`compliancePacks[${i}]`, pack, COMPLIANCE_PACK_NAMES));
+    if (!c.compliancePacks.includes('AwsSolutions')) p.add('compliancePacks', `${show(c.compliancePacks)} is not allowed; allowed: a list that includes "AwsSolutions"`);
+  }
   p.boolean('protection.deletionProtection', c.protection.deletionProtection);
   p.boolean('protection.terminationProtection', c.protection.terminationProtection);
   p.oneOf('protection.logRetentionDays', c.protection.logRetentionDays, LOG_RETENTION_DAYS);
@@ -101,6 +106,7 @@ function validateDatabase(p: Problems, c: BlueprintConfig): void {
   p.integer('database.backupRetentionDays', d.backupRetentionDays, 1, 35);
   p.oneOf('database.performanceInsightsRetentionDays', d.performanceInsightsRetentionDays, PERFORMANCE_INSIGHTS_RETENTION);
   p.integer('database.readReplicas', d.readReplicas, 0, SCALING_TABLE.readReplicas.max);
+  p.integer('database.backupPlanRetentionDays', d.backupPlanRetentionDays, 1, 36_500);
 }
 
 function validateCache(p: Problems, c: BlueprintConfig): void {

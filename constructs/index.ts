@@ -16,3 +16,6 @@ export * from './messaging/event-stream';
 export * from './security/messaging-access';
 export * from './monitoring/saturation-alarms';
 export * from './monitoring/burn-rate-alarms';
+export * from './security/acknowledge';
+export * from './backup/database-backup';
+export * from './ingress/web-firewall';

@@ -1,8 +1,13 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB } from '../config';
 import {
+  acknowledge,
   AlarmTopics,
+  inCompliancePacks,
+  WebFirewall,
   BurnRateAlarms,
   cacheSaturationSpecs,
   databaseSaturationSpecs,
@@ -35,6 +40,7 @@ export const RUNBOOK_URL = 'docs/runbooks.md';
 export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
   public readonly ingress: PublicLoadBalancer;
+  public readonly firewall?: WebFirewall;
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
   public readonly burnRates: BurnRateAlarms;
@@ -58,6 +64,26 @@ export class AppStack extends BlueprintStack {
       accessLogBucket: logBucket.bucket,
       deletionProtection: c.protection.deletionProtection,
     });
+
+    if (c.firewall) {
+      this.firewall = new WebFirewall(this, 'Firewall', {
+        name: prefix,
+        scope: 'REGIONAL',
+        rateLimitPer5Minutes: c.firewall.rateLimitPer5Minutes,
+        logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+        logEncryptionKey: dataKey.key,
+      });
+      new wafv2.CfnWebACLAssociation(this, 'FirewallAssociation', {
+        resourceArn: this.ingress.loadBalancer.loadBalancerArn,
+        webAclArn: this.firewall.webAcl.attrArn,
+      });
+    } else {
+      acknowledge(
+        this.ingress.loadBalancer,
+        'This phase has no AWS WAF by design (REFERENCE §5: WAF from phase 2, when load and budget justify it); the load balancer drops invalid headers and admits only its listener ports.',
+        ...inCompliancePacks('ALBWAFEnabled').filter((id) => !id.startsWith('HIPAA')),
+      );
+    }
 
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       encryptionKey: dataKey.key,

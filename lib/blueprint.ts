@@ -67,6 +67,6 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
-  addCompliancePlugins(app);
+  addCompliancePlugins(app, config.compliancePacks);
   return { data, app: appStack, services, workers };
 }

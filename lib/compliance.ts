@@ -1,15 +1,24 @@
 import { App, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { COMPLIANCE_PACK_NAMES, CompliancePack } from '../config';
 
-/** The rule packs every stack is checked against. */
-export function compliancePacks(): NagPack[] {
-  return [new AwsSolutionsChecks()];
+/** The rule packs the kit knows, by the name config uses. */
+export const COMPLIANCE_PACKS: Readonly<Record<CompliancePack, () => NagPack>> = {
+  AwsSolutions: () => new AwsSolutionsChecks(),
+  'NIST.800.53.R5': () => new NIST80053R5Checks(),
+  'HIPAA.Security': () => new HIPAASecurityChecks(),
+  'PCI.DSS.321': () => new PCIDSS321Checks(),
+};
+
+/** The rule packs every stack is checked against: all four unless config narrows them. */
+export function compliancePacks(names: readonly CompliancePack[] = COMPLIANCE_PACK_NAMES): NagPack[] {
+  return names.map((n) => COMPLIANCE_PACKS[n]());
 }
 
 /** Registers the packs on the app: a finding fails synthesis. */
-export function addCompliancePlugins(app: App): void {
-  Validations.of(app).addPlugins(...compliancePacks());
+export function addCompliancePlugins(app: App, names: readonly CompliancePack[]): void {
+  Validations.of(app).addPlugins(...compliancePacks(names));
 }
 
 export interface Acknowledgement {

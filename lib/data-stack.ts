@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, maxConnectionsFor } from '../config';
-import { DataKey, EventStream, LogBucket, PostgresDatabase, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 export interface DataStackProps extends BlueprintStackProps {
@@ -19,6 +19,7 @@ export class DataStack extends BlueprintStack {
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
   public readonly cache: RedisCache;
+  public readonly backup: DatabaseBackup;
   public readonly logBucket: LogBucket;
   /** One work queue per configured worker, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
@@ -55,6 +56,12 @@ export class DataStack extends BlueprintStack {
       encryptionKey: key,
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+    });
+
+    this.backup = new DatabaseBackup(this, 'Backup', {
+      database: this.database.instance,
+      encryptionKey: key,
+      retentionDays: c.database.backupPlanRetentionDays,
     });
 
     this.cache = new RedisCache(this, 'Cache', {

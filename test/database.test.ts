@@ -48,7 +48,7 @@ describe('PostgresDatabase', () => {
       PerformanceInsightsKMSKeyId: Match.anyValue(),
       MonitoringInterval: 60,
       EnableIAMDatabaseAuthentication: true,
-      EnableCloudwatchLogsExports: ['postgresql'],
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
     });
     dev.data.hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: '/aws/rds/instance/blueprint-dev-postgres/postgresql', RetentionInDays: 30 },
@@ -93,7 +93,7 @@ describe('RedisCache', () => {
       ReplicasPerNodeGroup: 1,
       AutomaticFailoverEnabled: true,
       MultiAZEnabled: true,
-      SnapshotRetentionLimit: 7,
+      SnapshotRetentionLimit: 15,
     });
   });
 

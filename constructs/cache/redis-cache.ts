@@ -1,9 +1,10 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 export const REDIS_PORT = 6379;
 
@@ -77,10 +78,12 @@ export class RedisCache extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.authToken).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The AUTH token is rotated with the ElastiCache ROTATE strategy, which needs both tokens valid during a client roll-out; Secrets Manager single-secret rotation would cut clients off. Rotation is an operator runbook step (docs/runbooks.md#cache-auth-token-rotation).',
-    });
+    acknowledge(
+      this.authToken,
+      'The AUTH token is rotated with the ElastiCache ROTATE strategy, which needs both tokens valid during a client roll-out; Secrets Manager single-secret rotation would cut clients off. Rotation is an operator runbook step (docs/runbooks.md#cache-auth-token-rotation).',
+      'AwsSolutions-SMG4',
+      ...inCompliancePacks('SecretsManagerRotationEnabled').filter((id) => !id.startsWith('PCI')),
+    );
 
     const major = props.engineVersion.split('.')[0];
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 export interface AppTaskProps {
   /** Container image reference, pulled from its registry. */
@@ -159,6 +160,11 @@ export class AppTask extends Construct {
         reason: 'X-Ray\'s PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level permissions; the statement names only those four actions.',
       });
     }
+    acknowledge(
+      this.taskDefinition,
+      'Each task and execution role gets exactly one policy, the one CDK attaches to it with this service\'s least-privilege statements; it lives and dies with the role.',
+      ...inCompliancePacks('IAMNoInlinePolicy'),
+    );
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Environment variables carry only non-secret settings (endpoints, ports, names); credentials are injected as ECS secrets from Secrets Manager.',

@@ -5,8 +5,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 export const POSTGRES_PORT = 5432;
+
+/** PostgreSQL logs RDS exports to CloudWatch Logs: the server log and major-version upgrade log. */
+const LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
 
 export interface PostgresDatabaseProps {
   readonly vpc: ec2.IVpc;
@@ -86,12 +90,16 @@ export class PostgresDatabase extends Construct {
       },
     });
 
-    const logGroup = new logs.LogGroup(this, 'PostgresLog', {
-      logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/postgresql`,
-      retention: props.logRetention,
-      encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Created before the instance, so RDS exports into encrypted, retained groups instead of making its own.
+    const logGroups = LOG_EXPORTS.map(
+      (name) =>
+        new logs.LogGroup(this, name === 'postgresql' ? 'PostgresLog' : 'UpgradeLog', {
+          logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${name}`,
+          retention: props.logRetention,
+          encryptionKey: props.encryptionKey,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+    );
 
     const shared = {
       instanceType: new ec2.InstanceType(props.instanceClass),
@@ -107,7 +115,7 @@ export class PostgresDatabase extends Construct {
       deletionProtection: props.deletionProtection,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       iamAuthentication: true,
-      cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsExports: [...LOG_EXPORTS],
       removalPolicy: RemovalPolicy.SNAPSHOT,
     };
 
@@ -129,7 +137,7 @@ export class PostgresDatabase extends Construct {
       copyTagsToSnapshot: true,
       port: POSTGRES_PORT,
     });
-    this.instance.node.addDependency(logGroup);
+    this.instance.node.addDependency(...logGroups);
     this.secret = this.instance.secret!;
 
     const zones = props.vpc.availabilityZones;
@@ -143,18 +151,28 @@ export class PostgresDatabase extends Construct {
         // Spread round the zones; replica n keeps its zone whatever the count.
         availabilityZone: zones[(n - 1) % zones.length],
       });
-      Validations.of(replica).acknowledge({
-        id: 'AwsSolutions-RDS11',
-        reason: 'Replicas keep the primary\'s port 5432 so clients can switch endpoints; the security group admits only the application tier.',
-      });
-      Validations.of(replica).acknowledge({
-        id: 'AwsSolutions-RDS2',
-        reason: 'A same-region replica inherits the encrypted source\'s storage encryption and KMS key; CloudFormation rejects StorageEncrypted on it.',
-      });
-      Validations.of(replica).acknowledge({
-        id: 'AwsSolutions-RDS3',
-        reason: 'A read replica is single-AZ by design: replicas are spread across zones, and the Multi-AZ primary carries the write path\'s failover.',
-      });
+      acknowledge(
+        replica,
+        'Replicas keep the primary\'s port 5432 so clients can switch endpoints; the security group admits only the application tier.',
+        'AwsSolutions-RDS11',
+      );
+      acknowledge(
+        replica,
+        'A same-region replica inherits the encrypted source\'s storage encryption and KMS key; CloudFormation rejects StorageEncrypted on it.',
+        'AwsSolutions-RDS2',
+        ...inCompliancePacks('RDSStorageEncrypted'),
+      );
+      acknowledge(
+        replica,
+        'A read replica is single-AZ by design: replicas are spread across zones, and the Multi-AZ primary carries the write path\'s failover.',
+        'AwsSolutions-RDS3',
+        ...inCompliancePacks('RDSMultiAZSupport').filter((id) => !id.startsWith('PCI')),
+      );
+      acknowledge(
+        replica,
+        'A read replica holds no data of its own: it is rebuilt from the primary, which the AWS Backup plan and point-in-time recovery protect.',
+        ...inCompliancePacks('RDSInBackupPlan').filter((id) => !id.startsWith('PCI')),
+      );
       return replica;
     });
 
@@ -163,10 +181,12 @@ export class PostgresDatabase extends Construct {
       reason: 'PostgreSQL keeps its standard port 5432 for driver and tooling compatibility; port obscurity adds nothing when the security group admits only the application tier.',
     });
     if (!props.deletionProtection) {
-      Validations.of(this).acknowledge({
-        id: 'AwsSolutions-RDS10',
-        reason: 'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
-      });
+      acknowledge(
+        this,
+        'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
+        'AwsSolutions-RDS10',
+        ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
+      );
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

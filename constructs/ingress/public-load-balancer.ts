@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 export interface PublicLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -84,10 +85,28 @@ export class PublicLoadBalancer extends Construct {
         certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
         defaultAction: notFound,
       });
+      acknowledge(
+        http,
+        'Port 80 only answers with a permanent redirect to HTTPS on 443; it serves no content, so it has no certificate to present.',
+        ...inCompliancePacks('ELBv2ACMCertificateRequired'),
+      );
     } else {
       this.listener = http;
       Annotations.of(this).addInfo(
         'No ingress.certificateArn is configured: the load balancer serves plain HTTP on port 80. Set a certificate to get HTTPS with TLS 1.3 and an HTTP redirect.',
+      );
+      acknowledge(
+        http,
+        'No certificate is configured (ingress.certificateArn), so this deployment serves plain HTTP on port 80 by its owner\'s choice, and synth says so; setting a certificate turns on HTTPS with the TLS 1.3 policy and makes this listener a redirect.',
+        ...inCompliancePacks('ALBHttpToHttpsRedirection'),
+        ...inCompliancePacks('ELBv2ACMCertificateRequired'),
+      );
+    }
+    if (!props.deletionProtection) {
+      acknowledge(
+        this.loadBalancer,
+        'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the load balancer holds no data.',
+        ...inCompliancePacks('ELBDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
       );
     }
   }

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 import { loadBalancerErrorRate, Route } from './sla-alarms';
 
 export interface BurnRateRule {
@@ -60,6 +61,11 @@ export class BurnRateAlarms extends Construct {
           datapointsToAlarm: days,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
+        acknowledge(
+          alarm,
+          'A burn-rate window alarm is an input of a composite alarm, which carries the actions; actions here too would notify twice for one burn.',
+          ...inCompliancePacks('CloudWatchAlarmAction').filter((id) => !id.startsWith('PCI')),
+        );
         windows.push(alarm);
         return alarm;
       };

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 /** Subnet tier names; also the subnet group names other constructs select by. */
 export const SUBNET_TIERS = {
@@ -63,10 +64,22 @@ export class TieredVpc extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.vpc.addFlowLog('FlowLog', {
+    const flowLog = this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    acknowledge(
+      flowLog,
+      'The flow-log delivery role\'s only policy is the one CDK attaches to it, granting writes to this VPC\'s flow-log group; it lives and dies with the role.',
+      ...inCompliancePacks('IAMNoInlinePolicy'),
+    );
+    for (const subnet of this.vpc.publicSubnets) {
+      acknowledge(
+        subnet,
+        'Public subnets route to the internet gateway by definition: they hold only the internet-facing load balancer and the NAT gateways; tasks and data live in private and isolated subnets.',
+        ...inCompliancePacks('VPCNoUnrestrictedRouteToIGW'),
+      );
+    }
   }
 
   /** Subnets of one tier. */

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
 export interface LogBucketProps {
   /**
@@ -43,9 +44,21 @@ export class LogBucket extends Construct {
         },
       ],
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is itself the log destination; logging its own access would log into itself or need another log bucket with the same finding.',
-    });
+    acknowledge(
+      this.bucket,
+      'This bucket is itself the log destination; logging its own access would log into itself or need another log bucket with the same finding.',
+      'AwsSolutions-S1',
+      ...inCompliancePacks('S3BucketLoggingEnabled'),
+    );
+    acknowledge(
+      this.bucket,
+      'Load balancer access-log delivery supports only SSE-S3 (AES-256), not SSE-KMS; the bucket is private, versioned and TLS-only.',
+      ...inCompliancePacks('S3DefaultEncryptionKMS'),
+    );
+    acknowledge(
+      this.bucket,
+      'Access logs are operational records of one region\'s load balancer, kept for a year; cross-region replication would double their cost without protecting any application data.',
+      ...inCompliancePacks('S3BucketReplicationEnabled'),
+    );
   }
 }

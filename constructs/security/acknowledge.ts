@@ -1,0 +1,16 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Acknowledges the same finding under each rule pack's own id (AwsSolutions,
+ * NIST 800-53 rev 5, HIPAA Security, PCI DSS 3.2.1 name one check
+ * differently), with one reason, on the construct the finding concerns.
+ */
+export function acknowledge(scope: IConstruct, reason: string, ...ruleIds: string[]): void {
+  Validations.of(scope).acknowledge(...ruleIds.map((id) => ({ id, reason })));
+}
+
+/** The three compliance packs' ids for one rule, e.g. `RDSMultiAZSupport`. */
+export function inCompliancePacks(rule: string): string[] {
+  return [`NIST.800.53.R5-${rule}`, `HIPAA.Security-${rule}`, `PCI.DSS.321-${rule}`];
+}
