@@ -12,6 +12,8 @@ export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache'
 const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   name: 'web',
   image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
+  // The image's own unprivileged nginx user.
+  user: '101',
   containerPort: 8080,
   healthCheckPath: '/',
   pathPatterns: ['/*'],
@@ -27,6 +29,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
 export const SAMPLE_WORKER: WorkerConfig = {
   name: 'worker',
   image: 'public.ecr.aws/aws-cli/aws-cli:latest',
+  // Any non-root uid: the CLI needs only HOME (/tmp) and task-role credentials.
+  user: '1000',
   command: [
     'sh',
     '-c',

@@ -81,6 +81,8 @@ export interface ServiceConfig {
   readonly name: string;
   /** Container image reference pulled from a registry. */
   readonly image: string;
+  /** Non-root user (uid or uid:gid) the container runs as. */
+  readonly user: string;
   readonly containerPort: number;
   /** Fargate task CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). */
   readonly cpu: number;
@@ -117,6 +119,8 @@ export interface WorkerConfig {
   /** Unique name; keys construct ids and the queue. */
   readonly name: string;
   readonly image: string;
+  /** Non-root user (uid or uid:gid) the container runs as. */
+  readonly user: string;
   /** Command overriding the image's; the queue URL is in QUEUE_URL. */
   readonly command: readonly string[];
   readonly cpu: number;

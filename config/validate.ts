@@ -164,8 +164,9 @@ function validateServices(p: Problems, services: readonly ServiceConfig[]): void
 }
 
 /** Image and Fargate size, shared by services and workers. */
-function validateTask(p: Problems, at: string, t: { readonly image: string; readonly cpu: number; readonly memoryMiB: number }): void {
+function validateTask(p: Problems, at: string, t: { readonly image: string; readonly user: string; readonly cpu: number; readonly memoryMiB: number }): void {
   p.matches(`${at}.image`, t.image, IMAGE_PATTERN, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
+  p.matches(`${at}.user`, t.user, /^(?!0(:|$))\d{1,10}(:\d{1,10})?$/, 'a non-root numeric user, uid or uid:gid, such as 1000');
   if (p.oneOf(`${at}.cpu`, t.cpu, Object.keys(FARGATE_MEMORY_MIB).map(Number))) {
     p.oneOf(`${at}.memoryMiB`, t.memoryMiB, FARGATE_MEMORY_MIB[t.cpu]!);
   }

@@ -4,11 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export interface AppTaskProps {
   /** Container image reference, pulled from its registry. */
   readonly image: string;
+  /** Non-root user (uid or uid:gid) the app container runs as. */
+  readonly user: string;
   /** Task CPU units. */
   readonly cpu: number;
   /** Task memory, MiB; also the container's hard limit. */
@@ -96,6 +98,9 @@ export class AppTask extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    acknowledge(this.logGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    acknowledge(this.logGroup, 'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve to a key.', controlTower('cloudwatch_log_group_encrypted_check'));
+
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Definition', {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryMiB,
@@ -119,6 +124,7 @@ export class AppTask extends Construct {
     this.container = this.taskDefinition.addContainer('App', {
       image: ecs.ContainerImage.fromRegistry(props.image),
       command: props.command ? [...props.command] : undefined,
+      user: props.user,
       essential: true,
       memoryLimitMiB: props.memoryMiB - collectorMemory,
       readonlyRootFilesystem: true,
@@ -143,6 +149,8 @@ export class AppTask extends Construct {
       // Not essential: losing traces must not stop the service.
       this.collector = this.taskDefinition.addContainer('OtelCollector', {
         image: ecs.ContainerImage.fromRegistry(props.tracing.collectorImage),
+        // The collector image's own unprivileged user.
+        user: '10001',
         essential: false,
         memoryLimitMiB: collectorMemory,
         readonlyRootFilesystem: true,

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export const POSTGRES_PORT = 5432;
 
@@ -39,6 +39,11 @@ export interface PostgresDatabaseProps {
    * @default 'app'
    */
   readonly databaseName?: string;
+  /**
+   * Master user name; not the engine's well-known default, which is the first name an attacker tries.
+   * @default 'dbadmin'
+   */
+  readonly masterUsername?: string;
   /**
    * Enhanced Monitoring granularity.
    * @default Duration.seconds(60)
@@ -130,7 +135,7 @@ export class PostgresDatabase extends Construct {
       maxAllocatedStorage: props.maxAllocatedStorageGiB,
       storageEncrypted: true,
       databaseName: this.databaseName,
-      credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: props.encryptionKey }),
+      credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'dbadmin', { encryptionKey: props.encryptionKey }),
       manageMasterUserPassword: true,
       backupRetention: Duration.days(props.backupRetentionDays),
       deleteAutomatedBackups: false,
@@ -138,6 +143,7 @@ export class PostgresDatabase extends Construct {
       port: POSTGRES_PORT,
     });
     this.instance.node.addDependency(...logGroups);
+    for (const group of logGroups) acknowledge(group, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
     this.secret = this.instance.secret!;
 
     const zones = props.vpc.availabilityZones;
@@ -176,16 +182,19 @@ export class PostgresDatabase extends Construct {
       return replica;
     });
 
-    Validations.of(this.instance).acknowledge({
-      id: 'AwsSolutions-RDS11',
-      reason: 'PostgreSQL keeps its standard port 5432 for driver and tooling compatibility; port obscurity adds nothing when the security group admits only the application tier.',
-    });
+    acknowledge(
+      this.instance,
+      'PostgreSQL keeps its standard port 5432 for driver and tooling compatibility; port obscurity adds nothing when the security group admits only the application tier.',
+      'AwsSolutions-RDS11',
+      controlTower('rds_instance_no_default_ports_check'),
+    );
     if (!props.deletionProtection) {
       acknowledge(
         this,
         'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
         'AwsSolutions-RDS10',
         ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
+        controlTower('rds_instance_deletion_protection_enabled_check'),
       );
     }
     Validations.of(this).acknowledge({

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export interface PublicLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -61,6 +61,11 @@ export class PublicLoadBalancer extends Construct {
       idleTimeout: props.idleTimeout ?? Duration.seconds(60),
     });
     this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
+    acknowledge(
+      this.loadBalancer,
+      'Access logging is on (access_logs.s3.enabled, tested); the bucket name reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve.',
+      controlTower('elbv2_logging_enabled_check'),
+    );
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
     const http = this.loadBalancer.addListener('Http', {
@@ -100,6 +105,7 @@ export class PublicLoadBalancer extends Construct {
         'No certificate is configured (ingress.certificateArn), so this deployment serves plain HTTP on port 80 by its owner\'s choice, and synth says so; setting a certificate turns on HTTPS with the TLS 1.3 policy and makes this listener a redirect.',
         ...inCompliancePacks('ALBHttpToHttpsRedirection'),
         ...inCompliancePacks('ELBv2ACMCertificateRequired'),
+        controlTower('alb_http_to_https_redirection_check'),
       );
     }
     if (!props.deletionProtection) {
@@ -107,6 +113,7 @@ export class PublicLoadBalancer extends Construct {
         this.loadBalancer,
         'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the load balancer holds no data.',
         ...inCompliancePacks('ELBDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
+        controlTower('elbv2_deletion_protection_enabled_check'),
       );
     }
   }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge, controlTower } from '../security/acknowledge';
 
 export interface WorkQueueProps {
   readonly encryptionKey: kms.IKey;
@@ -32,6 +33,11 @@ export class WorkQueue extends Construct {
     };
     // The longest retention SQS allows, so a failed message outlives its investigation.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { ...common, retentionPeriod: Duration.days(14) });
+    acknowledge(
+      this.deadLetterQueue,
+      'This is the dead-letter queue: its messages already failed every retry and wait here for a person; a dead-letter queue of its own would only move them again.',
+      controlTower('sqs_dlq_check'),
+    );
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
       visibilityTimeout: props.visibilityTimeout,

@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 import { loadBalancerErrorRate, Route } from './sla-alarms';
 
 export interface BurnRateRule {
@@ -65,6 +65,7 @@ export class BurnRateAlarms extends Construct {
           alarm,
           'A burn-rate window alarm is an input of a composite alarm, which carries the actions; actions here too would notify twice for one burn.',
           ...inCompliancePacks('CloudWatchAlarmAction').filter((id) => !id.startsWith('PCI')),
+          controlTower('cloudwatch_alarm_action_check'),
         );
         windows.push(alarm);
         return alarm;

@@ -1,9 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 /** Subnet tier names; also the subnet group names other constructs select by. */
 export const SUBNET_TIERS = {
@@ -64,6 +64,16 @@ export class TieredVpc extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(this.flowLogGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    // aws-cdk-lib's own provider that empties the default security group: a Lambda outside the VPC by construction.
+    const restrictDefaultGroup = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    if (restrictDefaultGroup) {
+      acknowledge(
+        restrictDefaultGroup,
+        'aws-cdk-lib\'s custom-resource handler that strips the default security group\'s rules calls only the EC2 API once per deployment; it needs no VPC access and runs outside the VPC by design.',
+        controlTower('lambda_inside_vpc_check'),
+      );
+    }
     const flowLog = this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,

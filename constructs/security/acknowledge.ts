@@ -14,3 +14,8 @@ export function acknowledge(scope: IConstruct, reason: string, ...ruleIds: strin
 export function inCompliancePacks(rule: string): string[] {
   return [`NIST.800.53.R5-${rule}`, `HIPAA.Security-${rule}`, `PCI.DSS.321-${rule}`];
 }
+
+/** The id under which AWS Control Tower proactive controls (cdk-validator-cfnguard) report a rule. */
+export function controlTower(rule: string): string {
+  return `cdk-validator-cfnguard::${rule}`;
+}

@@ -32,6 +32,17 @@ export class DataKey extends Construct {
       pendingWindow: props.pendingWindow ?? Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Grants only for AWS services acting on AWS resources (RDS, ElastiCache, Secrets Manager ...).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export interface LogBucketProps {
   /**
@@ -49,11 +49,23 @@ export class LogBucket extends Construct {
       'This bucket is itself the log destination; logging its own access would log into itself or need another log bucket with the same finding.',
       'AwsSolutions-S1',
       ...inCompliancePacks('S3BucketLoggingEnabled'),
+      controlTower('s3_bucket_logging_enabled_check'),
+    );
+    acknowledge(
+      this.bucket,
+      'Nothing consumes new log objects as they arrive: they are read on demand (Athena, CloudWatch Logs Insights) during an investigation.',
+      controlTower('s3_event_notifications_enabled_check'),
+    );
+    acknowledge(
+      this.bucket,
+      'Access logs expire by lifecycle after a year; Object Lock would forbid that expiry, and versioning already protects against overwrites.',
+      controlTower('s3_bucket_object_lock_enabled_check'),
     );
     acknowledge(
       this.bucket,
       'Load balancer access-log delivery supports only SSE-S3 (AES-256), not SSE-KMS; the bucket is private, versioned and TLS-only.',
       ...inCompliancePacks('S3DefaultEncryptionKMS'),
+      controlTower('s3_bucket_default_encryption_kms_check'),
     );
     acknowledge(
       this.bucket,
