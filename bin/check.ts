@@ -19,9 +19,8 @@ import { COMPLIANCE_PACK_NAMES, ConfigError, PHASES, resolveConfig, STAGES } fro
 import { buildBlueprint } from '../lib/blueprint';
 import { CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../lib/cfn-lint';
 import { Acknowledgement, acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
+import { PLACEHOLDER_CERTIFICATE_ARN } from '../lib/phase-doc';
 
-/** A placeholder certificate in the default region: prod is checked as it runs, with HTTPS. */
-const CHECK_CERTIFICATE = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
 const GUARD = 'Control Tower (cfn-guard)';
 const BUILTIN = 'CloudFormation validation';
 const LINT = 'cfn-lint';
@@ -42,7 +41,7 @@ interface AckLine {
 
 function checkVariant(phase: string, stage: string, acks: Map<string, AckLine>): Row[] {
   const variant = `${phase} ${stage}`;
-  const config = resolveConfig({ phase, stage, settings: stage === 'prod' ? { ingress: { certificateArn: CHECK_CERTIFICATE } } : undefined });
+  const config = resolveConfig({ phase, stage, settings: stage === 'prod' ? { ingress: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN } } : undefined });
   const outdir = mkdtempSync(join(tmpdir(), 'blueprint-check-'));
   const app = new App({ outdir, context: cdkJson.context, builtinCloudFormationValidation: true });
   buildBlueprint(app, config);

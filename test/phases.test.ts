@@ -17,6 +17,7 @@ describe('phase 2', () => {
     expect(replicas.map((r) => r.Properties.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
     for (const r of replicas) {
       expect(r.Properties.DBInstanceClass).toBe('db.r7g.large');
+      expect(r.Properties.StorageType).toBe('gp3');
       expect(JSON.stringify(r.Properties.SourceDBInstanceIdentifier)).toMatch(/:db:.*"Ref":"DatabaseInstance/);
       expect(r.Properties.StorageEncrypted).toBeUndefined();
     }

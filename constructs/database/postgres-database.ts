@@ -112,6 +112,8 @@ export class PostgresDatabase extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
       parameterGroup,
+      // Replicas too: left unset, a replica would get gp2.
+      storageType: rds.StorageType.GP3,
       enablePerformanceInsights: true,
       performanceInsightRetention: props.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
       performanceInsightEncryptionKey: props.encryptionKey,
@@ -130,7 +132,6 @@ export class PostgresDatabase extends Construct {
       instanceIdentifier: props.instanceIdentifier,
       multiAz: true,
       storageEncryptionKey: props.encryptionKey,
-      storageType: rds.StorageType.GP3,
       allocatedStorage: props.allocatedStorageGiB,
       maxAllocatedStorage: props.maxAllocatedStorageGiB,
       storageEncrypted: true,

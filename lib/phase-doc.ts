@@ -1,0 +1,498 @@
+import { BlueprintConfig, PhaseName, PHASES, resolveConfig } from '../config';
+import {
+  BUDGET_PER_MONTH,
+  HOURS_PER_MONTH,
+  PRICE_SOURCE,
+  PRICES,
+  PRICES_AS_OF,
+  RECOVERY_OBJECTIVES,
+  TRAFFIC_ASSUMPTIONS,
+  UNPRICED_TYPES,
+} from '../config/prices';
+import { stateClassOf } from '../config/state-classes';
+import { planUpgrade, synthesizeTemplates, Templates } from './plan';
+
+/** One resource of the synthesized templates. */
+export interface Res {
+  readonly stack: string;
+  readonly id: string;
+  readonly type: string;
+  readonly props: Record<string, any>;
+  readonly deletionPolicy?: string;
+}
+
+export function resourcesOf(templates: Templates): Res[] {
+  return Object.entries(templates).flatMap(([stack, t]) =>
+    Object.entries((t.Resources ?? {}) as Record<string, any>).map(([id, r]) => ({
+      stack,
+      id,
+      type: r.Type,
+      props: r.Properties ?? {},
+      deletionPolicy: r.DeletionPolicy,
+    })),
+  );
+}
+
+export interface CostRow {
+  readonly component: string;
+  readonly type: string;
+  readonly basis: string;
+  readonly monthly: number;
+}
+
+const month = (hourly: number): number => hourly * HOURS_PER_MONTH;
+const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const roleOf = (stack: string): string => stack.split('-').slice(2).join('-');
+
+/** Fixed monthly cost of each priced resource, at minimum capacity. */
+export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: string[] } {
+  const rows: CostRow[] = [];
+  const unpriced = new Set<string>();
+  const primary = res.find((r) => r.type === 'AWS::RDS::DBInstance' && !r.props.SourceDBInstanceIdentifier);
+  for (const r of res) {
+    const p = r.props;
+    const add = (component: string, basis: string, monthly: number): void => {
+      rows.push({ component, type: r.type, basis, monthly });
+    };
+    switch (r.type) {
+      case 'AWS::EC2::NatGateway':
+        add(`NAT gateway ${r.id}`, 'hours + public IPv4', month(PRICES.natGatewayHour + PRICES.publicIpv4Hour));
+        break;
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+        const zones = (p.Subnets ?? []).length;
+        add('Application Load Balancer', `hours + ${zones} public IPv4`, month(PRICES.albHour + zones * PRICES.publicIpv4Hour));
+        break;
+      }
+      case 'AWS::ECS::Service': {
+        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition')!;
+        const target = res.find((t) => t.stack === r.stack && t.type === 'AWS::ApplicationAutoScaling::ScalableTarget');
+        const tasks = target?.props.MinCapacity ?? 1;
+        const vcpu = Number(task.props.Cpu) / 1024;
+        const gb = Number(task.props.Memory) / 1024;
+        add(`${roleOf(r.stack)} (Fargate)`, `${tasks} tasks × ${vcpu} vCPU, ${gb} GB`, tasks * month(vcpu * PRICES.fargateVcpuHour + gb * PRICES.fargateGbHour));
+        break;
+      }
+      case 'AWS::RDS::DBInstance': {
+        const cls = String(p.DBInstanceClass).replace(/^db\./, '');
+        const copies = p.MultiAZ ? 2 : 1;
+        const storage = Number(p.AllocatedStorage ?? primary?.props.AllocatedStorage ?? 0);
+        const replica = p.SourceDBInstanceIdentifier !== undefined;
+        add(
+          replica ? `PostgreSQL read replica ${r.id}` : 'PostgreSQL primary',
+          `${p.DBInstanceClass}${copies === 2 ? ' Multi-AZ' : ''}, ${storage} GB gp3`,
+          copies * (month(PRICES.rdsPostgresHour[cls] ?? NaN) + storage * PRICES.rdsGp3GbMonth),
+        );
+        break;
+      }
+      case 'AWS::ElastiCache::ReplicationGroup': {
+        const nodes = p.NumNodeGroups * (p.ReplicasPerNodeGroup + 1);
+        add('Valkey cache', `${nodes} × ${p.CacheNodeType}`, nodes * month(PRICES.valkeyNodeHour[p.CacheNodeType] ?? NaN));
+        break;
+      }
+      case 'AWS::KMS::Key':
+        add('KMS key', 'key-month', PRICES.kmsKeyMonth);
+        break;
+      case 'AWS::SecretsManager::Secret':
+        add(`Secret ${r.id}`, 'secret-month', PRICES.secretMonth);
+        break;
+      case 'AWS::CloudWatch::Alarm': {
+        const metrics = (p.Metrics ?? []).filter((m: { MetricStat?: unknown }) => m.MetricStat).length || 1;
+        add('CloudWatch alarms', `${metrics} metric(s)`, metrics * PRICES.alarmMetricMonth);
+        break;
+      }
+      case 'AWS::CloudWatch::CompositeAlarm':
+        add('CloudWatch composite alarms', 'alarm-month', PRICES.compositeAlarmMonth);
+        break;
+      case 'AWS::CloudWatch::Dashboard':
+        add('CloudWatch dashboard', 'dashboard-month', PRICES.dashboardMonth);
+        break;
+      case 'AWS::WAFv2::WebACL':
+        add('AWS WAF web ACL', `ACL + ${p.Rules.length} rules`, PRICES.wafWebAclMonth + p.Rules.length * PRICES.wafRuleMonth);
+        break;
+      case 'AWS::Kinesis::Stream':
+        add(
+          'Kinesis event stream',
+          p.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'on-demand stream hours' : `${p.ShardCount} shards`,
+          p.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? month(PRICES.kinesisOnDemandStreamHour) : p.ShardCount * month(PRICES.kinesisShardHour),
+        );
+        break;
+      case 'AWS::Backup::BackupPlan':
+        add('AWS Backup (database)', `~${primary?.props.AllocatedStorage ?? 0} GB of snapshots`, Number(primary?.props.AllocatedStorage ?? 0) * PRICES.backupGbMonth);
+        break;
+      default:
+        if (!(r.type in UNPRICED_TYPES)) unpriced.add(r.type);
+    }
+  }
+  // The RDS-managed master secret is billed like any other secret.
+  if (primary?.props.ManageMasterUserPassword) rows.push({ component: 'Secret (RDS-managed master password)', type: 'AWS::RDS::DBInstance', basis: 'secret-month', monthly: PRICES.secretMonth });
+  return { rows: mergeRows(rows), unpriced: [...unpriced].sort() };
+}
+
+/** Alarms priced as one line each for plain and composite alarms. */
+function mergeRows(rows: readonly CostRow[]): CostRow[] {
+  const out: CostRow[] = [];
+  for (const r of rows) {
+    const same = r.component.startsWith('CloudWatch') ? out.find((o) => o.component === r.component) : undefined;
+    if (same) {
+      const n = Number(/^(\d+)/.exec(same.basis)?.[1] ?? 1) + Number(/^(\d+)/.exec(r.basis)?.[1] ?? 1);
+      out[out.indexOf(same)] = { ...same, basis: `${n} ${r.component.includes('composite') ? 'alarm(s)' : 'metric(s)'}`, monthly: same.monthly + r.monthly };
+    } else {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Traffic-dependent monthly costs at the stated share of the design load. */
+export function trafficCosts(config: BlueprintConfig): CostRow[] {
+  const a = TRAFFIC_ASSUMPTIONS;
+  const rps = config.sla.designRequestsPerSecond * a.averageLoadShare;
+  const requests = rps * HOURS_PER_MONTH * 3600;
+  const gbOut = (requests * a.responseKb) / 1e6;
+  const rows: CostRow[] = [
+    { component: 'Data transfer out', type: 'traffic', basis: `${Math.round(gbOut).toLocaleString('en-US')} GB`, monthly: gbOut * a.dataTransferOutPerGb },
+    { component: 'NAT data processing', type: 'traffic', basis: `${Math.round(gbOut * a.natShare).toLocaleString('en-US')} GB`, monthly: gbOut * a.natShare * a.natProcessingPerGb },
+    { component: 'Load balancer LCUs', type: 'traffic', basis: `${Math.round((rps / 1000) * a.lcuPerThousandRps)} LCU`, monthly: month((rps / 1000) * a.lcuPerThousandRps * a.albLcuHour) },
+    { component: 'Log ingestion', type: 'traffic', basis: `${Math.round((requests * a.logBytesPerRequest) / 1e9).toLocaleString('en-US')} GB`, monthly: ((requests * a.logBytesPerRequest) / 1e9) * a.logIngestPerGb },
+  ];
+  if (config.firewall) {
+    rows.push({ component: 'AWS WAF requests', type: 'traffic', basis: `${Math.round(requests / 1e6).toLocaleString('en-US')} M requests`, monthly: (requests / 1e6) * a.wafPerMillionRequests });
+  }
+  return rows;
+}
+
+/** Resource types the diagram must show, each by its logical id. */
+export const DIAGRAM_STATEFUL_TYPES = [
+  'AWS::RDS::DBInstance',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::SQS::Queue',
+  'AWS::Kinesis::Stream',
+  'AWS::S3::Bucket',
+  'AWS::KMS::Key',
+  'AWS::SecretsManager::Secret',
+  'AWS::Backup::BackupVault',
+];
+
+/** A Mermaid flowchart of the tiers, with the edges security-group rules and IAM grants really allow. */
+export function diagram(res: readonly Res[]): string {
+  const of = (type: string): Res[] => res.filter((r) => r.type === type);
+  const node = (r: Res, label: string): string => `    ${r.id}["${label}<br/><small>${r.id}</small>"]`;
+  const services = of('AWS::ECS::Service');
+  const db = of('AWS::RDS::DBInstance');
+  const lb = of('AWS::ElasticLoadBalancingV2::LoadBalancer');
+  const lines = ['```mermaid', 'flowchart LR', '  users((users))'];
+  const waf = of('AWS::WAFv2::WebACL');
+  if (waf.length > 0) lines.push('  subgraph edge[edge]', ...waf.map((r) => node(r, 'AWS WAF web ACL')), '  end');
+  lines.push('  subgraph public[public subnets]', ...lb.map((r) => node(r, 'Application Load Balancer')), ...of('AWS::EC2::NatGateway').map((r) => node(r, 'NAT gateway')), '  end');
+  lines.push('  subgraph private[private subnets]', ...services.map((r) => node(r, `ECS service: ${roleOf(r.stack)}`)), '  end');
+  lines.push(
+    '  subgraph data[data subnets]',
+    ...db.map((r) => node(r, r.props.SourceDBInstanceIdentifier ? `PostgreSQL replica ${r.props.DBInstanceClass}` : `PostgreSQL ${r.props.DBInstanceClass}${r.props.MultiAZ ? ' Multi-AZ' : ''}`)),
+    ...of('AWS::ElastiCache::ReplicationGroup').map((r) => node(r, `Valkey ${r.props.NumNodeGroups} shard(s) × ${r.props.ReplicasPerNodeGroup + 1}`)),
+    '  end',
+  );
+  const regional = [...of('AWS::SQS::Queue'), ...of('AWS::Kinesis::Stream'), ...of('AWS::S3::Bucket'), ...of('AWS::KMS::Key'), ...of('AWS::SecretsManager::Secret'), ...of('AWS::Backup::BackupVault')];
+  const label: Record<string, string> = {
+    'AWS::SQS::Queue': 'SQS queue',
+    'AWS::Kinesis::Stream': 'Kinesis stream',
+    'AWS::S3::Bucket': 'S3 access-log bucket',
+    'AWS::KMS::Key': 'KMS key',
+    'AWS::SecretsManager::Secret': 'Secret',
+    'AWS::Backup::BackupVault': 'Backup vault',
+  };
+  lines.push('  subgraph regional[regional services]', ...regional.map((r) => node(r, label[r.type]!)), '  end');
+
+  const edges = new Set<string>();
+  for (const w of waf) for (const l of lb) edges.add(`  users --> ${w.id} --> ${l.id}`);
+  if (waf.length === 0) for (const l of lb) edges.add(`  users --> ${l.id}`);
+  // Security-group rules: which tier may open connections to which.
+  for (const rule of of('AWS::EC2::SecurityGroupIngress')) {
+    const text = JSON.stringify(rule.props);
+    const service = services.find((s) => s.stack === rule.stack);
+    if (!service) continue;
+    if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId))) for (const l of lb) edges.add(`  ${l.id} -->|":${rule.props.FromPort}"| ${service.id}`);
+    if (/DatabaseSecurityGroup/.test(text)) for (const d of db) edges.add(`  ${service.id} -->|":${rule.props.FromPort}"| ${d.id}`);
+    if (/CacheSecurityGroup/.test(text)) for (const c of of('AWS::ElastiCache::ReplicationGroup')) edges.add(`  ${service.id} -->|":${rule.props.FromPort}"| ${c.id}`);
+  }
+  // IAM grants: who may send to, consume from, or write to which store.
+  for (const policy of of('AWS::IAM::Policy')) {
+    const service = services.find((s) => s.stack === policy.stack);
+    if (!service) continue;
+    for (const st of policy.props.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+      const actions = ([] as string[]).concat(st.Action);
+      const target = JSON.stringify(st.Resource);
+      for (const store of [...of('AWS::SQS::Queue'), ...of('AWS::Kinesis::Stream')]) {
+        if (!target.includes(store.id)) continue;
+        if (actions.includes('sqs:ReceiveMessage')) edges.add(`  ${store.id} -->|consume| ${service.id}`);
+        if (actions.some((a) => a === 'sqs:SendMessage' || a.startsWith('kinesis:PutRecord'))) edges.add(`  ${service.id} -->|produce| ${store.id}`);
+      }
+    }
+  }
+  for (const d of db.filter((r) => r.props.SourceDBInstanceIdentifier)) {
+    const source = db.find((p) => !p.props.SourceDBInstanceIdentifier);
+    if (source) edges.add(`  ${source.id} -.->|replicates| ${d.id}`);
+  }
+  return [...lines, ...[...edges].sort(), '```'].join('\n');
+}
+
+/** Every alarm: metric, statistic, threshold, window, route and runbook. */
+export function alarmRows(res: readonly Res[]): string[] {
+  const route = (actions: unknown): string => {
+    const t = JSON.stringify(actions ?? '');
+    return t.includes('AlarmTopicsPage') ? 'page' : t.includes('AlarmTopicsNotify') ? 'notify' : 'composite input';
+  };
+  const runbook = (d: string): string => {
+    const anchor = /#([a-z0-9-]+)$/.exec(d)?.[1];
+    return anchor ? `[${anchor}](../runbooks.md#${anchor})` : '';
+  };
+  return res
+    .filter((r) => r.type === 'AWS::CloudWatch::Alarm' || r.type === 'AWS::CloudWatch::CompositeAlarm')
+    .map((r) => {
+      const p = r.props;
+      if (r.type === 'AWS::CloudWatch::CompositeAlarm') {
+        return `| ${p.AlarmName} | composite of burn-rate windows | | | | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
+      }
+      const expr = (p.Metrics ?? []).find((m: { Expression?: string }) => m.Expression);
+      const stats = (p.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => `${m.MetricStat.Metric.MetricName} ${m.MetricStat.Stat}`);
+      const metric = expr ? `\`${expr.Expression}\` over ${stats.join(', ')}` : p.MetricName;
+      const stat = expr ? 'math' : (p.ExtendedStatistic ?? p.Statistic);
+      const period = p.Period ?? (p.Metrics ?? []).find((m: any) => m.MetricStat)?.MetricStat.Period;
+      const op = /Greater/.test(p.ComparisonOperator) ? '>' : '<';
+      return `| ${p.AlarmName} | ${metric} | ${stat} | ${op} ${+Number(p.Threshold).toPrecision(6)} | ${p.EvaluationPeriods} × ${period} s | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
+    })
+    .sort();
+}
+
+function scalingRows(res: readonly Res[]): string[] {
+  return res
+    .filter((r) => r.type === 'AWS::ApplicationAutoScaling::ScalableTarget')
+    .map((t) => {
+      const policies = res
+        .filter((p) => p.stack === t.stack && p.type === 'AWS::ApplicationAutoScaling::ScalingPolicy')
+        .map((p) => {
+          const c = p.props.TargetTrackingScalingPolicyConfiguration;
+          const metric = c.PredefinedMetricSpecification?.PredefinedMetricType ?? 'visible messages per running task';
+          return `${metric} → ${c.TargetValue}`;
+        });
+      return `| ${roleOf(t.stack)} | ${t.props.MinCapacity} | ${t.props.MaxCapacity} | ${policies.join('; ')} |`;
+    });
+}
+
+function componentRows(res: readonly Res[]): string[] {
+  const describe = (r: Res): [string, string, string] | undefined => {
+    const p = r.props;
+    switch (r.type) {
+      case 'AWS::RDS::DBInstance':
+        return [
+          `${p.DBInstanceClass}, ${p.AllocatedStorage ?? 'source\'s'} GB ${p.StorageType ?? ''}`.trim(),
+          p.MultiAZ ? 'Multi-AZ' : (p.AvailabilityZone ?? 'one zone'),
+          p.KmsKeyId || p.SourceDBInstanceIdentifier ? 'KMS (data key)' : 'none',
+        ];
+      case 'AWS::ElastiCache::ReplicationGroup':
+        return [`${p.NumNodeGroups} shard(s) × ${p.ReplicasPerNodeGroup + 1} ${p.CacheNodeType}`, p.MultiAZEnabled ? 'Multi-AZ' : 'one zone', p.AtRestEncryptionEnabled ? 'KMS + TLS' : 'none'];
+      case 'AWS::ECS::Service': {
+        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition')!;
+        return [`${Number(task.props.Cpu) / 1024} vCPU, ${Number(task.props.Memory) / 1024} GB per task`, '3 zones', 'n/a (stateless)'];
+      }
+      case 'AWS::EC2::NatGateway':
+        return ['NAT gateway', 'one zone', 'n/a'];
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        return ['Application Load Balancer', `${(p.Subnets ?? []).length} zones`, 'TLS at the listener'];
+      case 'AWS::SQS::Queue':
+        return [p.RedrivePolicy ? 'queue with redrive' : 'dead-letter queue', 'regional', p.KmsMasterKeyId ? 'KMS (data key)' : 'SQS-managed'];
+      case 'AWS::Kinesis::Stream':
+        return [p.StreamModeDetails?.StreamMode ?? `${p.ShardCount} shards`, 'regional', p.StreamEncryption ? 'KMS (data key)' : 'none'];
+      case 'AWS::S3::Bucket':
+        return ['access-log bucket', 'regional', 'SSE-S3'];
+      case 'AWS::KMS::Key':
+        return ['customer-managed key, yearly rotation', 'regional', 'n/a'];
+      case 'AWS::SecretsManager::Secret':
+        return ['generated secret', 'regional', p.KmsKeyId ? 'KMS (data key)' : 'aws/secretsmanager'];
+      case 'AWS::Backup::BackupVault':
+        return ['backup vault', 'regional', 'KMS (data key)'];
+      case 'AWS::WAFv2::WebACL':
+        return [`${p.Rules.length} rules`, p.Scope.toLowerCase(), 'n/a'];
+      default:
+        return undefined;
+    }
+  };
+  return res.flatMap((r) => {
+    const d = describe(r);
+    return d ? [`| ${r.type.replace('AWS::', '')} | ${r.id} | ${roleOf(r.stack)} | ${d[0]} | ${d[1]} | ${d[2]} | ${stateClassOf(r.type)} |`] : [];
+  });
+}
+
+function protectionRows(res: readonly Res[]): string[] {
+  return res
+    .filter((r) => stateClassOf(r.type) !== 'stateless' && !['AWS::EC2::Subnet', 'AWS::KMS::Alias', 'AWS::Logs::LogGroup'].includes(r.type))
+    .map((r) => `| ${r.type.replace('AWS::', '')} | ${r.id} | ${r.deletionPolicy ?? 'Delete'} | ${stateClassOf(r.type)} |`);
+}
+
+const PHASE_TITLES: Readonly<Record<PhaseName, string>> = { phase1: 'simple', phase2: 'scaled', phase3: 'distributed' };
+
+export interface PhaseDocInput {
+  readonly config: BlueprintConfig;
+  readonly templates: Templates;
+  /** The previous phase's templates, for the upgrade section. */
+  readonly previous?: { readonly phase: PhaseName; readonly templates: Templates };
+}
+
+export interface PhaseFacts {
+  readonly fixedMonthly: number;
+  readonly trafficMonthly: number;
+  readonly unpriced: readonly string[];
+  readonly alarms: number;
+  readonly resources: number;
+}
+
+/** The design document of one phase, and the figures the side-by-side page uses. */
+export function phaseDoc(input: PhaseDocInput): { markdown: string; facts: PhaseFacts } {
+  const { config: c, templates } = input;
+  const res = resourcesOf(templates);
+  const fixed = fixedCosts(res);
+  const traffic = trafficCosts(c);
+  const fixedTotal = fixed.rows.reduce((a, r) => a + r.monthly, 0);
+  const trafficTotal = traffic.reduce((a, r) => a + r.monthly, 0);
+  const budget = BUDGET_PER_MONTH[c.phase];
+  const alarms = alarmRows(res);
+  const plan = input.previous ? planUpgrade(input.previous.templates, templates) : undefined;
+  const added = plan
+    ? Object.entries(
+        plan.changes
+          .filter((x) => x.impact === 'added')
+          .reduce<Record<string, number>>((acc, x) => ({ ...acc, [x.type]: (acc[x.type] ?? 0) + 1 }), {}),
+      )
+        .filter(([type]) => !(type in UNPRICED_TYPES) || ['AWS::SQS::Queue', 'AWS::RDS::DBSubnetGroup'].includes(type))
+        .map(([type, n]) => `${n} × ${type.replace('AWS::', '')}`)
+    : [];
+  const count = (impact: string): number => plan?.changes.filter((x) => x.impact === impact).length ?? 0;
+
+  const md = [
+    `# ${c.phase}: ${PHASE_TITLES[c.phase]}`,
+    '',
+    '<!-- Generated by `npm run docs` from the synthesized templates (stage prod, with a certificate). Do not edit. -->',
+    '',
+    '## Summary',
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| design load | ${c.sla.designRequestsPerSecond.toLocaleString('en-US')} req/s |`,
+    `| budget (fixed infrastructure) | ${usd(budget)} a month |`,
+    `| estimated fixed cost | ${usd(fixedTotal)} a month (${Math.round((100 * fixedTotal) / budget)}% of budget) |`,
+    `| availability target | ${c.sla.availabilityPercent}% |`,
+    `| stacks | ${Object.keys(templates).join(', ')} |`,
+    `| resources | ${res.length} |`,
+    `| adds over ${input.previous?.phase ?? 'nothing'} | ${added.length > 0 ? added.join(', ') : input.previous ? 'sizes only' : 'the whole blueprint'} |`,
+    '',
+    '## Architecture',
+    '',
+    diagram(res),
+    '',
+    '## Components',
+    '',
+    '| type | logical id | stack | size | zones | encryption | state class |',
+    '|---|---|---|---|---|---|---|',
+    ...componentRows(res),
+    '',
+    '## SLA and alarms',
+    '',
+    `${alarms.length} alarms. Thresholds and windows come from \`config/sla.ts\`.`,
+    '',
+    '| alarm | metric | statistic | threshold | window | route | runbook |',
+    '|---|---|---|---|---|---|---|',
+    ...alarms,
+    '',
+    '## Scaling',
+    '',
+    '| component | min | max | target tracking |',
+    '|---|---|---|---|',
+    ...scalingRows(res),
+    `| database read replicas | ${c.database.readReplicas} | ${c.database.readReplicas} | planned, not automatic (config) |`,
+    '',
+    '## Data protection',
+    '',
+    `- PostgreSQL: point-in-time recovery over ${c.database.backupRetentionDays} days (RPO ${RECOVERY_OBJECTIVES.rpoMinutes} minutes), AWS Backup daily recovery points kept ${c.database.backupPlanRetentionDays} days, final snapshot on delete${c.protection.deletionProtection ? ', deletion protection on' : ''}.`,
+    `- Cache: daily snapshots kept ${c.cache.snapshotRetentionDays} days; a final snapshot on delete.`,
+    `- RTO ${RECOVERY_OBJECTIVES.rtoMinutes} minutes: Multi-AZ failover for the database and cache, tasks in three zones.`,
+    '',
+    '| type | logical id | on stack deletion | state class |',
+    '|---|---|---|---|',
+    ...protectionRows(res),
+    '',
+    '## Upgrade',
+    '',
+    plan
+      ? `From ${input.previous!.phase} (\`npm run plan -- --from ${input.previous!.phase} --to ${c.phase} --stage prod\`): ${count('added')} added, ${count('updated in place')} updated in place, ${count('replaced') + count('may be replaced')} replaced or possibly replaced, ${count('removed') + count('orphaned')} removed; ${plan.blocked.length === 0 ? 'no durable resource is replaced or removed' : `**${plan.blocked.length} durable resource(s) blocked**`}.`
+      : 'The first phase: deployed from scratch.',
+    '',
+    '## Cost estimate',
+    '',
+    `Fixed infrastructure at minimum capacity, ${PRICE_SOURCE}, prices of ${PRICES_AS_OF} (\`config/prices.ts\`).`,
+    '',
+    '| component | basis | per month |',
+    '|---|---|---|',
+    ...fixed.rows.map((r) => `| ${r.component} | ${r.basis} | ${usd(r.monthly)} |`),
+    `| **total** | | **${usd(fixedTotal)}** |`,
+    '',
+    `Traffic-dependent, at ${TRAFFIC_ASSUMPTIONS.averageLoadShare * 100}% of the design load on average, ${TRAFFIC_ASSUMPTIONS.responseKb} KB per response, ${TRAFFIC_ASSUMPTIONS.natShare * 100}% of bytes through NAT, ${TRAFFIC_ASSUMPTIONS.logBytesPerRequest} bytes of logs per request; autoscaling above the minimum is extra:`,
+    '',
+    '| component | basis | per month |',
+    '|---|---|---|',
+    ...traffic.map((r) => `| ${r.component} | ${r.basis} | ${usd(r.monthly)} |`),
+    `| **total** | | **${usd(trafficTotal)}** |`,
+    '',
+  ].join('\n');
+  return { markdown: md, facts: { fixedMonthly: fixedTotal, trafficMonthly: trafficTotal, unpriced: fixed.unpriced, alarms: alarms.length, resources: res.length } };
+}
+
+/** The phases side by side. */
+export function phasesIndex(entries: readonly { readonly config: BlueprintConfig; readonly facts: PhaseFacts }[]): string {
+  const col = (f: (e: (typeof entries)[number]) => string): string => entries.map(f).join(' | ');
+  const web = (e: (typeof entries)[number]): string => {
+    const s = e.config.services[0]!;
+    return `${s.cpu / 1024} vCPU × ${s.scaling.minTasks}-${s.scaling.maxTasks}`;
+  };
+  return [
+    '# Phases side by side',
+    '',
+    '<!-- Generated by `npm run docs`. Do not edit. -->',
+    '',
+    `| | ${col((e) => `[${e.config.phase}](${e.config.phase}.md)`)} |`,
+    `|---|${entries.map(() => '---').join('|')}|`,
+    `| design load | ${col((e) => `${e.config.sla.designRequestsPerSecond.toLocaleString('en-US')} req/s`)} |`,
+    `| availability | ${col((e) => `${e.config.sla.availabilityPercent}%`)} |`,
+    `| budget | ${col((e) => usd(BUDGET_PER_MONTH[e.config.phase]))} |`,
+    `| fixed cost (estimate) | ${col((e) => usd(e.facts.fixedMonthly))} |`,
+    `| traffic cost (estimate) | ${col((e) => usd(e.facts.trafficMonthly))} |`,
+    `| NAT gateways | ${col((e) => String(e.config.network.natGateways))} |`,
+    `| web service | ${col(web)} |`,
+    `| workers | ${col((e) => (e.config.workers.length ? e.config.workers.map((w) => `${w.name} ${w.scaling.minTasks}-${w.scaling.maxTasks}`).join(', ') : 'none'))} |`,
+    `| PostgreSQL | ${col((e) => `db.${e.config.database.instanceClass} Multi-AZ + ${e.config.database.readReplicas} replicas`)} |`,
+    `| Valkey | ${col((e) => `${e.config.cache.shards} × ${e.config.cache.replicasPerShard + 1} ${e.config.cache.nodeType}`)} |`,
+    `| event stream | ${col((e) => (e.config.eventStream ? e.config.eventStream.mode : 'none'))} |`,
+    `| WAF | ${col((e) => (e.config.firewall ? `${e.config.firewall.rateLimitPer5Minutes} req / 5 min / IP` : 'none'))} |`,
+    `| alarms | ${col((e) => String(e.facts.alarms))} |`,
+    `| resources | ${col((e) => String(e.facts.resources))} |`,
+    '',
+  ].join('\n');
+}
+
+/** A placeholder certificate in the default region, so prod is documented and checked as it runs: with HTTPS. */
+export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+
+/** Every generated page, by path under docs/phases/. */
+export function generatePhaseDocs(context: Record<string, unknown>): Record<string, string> {
+  const files: Record<string, string> = {};
+  const entries: { config: BlueprintConfig; facts: PhaseFacts }[] = [];
+  let previous: PhaseDocInput['previous'];
+  for (const phase of PHASES) {
+    const config = resolveConfig({ phase, stage: 'prod', settings: { ingress: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN } } });
+    const templates = synthesizeTemplates(config, context);
+    const { markdown, facts } = phaseDoc({ config, templates, previous });
+    files[`${phase}.md`] = markdown;
+    entries.push({ config, facts });
+    previous = { phase, templates };
+  }
+  files['README.md'] = phasesIndex(entries);
+  return files;
+}
