@@ -7,4 +7,6 @@ module.exports = {
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { printBasicPrototype: false },
+  // Synthesis is CPU-bound: one worker per core (jest's default leaves one idle).
+  maxWorkers: '100%',
 };

@@ -13,7 +13,7 @@ import { generatePhaseDocs } from '../lib/phase-doc';
 
 const dir = join(__dirname, '..', 'docs', 'phases');
 mkdirSync(dir, { recursive: true });
-for (const [name, content] of Object.entries(generatePhaseDocs(cdkJson.context))) {
+for (const [name, content] of Object.entries(generatePhaseDocs(cdkJson.context).files)) {
   writeFileSync(join(dir, name), content);
   console.log(`wrote docs/phases/${name}`);
 }

@@ -480,19 +480,21 @@ export function phasesIndex(entries: readonly { readonly config: BlueprintConfig
 /** A placeholder certificate in the default region, so prod is documented and checked as it runs: with HTTPS. */
 export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
 
-/** Every generated page, by path under docs/phases/. */
-export function generatePhaseDocs(context: Record<string, unknown>): Record<string, string> {
+/** Every generated page, by path under docs/phases/, and the templates each phase was read from. */
+export function generatePhaseDocs(context: Record<string, unknown>): { files: Record<string, string>; templates: Record<PhaseName, Templates> } {
   const files: Record<string, string> = {};
+  const all = {} as Record<PhaseName, Templates>;
   const entries: { config: BlueprintConfig; facts: PhaseFacts }[] = [];
   let previous: PhaseDocInput['previous'];
   for (const phase of PHASES) {
     const config = resolveConfig({ phase, stage: 'prod', settings: { ingress: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN } } });
     const templates = synthesizeTemplates(config, context);
+    all[phase] = templates;
     const { markdown, facts } = phaseDoc({ config, templates, previous });
     files[`${phase}.md`] = markdown;
     entries.push({ config, facts });
     previous = { phase, templates };
   }
   files['README.md'] = phasesIndex(entries);
-  return files;
+  return { files, templates: all };
 }
