@@ -9,6 +9,7 @@ import {
   inCompliancePacks,
   WebFirewall,
   BurnRateAlarms,
+  cacheNodeIds,
   cacheSaturationSpecs,
   databaseSaturationSpecs,
   deploymentAlarmSpecs,
@@ -49,7 +50,7 @@ export class AppStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const { network, database, cache, dataKey, logBucket, eventStream } = props.data;
+    const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
     const prefix = `${c.appName}-${c.stage}`;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -95,6 +96,7 @@ export class AppStack extends BlueprintStack {
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };
     const sat = c.sla.saturation;
+    const monitoredCache = { replicationGroupId: cache.replicationGroupId, shards: c.cache.shards, replicasPerShard: c.cache.replicasPerShard };
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
@@ -104,11 +106,7 @@ export class AppStack extends BlueprintStack {
           maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
           memoryGiB: DB_INSTANCE_MEMORY_GIB[c.database.instanceClass]!,
         }),
-        ...cacheSaturationSpecs(prefix, sat, {
-          replicationGroupId: cache.replicationGroupId,
-          shards: c.cache.shards,
-          replicasPerShard: c.cache.replicasPerShard,
-        }),
+        ...cacheSaturationSpecs(prefix, sat, monitoredCache),
         ...(eventStream ? streamSpecs(prefix, sat.streamIteratorAgeSeconds, eventStream.stream) : []),
       ],
       topics: this.topics,
@@ -128,10 +126,15 @@ export class AppStack extends BlueprintStack {
       loadBalancer: this.ingress.loadBalancer,
       clusterName: this.cluster.clusterName,
       database: db,
+      cacheNodeIds: cacheNodeIds(monitoredCache),
+      queues: [...queues].map(([name, q]) => ({ name, queue: q.queue })),
       thresholds: {
         latencyP95Ms: c.sla.latencyP95.alertAboveMs,
         errorRatePercent: c.sla.errorRate.alertAbovePercent,
         dbConnectionsPercent: c.sla.dbConnections.alertAbovePercent,
+        ecsCpuPercent: sat.ecsCpuPercent.threshold,
+        cacheEngineCpuPercent: sat.cacheEngineCpuPercent.threshold,
+        queueOldestMessageSeconds: sat.queueOldestMessageSeconds.threshold,
       },
       // Service alarms live in the service stacks; their names are known from config, so no reference is needed.
       alarmNames: [

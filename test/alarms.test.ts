@@ -236,3 +236,15 @@ describe('GoldenSignalsDashboard', () => {
     expect(body).toContain('{"Ref":"BurnRateNotify');
   });
 });
+
+describe('GoldenSignalsDashboard saturation rows', () => {
+  test('THEN cache nodes and worker queues are graphed, with their alarm thresholds', () => {
+    const p2 = synthesize({ phase: 'phase2' });
+    const body = JSON.stringify(Object.values(p2.appStack.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+    for (const node of ['blueprint-dev-cache-0001-001', 'blueprint-dev-cache-0003-002']) expect(body).toContain(node);
+    expect(body).toContain('ApproximateAgeOfOldestMessage');
+    expect(body).toContain('queue-age alarm');
+    expect(body).toContain('engine CPU alarm');
+    expect(body).toContain('CPU alarm');
+  });
+});

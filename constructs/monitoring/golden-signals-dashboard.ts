@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { loadBalancerErrorRate } from './sla-alarms';
 
@@ -10,11 +11,18 @@ export interface GoldenSignalsDashboardProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly clusterName: string;
   readonly database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number };
-  /** Thresholds drawn on the graphs, from the SLA table. */
+  /** Cache node ids (cluster mode: `<group>-<shard>-<node>`). */
+  readonly cacheNodeIds: readonly string[];
+  /** Work queues, by worker name. */
+  readonly queues: readonly { readonly name: string; readonly queue: sqs.IQueue }[];
+  /** Thresholds drawn on the graphs, from the SLA and saturation tables. */
   readonly thresholds: {
     readonly latencyP95Ms: number;
     readonly errorRatePercent: number;
     readonly dbConnectionsPercent: number;
+    readonly ecsCpuPercent: number;
+    readonly cacheEngineCpuPercent: number;
+    readonly queueOldestMessageSeconds: number;
   };
   /** Names of every alarm of the deployment, shown as one status grid. */
   readonly alarmNames: readonly string[];
@@ -79,6 +87,7 @@ export class GoldenSignalsDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Saturation: CPU and memory per service (%)',
         left: [search('CPU', perService('CPUUtilization'), 'Average'), search('memory', perService('MemoryUtilization'), 'Average')],
+        leftAnnotations: [line(props.thresholds.ecsCpuPercent, 'CPU alarm')],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -93,6 +102,23 @@ export class GoldenSignalsDashboard extends Construct {
         ],
         leftAnnotations: [line(props.thresholds.dbConnectionsPercent, 'connections alarm')],
         width: 8,
+      }),
+    );
+    const cacheMetric = (metricName: string): cloudwatch.Metric[] =>
+      props.cacheNodeIds.map((id) => new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic: 'Average', period: p, label: id }));
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Saturation: cache engine CPU and memory per node (%)',
+        left: [...cacheMetric('EngineCPUUtilization'), ...cacheMetric('DatabaseMemoryUsagePercentage')],
+        leftAnnotations: [line(props.thresholds.cacheEngineCpuPercent, 'engine CPU alarm')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Saturation: queue backlog and oldest message age',
+        left: props.queues.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: p, label: `${q.name} visible` })),
+        right: props.queues.map((q) => q.queue.metricApproximateAgeOfOldestMessage({ period: p, statistic: 'Maximum', label: `${q.name} oldest (s)` })),
+        rightAnnotations: props.queues.length > 0 ? [line(props.thresholds.queueOldestMessageSeconds, 'queue-age alarm')] : [],
+        width: 12,
       }),
     );
     const stack = Stack.of(this);

@@ -116,7 +116,7 @@ export function cacheSaturationSpecs(prefix: string, rows: CacheSaturationRows, 
   const specs: AlarmSpec[] = [];
   for (let shard = 1; shard <= cache.shards; shard++) {
     for (let node = 1; node <= cache.replicasPerShard + 1; node++) {
-      const nodeId = `${cache.replicationGroupId}-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}`;
+      const nodeId = cacheNodeId(cache.replicationGroupId, shard, node);
       const metric = (metricName: string, statistic: string, w: AlarmWindow): cloudwatch.Metric =>
         new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: nodeId }, statistic, period: period(w) });
       const id = `Cache${shard}n${node}`;
@@ -138,6 +138,16 @@ export function cacheSaturationSpecs(prefix: string, rows: CacheSaturationRows, 
     }
   }
   return specs;
+}
+
+/** ElastiCache's id of node `node` (1 = primary) of shard `shard` in a cluster-mode group. */
+export function cacheNodeId(group: string, shard: number, node: number): string {
+  return `${group}-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}`;
+}
+
+/** Every node id of a cluster-mode group. */
+export function cacheNodeIds(cache: MonitoredCache): string[] {
+  return Array.from({ length: cache.shards }, (_, s) => Array.from({ length: cache.replicasPerShard + 1 }, (_, n) => cacheNodeId(cache.replicationGroupId, s + 1, n + 1))).flat();
 }
 
 export interface QueueRows {
