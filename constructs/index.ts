@@ -19,3 +19,4 @@ export * from './monitoring/burn-rate-alarms';
 export * from './security/acknowledge';
 export * from './backup/database-backup';
 export * from './ingress/web-firewall';
+export * from './compute/app-service';

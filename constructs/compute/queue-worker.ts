@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowConsume } from '../security/messaging-access';
+import { appService } from './app-service';
 import { AppTask, AppTaskProps } from './app-task';
 
 export interface QueueWorkerScaling {
@@ -45,23 +46,12 @@ export class QueueWorker extends Construct {
     });
     allowConsume(this.task.taskDefinition.taskRole, props.queue, props.queueKey);
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.cluster.vpc,
-      description: 'Queue worker tasks: no inbound traffic',
-      allowAllOutbound: true,
-    });
-    this.service = new ecs.FargateService(this, 'Service', {
+    ({ service: this.service, securityGroup: this.securityGroup } = appService(this, {
       cluster: props.cluster,
-      taskDefinition: this.task.taskDefinition,
-      securityGroups: [this.securityGroup],
-      vpcSubnets: props.subnets,
-      assignPublicIp: false,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-    });
+      subnets: props.subnets,
+      task: this.task,
+      securityGroupDescription: 'Queue worker tasks: no inbound traffic',
+    }));
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.scaling.minTasks, maxCapacity: props.scaling.maxTasks });
     this.scaling.scaleToTrackCustomMetric('Backlog', {

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { appService } from './app-service';
 import { AppTask, AppTaskProps } from './app-task';
 
 export interface WebServiceScaling {
@@ -67,25 +68,13 @@ export class WebService extends Construct {
       healthCheckCommand: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
     });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.cluster.vpc,
-      description: 'Service tasks: admits the load balancer on the container port',
-      // Egress stays open: tasks reach AWS APIs and third-party services through NAT.
-      allowAllOutbound: true,
-    });
-    this.service = new ecs.FargateService(this, 'Service', {
+    ({ service: this.service, securityGroup: this.securityGroup } = appService(this, {
       cluster: props.cluster,
-      taskDefinition: this.task.taskDefinition,
-      securityGroups: [this.securityGroup],
-      vpcSubnets: props.subnets,
-      assignPublicIp: false,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
+      subnets: props.subnets,
+      task: this.task,
+      securityGroupDescription: 'Service tasks: admits the load balancer on the container port',
       healthCheckGracePeriod: Duration.seconds(60),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-    });
+    }));
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.cluster.vpc,

@@ -1,0 +1,47 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+import { AppTask } from './app-task';
+
+export interface AppServiceOptions {
+  readonly cluster: ecs.ICluster;
+  /** The private tier. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly task: AppTask;
+  /** Says what may reach the tasks. */
+  readonly securityGroupDescription: string;
+  /**
+   * Time a new task has before load-balancer health checks count.
+   * @default - none (not behind a load balancer)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/**
+ * The Fargate service every app tier runs as, in `scope`: its own security
+ * group (egress open: tasks reach AWS APIs and third-party services through
+ * NAT), private subnets, no public IP, rolling deployments that keep full
+ * capacity, and a circuit breaker that rolls a failed deployment back.
+ */
+export function appService(scope: Construct, options: AppServiceOptions): { service: ecs.FargateService; securityGroup: ec2.SecurityGroup } {
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc: options.cluster.vpc,
+    description: options.securityGroupDescription,
+    allowAllOutbound: true,
+  });
+  const service = new ecs.FargateService(scope, 'Service', {
+    cluster: options.cluster,
+    taskDefinition: options.task.taskDefinition,
+    securityGroups: [securityGroup],
+    vpcSubnets: options.subnets,
+    assignPublicIp: false,
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    circuitBreaker: { enable: true, rollback: true },
+    healthCheckGracePeriod: options.healthCheckGracePeriod,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  });
+  return { service, securityGroup };
+}
