@@ -109,10 +109,10 @@ const phase1: PhasePreset = {
       },
     },
   ],
-  // Async work arrives in phase 2 (REFERENCE §5).
+  // Async work arrives in phase 2 (docs/architecture.md §5).
   workers: [],
   eventStream: null,
-  // WAF arrives in phase 2 (REFERENCE §5): about $10/month plus $0.60 per million requests.
+  // WAF arrives in phase 2 (docs/architecture.md §5): about $10/month plus $0.60 per million requests.
   firewall: null,
   sla: sla('phase1'),
 };
@@ -131,7 +131,7 @@ const phase2: PhasePreset = {
     allocatedStorageGiB: 200,
     maxAllocatedStorageGiB: 1000,
     backupRetentionDays: 14,
-    // Two replicas take read traffic (REFERENCE §5 "+ read replicas").
+    // Two replicas take read traffic (docs/architecture.md §5 "+ read replicas").
     readReplicas: 2,
   },
   cache: {

@@ -111,7 +111,7 @@ export const UNPRICED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'free',
 };
 
-/** Fixed-infrastructure budget per phase, USD a month (REFERENCE §5). */
+/** Fixed-infrastructure budget per phase, USD a month (docs/architecture.md §5). */
 export const BUDGET_PER_MONTH: Readonly<Record<PhaseName, number>> = {
   phase1: 500,
   phase2: 5_000,
@@ -137,5 +137,5 @@ export const TRAFFIC_ASSUMPTIONS = {
   logBytesPerRequest: 500,
 } as const;
 
-/** REFERENCE §6. */
+/** docs/architecture.md §6. */
 export const RECOVERY_OBJECTIVES = { rpoMinutes: 15, rtoMinutes: 60 } as const;

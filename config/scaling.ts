@@ -1,5 +1,5 @@
 /**
- * REFERENCE §4, the scaling table, as data. Phase presets take their task
+ * docs/architecture.md §4, the scaling table, as data. Phase presets take their task
  * counts from here; a phase that departs from it says why in its preset.
  */
 export const SCALING_TABLE = {

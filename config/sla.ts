@@ -1,7 +1,7 @@
 import { BurnRateWindow, PhaseName, SaturationRows } from './types';
 
 /**
- * REFERENCE §3, the SLA table, as data. Alarms are generated from these rows;
+ * docs/architecture.md §3, the SLA table, as data. Alarms are generated from these rows;
  * changing a number here changes the alarm.
  */
 export const SLA_ROWS = {
@@ -11,14 +11,14 @@ export const SLA_ROWS = {
   dbConnections: { targetPercent: 80, alertAbovePercent: 90, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
 } as const;
 
-/** Availability objective per phase, percent (REFERENCE §3). */
+/** Availability objective per phase, percent (docs/architecture.md §3). */
 export const AVAILABILITY_PERCENT: Readonly<Record<PhaseName, number>> = {
   phase1: 99.9,
   phase2: 99.95,
   phase3: 99.99,
 };
 
-/** Sustained request rate each phase is designed for (REFERENCE §3, throughput row). */
+/** Sustained request rate each phase is designed for (docs/architecture.md §3, throughput row). */
 export const DESIGN_REQUESTS_PER_SECOND: Readonly<Record<PhaseName, number>> = {
   phase1: 1_000,
   phase2: 10_000,
@@ -37,7 +37,7 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
   { burnRate: 1, longWindowMinutes: 4320, shortWindowMinutes: 360, route: 'notify' },
 ];
 
-/** REFERENCE §3's saturation alarms: sustained, so they notify rather than page. */
+/** docs/architecture.md §3's saturation alarms: sustained, so they notify rather than page. */
 export const SATURATION_ROWS: SaturationRows = {
   ecsCpuPercent: { threshold: 90, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },
   ecsMemoryPercent: { threshold: 90, periodSeconds: 60, evaluationPeriods: 10, route: 'notify' },

@@ -16,7 +16,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, { readonly protection: P
     protection: { deletionProtection: false, terminationProtection: true, logRetentionDays: 30 },
     telemetry: { tracingSamplePercent: 100, collectorImage: COLLECTOR },
   },
-  // REFERENCE §8: 1% in production keeps X-Ray cost flat at any load.
+  // docs/architecture.md §8: 1% in production keeps X-Ray cost flat at any load.
   prod: {
     protection: { deletionProtection: true, terminationProtection: true, logRetentionDays: 30 },
     telemetry: { tracingSamplePercent: 1, collectorImage: COLLECTOR },

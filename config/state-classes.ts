@@ -1,5 +1,5 @@
 /**
- * REFERENCE §2: what an upgrade may do to a resource, by CloudFormation type.
+ * docs/architecture.md §2: what an upgrade may do to a resource, by CloudFormation type.
  * Durable resources hold data or everything else depends on them: an
  * upgrade that would replace or remove one is blocked. Transient ones can
  * be rebuilt: a replacement is reported as a warning. Everything else is
@@ -30,7 +30,7 @@ export const TRANSIENT_TYPES: readonly string[] = [
   'AWS::CloudFront::Distribution',
 ];
 
-/** What a resource type's replacement or removal costs: what REFERENCE §2 calls its blast radius. */
+/** What a resource type's replacement or removal costs: what docs/architecture.md §2 calls its blast radius. */
 export const BLAST_RADIUS: Readonly<Record<string, string>> = {
   'AWS::ElastiCache::ReplicationGroup': 'the cache starts empty: sessions are lost and the database takes the cold-cache read load until it warms',
   'AWS::ElastiCache::SubnetGroup': 'forces the cache replication group to be replaced with it',

@@ -190,7 +190,7 @@ export interface ThresholdRow {
   readonly route: AlarmRoute;
 }
 
-/** REFERENCE §3's saturation alarms, every phase. */
+/** docs/architecture.md §3's saturation alarms, every phase. */
 export interface SaturationRows {
   /** ECS service average CPU above, percent. */
   readonly ecsCpuPercent: ThresholdRow;
@@ -228,7 +228,7 @@ export interface BurnRateWindow {
   readonly route: AlarmRoute;
 }
 
-/** REFERENCE §3, as data: the alarms are generated from these rows. */
+/** docs/architecture.md §3, as data: the alarms are generated from these rows. */
 export interface SlaTable {
   /** Availability objective, percent (e.g. 99.9). */
   readonly availabilityPercent: number;

@@ -38,7 +38,7 @@ describe('DatabaseBackup', () => {
 });
 
 describe('WebFirewall', () => {
-  test('GIVEN phase 1 THEN no web ACL (REFERENCE §5: WAF from phase 2)', () => {
+  test('GIVEN phase 1 THEN no web ACL (docs/architecture.md §5: WAF from phase 2)', () => {
     p1.appStack.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 

@@ -98,7 +98,7 @@ export class AppTask extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    acknowledge(this.logGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    acknowledge(this.logGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
     acknowledge(this.logGroup, 'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve to a key.', controlTower('cloudwatch_log_group_encrypted_check'));
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Definition', {

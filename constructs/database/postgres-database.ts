@@ -144,7 +144,7 @@ export class PostgresDatabase extends Construct {
       port: POSTGRES_PORT,
     });
     this.instance.node.addDependency(...logGroups);
-    for (const group of logGroups) acknowledge(group, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    for (const group of logGroups) acknowledge(group, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
     this.secret = this.instance.secret!;
 
     const zones = props.vpc.availabilityZones;

@@ -125,7 +125,7 @@ export interface MonitoredService {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
 }
 
-/** REFERENCE §3 per web service: p95 latency, 5xx rate, and "service down" two ways. */
+/** docs/architecture.md §3 per web service: p95 latency, 5xx rate, and "service down" two ways. */
 export function serviceAlarmSpecs(prefix: string, rows: SlaRows, s: MonitoredService): AlarmSpec[] {
   const tg = s.targetGroup.metrics;
   const name = (signal: (typeof SERVICE_SIGNALS)[number]): string => serviceAlarmName(prefix, s.name, signal);
@@ -193,7 +193,7 @@ export function runningTasks(service: ecs.IBaseService, p: Duration): cloudwatch
   });
 }
 
-/** REFERENCE §3 for the whole deployment: all 5xx including the load balancer's own, and DB connections. */
+/** docs/architecture.md §3 for the whole deployment: all 5xx including the load balancer's own, and DB connections. */
 export function deploymentAlarmSpecs(
   prefix: string,
   rows: SlaRows,

@@ -64,7 +64,7 @@ export class TieredVpc extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.flowLogGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as REFERENCE §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    acknowledge(this.flowLogGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
     // aws-cdk-lib's own provider that empties the default security group: a Lambda outside the VPC by construction.
     const restrictDefaultGroup = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     if (restrictDefaultGroup) {
