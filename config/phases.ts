@@ -67,20 +67,26 @@ function sla(phase: PhaseName): BlueprintConfig['sla'] {
 /** Phase 1, simple: 0-1K req/s on about $500 a month. */
 const phase1: PhasePreset = {
   network: {
+    // Room for the fixed subnet plan (ADR 0004); never changes after the first deploy.
     vpcCidr: '10.0.0.0/16',
     // One NAT gateway: about $33/month each; egress from the other AZs crosses AZs (ADR 0004).
     natGateways: 1,
+    // Thirty days of flows covers a monthly security review; older flows rarely matter.
     flowLogRetentionDays: 30,
   },
   database: {
+    // A current major with years of RDS standard support ahead.
     engineVersion: '17.9',
     // 2 vCPU / 4 GiB burstable, Multi-AZ: 450 connections covers 10 tasks x 20-connection pools twice over.
     instanceClass: 't4g.medium',
+    // 50 GB gp3 costs ~$12/month Multi-AZ; storage autoscaling grows it to 200 without downtime.
     allocatedStorageGiB: 50,
     maxAllocatedStorageGiB: 200,
     // RPO 15 min comes from PITR; 7 days of it is the free backup allowance.
     backupRetentionDays: 7,
+    // Seven days of Performance Insights is free.
     performanceInsightsRetentionDays: 7,
+    // At 1K req/s the Multi-AZ primary carries reads too; replicas cost a full instance each.
     readReplicas: 0,
     // Daily recovery points outlive the instance; 35 days covers a month-end.
     backupPlanRetentionDays: 35,
@@ -88,9 +94,11 @@ const phase1: PhasePreset = {
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
     nodeType: 'cache.t4g.small',
+    // Valkey 8: Redis-compatible, cheaper per node (ADR 0003).
     engineVersion: '8.0',
     // Cluster mode on from day one so later phases reshard in place (ADR 0003).
     shards: 1,
+    // One replica per shard in every phase: Multi-AZ failover; changing it would replace the cache.
     replicasPerShard: 1,
     // 15 days: the compliance packs' minimum for cache backups.
     snapshotRetentionDays: 15,
@@ -128,14 +136,17 @@ const phase2: PhasePreset = {
     ...phase1.database,
     // 2 vCPU / 16 GiB memory-optimised: working set in memory, 1,802 connections.
     instanceClass: 'r7g.large',
+    // 10x the traffic of phase 1, with room to grow 5x more without a change.
     allocatedStorageGiB: 200,
     maxAllocatedStorageGiB: 1000,
+    // Two weeks of point-in-time recovery for a bigger team's slower-found mistakes.
     backupRetentionDays: 14,
     // Two replicas take read traffic (docs/architecture.md §5 "+ read replicas").
     readReplicas: 2,
   },
   cache: {
     ...phase1.cache,
+    // 13 GiB per node, memory-optimised: 39 GiB across shards for 10K req/s of sessions and hot keys.
     nodeType: 'cache.r7g.large',
     // 3 shards x (primary + replica): writes spread, a shard fails over alone.
     shards: 3,
@@ -171,19 +182,24 @@ const phase3: PhasePreset = {
     instanceClass: 'r7g.2xlarge',
     allocatedStorageGiB: 500,
     maxAllocatedStorageGiB: 4000,
+    // The longest point-in-time window RDS allows, and a quarter of daily recovery points.
     backupRetentionDays: 35,
     backupPlanRetentionDays: 90,
+    // A month of query history to compare with the last release.
     performanceInsightsRetentionDays: 31,
+    // The scaling table's maximum: reads spread over five replicas in three zones.
     readReplicas: SCALING_TABLE.readReplicas.max,
   },
   cache: {
     ...phase2.cache,
+    // 26 GiB per node x 6 shards: 158 GiB for 10K+ req/s.
     nodeType: 'cache.r7g.xlarge',
     shards: 6,
   },
   services: [
     {
       ...SAMPLE_WEB,
+      // Phase 2's task size: per-task capacity stays known, only the count grows.
       cpu: 4096,
       memoryMiB: 8192,
       // Wider than the scaling table's 10: 40 tasks serve 40K req/s of headroom (ADR 0007).
