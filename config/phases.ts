@@ -14,6 +14,9 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
   // The image's own unprivileged nginx user.
   user: '101',
+  environment: {},
+  secrets: {},
+  command: [],
   containerPort: 8080,
   healthCheckPath: '/',
   pathPatterns: ['/*'],
@@ -31,6 +34,8 @@ export const SAMPLE_WORKER: WorkerConfig = {
   image: 'public.ecr.aws/aws-cli/aws-cli:latest',
   // Any non-root uid: the CLI needs only HOME (/tmp) and task-role credentials.
   user: '1000',
+  environment: {},
+  secrets: {},
   command: [
     'sh',
     '-c',

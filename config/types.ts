@@ -76,7 +76,25 @@ export interface ScalingConfig {
   readonly requestsPerTargetPerMinute: number;
 }
 
-export interface ServiceConfig {
+/** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */
+export interface SecretRef {
+  /** Secret name or full ARN (in env.region). */
+  readonly secretsManager?: string;
+  /** JSON key inside the secret; the whole value when absent. */
+  readonly field?: string;
+  /** SSM parameter name (`/app/key`) or ARN (in env.region). */
+  readonly ssmParameter?: string;
+}
+
+/** What a user declares for an app container, web service or worker alike. */
+export interface AppSettings {
+  /** Plain environment variables; never secrets. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Environment variables ECS fills from Secrets Manager or SSM; the task may read exactly these. */
+  readonly secrets: Readonly<Record<string, SecretRef>>;
+}
+
+export interface ServiceConfig extends AppSettings {
   /** Unique name; keys construct IDs, so renaming a service replaces it. */
   readonly name: string;
   /** Container image reference pulled from a registry. */
@@ -88,6 +106,8 @@ export interface ServiceConfig {
   readonly cpu: number;
   /** Fargate task memory in MiB, valid for `cpu`. */
   readonly memoryMiB: number;
+  /** Command overriding the image's; empty: the image's own. */
+  readonly command: readonly string[];
   /** Path the load balancer and the container health check probe. */
   readonly healthCheckPath: string;
   /** Path patterns routed to this service; `['/*']` is the default route. */
@@ -115,7 +135,7 @@ export interface QueueConfig {
   readonly maxReceiveCount: number;
 }
 
-export interface WorkerConfig {
+export interface WorkerConfig extends AppSettings {
   /** Unique name; keys construct ids and the queue. */
   readonly name: string;
   readonly image: string;
@@ -261,6 +281,15 @@ export interface SlackConfig {
   readonly channelId: string;
 }
 
+export interface OperatorAccessConfig {
+  /**
+   * ECS Exec into running tasks, sessions logged to an encrypted log group.
+   * The SSM agent needs a writable root filesystem, so containers of a stage
+   * with ECS Exec on run with a writable root.
+   */
+  readonly ecsExec: boolean;
+}
+
 export interface TelemetryConfig {
   /** Share of traces sampled by the services' OpenTelemetry SDKs, percent (100 in staging, 1 in production). */
   readonly tracingSamplePercent: number;
@@ -298,6 +327,7 @@ export interface BlueprintConfig {
   readonly alarms: AlarmsConfig;
   readonly protection: ProtectionConfig;
   readonly telemetry: TelemetryConfig;
+  readonly operatorAccess: OperatorAccessConfig;
   /** cdk-nag packs every stack must pass at synth. */
   readonly compliancePacks: readonly CompliancePack[];
 }

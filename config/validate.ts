@@ -1,7 +1,7 @@
 import { parseCidr, Problems, show } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { BlueprintConfig, COMPLIANCE_PACK_NAMES, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -38,7 +38,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateNetwork(p, c);
   validateDatabase(p, c);
   validateCache(p, c);
-  validateServices(p, c.services);
+  validateServices(p, c);
   validateWorkers(p, c);
   validateEventStream(p, c);
   validateIngress(p, c);
@@ -53,6 +53,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   p.boolean('protection.terminationProtection', c.protection.terminationProtection);
   p.oneOf('protection.logRetentionDays', c.protection.logRetentionDays, LOG_RETENTION_DAYS);
   p.number('telemetry.tracingSamplePercent', c.telemetry.tracingSamplePercent, 0, 100);
+  p.boolean('operatorAccess.ecsExec', c.operatorAccess.ecsExec);
   if (c.telemetry.collectorImage !== null) {
     p.matches('telemetry.collectorImage', c.telemetry.collectorImage, IMAGE_PATTERN, 'a container image reference, or null for no tracing');
   }
@@ -118,7 +119,11 @@ function validateCache(p: Problems, c: BlueprintConfig): void {
   p.integer('cache.snapshotRetentionDays', k.snapshotRetentionDays, 1, 35);
 }
 
-function validateServices(p: Problems, services: readonly ServiceConfig[]): void {
+/** OTLP ports the tracing sidecar listens on, on the task's localhost. */
+const COLLECTOR_PORTS = [4317, 4318];
+
+function validateServices(p: Problems, c: BlueprintConfig): void {
+  const services = c.services;
   if (!p.array('services', services)) return;
   if (services.length === 0) p.add('services', 'the list is empty; allowed: at least one service');
   const names = new Set<string>();
@@ -131,7 +136,11 @@ function validateServices(p: Problems, services: readonly ServiceConfig[]): void
       names.add(s.name);
     }
     validateTask(p, at, s);
-    p.integer(`${at}.containerPort`, s.containerPort, 1, 65535);
+    validateSettings(p, at, s, c.env.region);
+    validateCommand(p, at, s.command);
+    if (p.integer(`${at}.containerPort`, s.containerPort, 1, 65535) && c.telemetry.collectorImage !== null && COLLECTOR_PORTS.includes(s.containerPort)) {
+      p.add(`${at}.containerPort`, `${s.containerPort} clashes with the tracing collector's OTLP port in the same task; allowed: any port but ${COLLECTOR_PORTS.join(' and ')}`);
+    }
     p.matches(`${at}.healthCheckPath`, s.healthCheckPath, /^\/[\w\-./~%?=&]*$/, 'a URL path starting with "/"');
     if (p.array(`${at}.pathPatterns`, s.pathPatterns)) {
       if (s.pathPatterns.length === 0 || s.pathPatterns.length > 5) {
@@ -163,6 +172,57 @@ function validateServices(p: Problems, services: readonly ServiceConfig[]): void
   }
 }
 
+/** Environment variables the kit sets itself; a user's setting must not shadow them. */
+const RESERVED_ENV = /^(DB_|REDIS_|QUEUE_URL|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_)/;
+
+function validateSettings(p: Problems, at: string, t: AppSettings, region: string): void {
+  const names = (kind: 'environment' | 'secrets'): string[] => (t[kind] && typeof t[kind] === 'object' ? Object.keys(t[kind]) : []);
+  for (const kind of ['environment', 'secrets'] as const) {
+    if (typeof t[kind] !== 'object' || t[kind] === null || Array.isArray(t[kind])) {
+      p.add(`${at}.${kind}`, `${show(t[kind])} is not allowed; allowed: an object of variable names`);
+      continue;
+    }
+    for (const name of names(kind)) {
+      if (p.matches(`${at}.${kind}.${name}`, name, /^[A-Za-z_][A-Za-z0-9_]{0,254}$/, 'a variable name of letters, digits and underscores') && RESERVED_ENV.test(name)) {
+        p.add(`${at}.${kind}.${name}`, `"${name}" is set by the kit (database, cache, queues, tracing); allowed: any other name`);
+      }
+    }
+  }
+  for (const name of names('environment')) {
+    if (typeof t.environment[name] !== 'string') p.add(`${at}.environment.${name}`, `${show(t.environment[name])} is not allowed; allowed: a string`);
+  }
+  for (const name of names('secrets')) {
+    if (names('environment').includes(name)) p.add(`${at}.secrets.${name}`, `"${name}" is also a plain environment variable; allowed: a name used once`);
+    const ref = t.secrets[name] as SecretRef;
+    const f = `${at}.secrets.${name}`;
+    const sources = ['secretsManager', 'ssmParameter'].filter((k) => ref && typeof ref === 'object' && k in ref);
+    if (sources.length !== 1 || Object.keys(ref).some((k) => !['secretsManager', 'field', 'ssmParameter'].includes(k))) {
+      p.add(f, `${show(ref)} is not allowed; allowed: { "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }`);
+      continue;
+    }
+    const value = ref.secretsManager ?? ref.ssmParameter;
+    const service = ref.secretsManager !== undefined ? 'secretsmanager' : 'ssm';
+    const key = ref.secretsManager !== undefined ? 'secretsManager' : 'ssmParameter';
+    if (typeof value === 'string' && value.startsWith('arn:')) {
+      const arn = new RegExp(`^arn:aws[a-z-]*:${service}:([a-z0-9-]+):\\d{12}:(secret|parameter)[:/].+$`).exec(value);
+      if (!arn) p.add(`${f}.${key}`, `${show(value)} is not allowed; allowed: a ${service === 'ssm' ? 'parameter' : 'secret'} name or a ${service} ARN`);
+      else if (arn[1] !== region) p.add(`${f}.${key}`, `${show(value)} is in ${arn[1]}; allowed: a ${service === 'ssm' ? 'parameter' : 'secret'} in env.region (${region}), where the tasks run`);
+    } else {
+      p.matches(`${f}.${key}`, value, service === 'ssm' ? /^\/[\w./-]{1,1010}$/ : /^[\w/+=.@-]{1,512}$/, service === 'ssm' ? 'a parameter name starting with "/"' : 'a secret name of letters, digits and /_+=.@-');
+    }
+    if (ref.field !== undefined) {
+      if (ref.ssmParameter !== undefined) p.add(`${f}.field`, 'is not allowed with ssmParameter; allowed: field only with secretsManager');
+      else p.matches(`${f}.field`, ref.field, /^[\w.-]{1,256}$/, 'a JSON key of the secret');
+    }
+  }
+}
+
+function validateCommand(p: Problems, at: string, command: readonly string[]): void {
+  if (p.array(`${at}.command`, command)) {
+    command.forEach((part, i) => p.matches(`${at}.command[${i}]`, part, /^[\s\S]{1,4096}$/, 'a non-empty string'));
+  }
+}
+
 /** Image and Fargate size, shared by services and workers. */
 function validateTask(p: Problems, at: string, t: { readonly image: string; readonly user: string; readonly cpu: number; readonly memoryMiB: number }): void {
   p.matches(`${at}.image`, t.image, IMAGE_PATTERN, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
@@ -186,9 +246,8 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
       taken.add(w.name);
     }
     validateTask(p, at, w);
-    if (p.array(`${at}.command`, w.command)) {
-      w.command.forEach((part, i) => p.matches(`${at}.command[${i}]`, part, /^[\s\S]{1,4096}$/, 'a non-empty string'));
-    }
+    validateSettings(p, at, w, c.env.region);
+    validateCommand(p, at, w.command);
     const sc = w.scaling ?? ({} as WorkerConfig['scaling']);
     const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
     const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);

@@ -53,9 +53,12 @@ export class AppStack extends BlueprintStack {
     const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
     const prefix = `${c.appName}-${c.stage}`;
 
+    // ECS Exec sessions are encrypted with the data key and logged to the task's own
+    // log group (KMS-encrypted), where the rest of its output already goes.
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      executeCommandConfiguration: c.operatorAccess.ecsExec ? { kmsKey: dataKey.key, logging: ecs.ExecuteCommandLogging.DEFAULT } : undefined,
     });
 
     this.ingress = new PublicLoadBalancer(this, 'Ingress', {

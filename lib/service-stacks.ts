@@ -5,8 +5,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { BlueprintConfig, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
   admitFrom,
   allowProduce,
@@ -15,6 +16,7 @@ import {
   queueSpecs,
   QueueWorker,
   REDIS_PORT,
+  serviceAlarmName,
   serviceAlarmSpecs,
   serviceSaturationSpecs,
   SlaAlarms,
@@ -78,6 +80,19 @@ class AppRuntime {
     };
   }
 
+  /**
+   * The kit's settings plus the app's own: its plain variables, and its
+   * secrets resolved to exactly the Secrets Manager secrets and SSM
+   * parameters it names (ECS grants the execution role read on those alone).
+   */
+  forApp(scope: Construct, settings: AppSettings): { environment: Record<string, string>; secrets: Record<string, ecs.Secret> } {
+    const secrets = { ...this.secrets };
+    for (const [name, ref] of Object.entries(settings.secrets)) {
+      secrets[name] = userSecret(scope, name, ref);
+    }
+    return { environment: { ...this.environment, ...settings.environment }, secrets };
+  }
+
   /** Lets a task reach the data tier and produce to the deployment's messaging. */
   wire(name: string, task: AppTask, group: ec2.ISecurityGroup): void {
     const { database, cache, dataKey, queues, eventStream } = this.data;
@@ -90,6 +105,19 @@ class AppRuntime {
       key: dataKey.key,
     });
   }
+}
+
+/** An app's declared secret as an ECS secret, imported by name or ARN. */
+function userSecret(scope: Construct, name: string, ref: SecretRef): ecs.Secret {
+  const id = `Secret-${name}`;
+  if (ref.secretsManager !== undefined) {
+    const secret = ref.secretsManager.startsWith('arn:')
+      ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, ref.secretsManager)
+      : secretsmanager.Secret.fromSecretNameV2(scope, id, ref.secretsManager);
+    return ecs.Secret.fromSecretsManager(secret, ref.field);
+  }
+  const parameterName = ref.ssmParameter!.startsWith('arn:') ? `/${ref.ssmParameter!.split(':parameter/')[1]}` : ref.ssmParameter!;
+  return ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(scope, id, { parameterName }));
 }
 
 /** The tracing sidecar's settings, or none when the stage turns tracing off. */
@@ -116,6 +144,7 @@ export class WebServiceStack extends BlueprintStack {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
     const runtime = new AppRuntime(this, data);
+    const settings = runtime.forApp(this, s);
     // Imported here so the listener rule and the load balancer's security-group
     // rules to this service are created in this stack, never in the shared one.
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
@@ -131,6 +160,7 @@ export class WebServiceStack extends BlueprintStack {
       listener,
       image: s.image,
       user: s.user,
+      command: s.command,
       containerPort: s.containerPort,
       cpu: s.cpu,
       memoryMiB: s.memoryMiB,
@@ -141,9 +171,9 @@ export class WebServiceStack extends BlueprintStack {
       scaling: s.scaling,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: data.dataKey.key,
-      environment: runtime.environment,
-      secrets: runtime.secrets,
+      ...settings,
       tracing: tracing(c, s.name),
+      ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(s.name, this.web.task, this.web.securityGroup);
 
@@ -156,6 +186,12 @@ export class WebServiceStack extends BlueprintStack {
       topics: app.topics,
       runbookUrl: RUNBOOK_URL,
     });
+    // A deployment that trips the latency or error-rate alarm rolls back by itself. Names, not
+    // references: the alarms watch this service's own metrics.
+    this.web.service.enableDeploymentAlarms(
+      [serviceAlarmName(prefix, s.name, 'latency-p95'), serviceAlarmName(prefix, s.name, 'error-rate')],
+      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+    );
   }
 }
 
@@ -172,6 +208,7 @@ export class WorkerStack extends BlueprintStack {
     super(scope, id, props);
     const { config: c, data, app, worker: w } = props;
     const runtime = new AppRuntime(this, data);
+    const settings = runtime.forApp(this, w);
     this.worker = new QueueWorker(this, 'Worker', {
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
@@ -185,9 +222,9 @@ export class WorkerStack extends BlueprintStack {
       scaling: w.scaling,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: data.dataKey.key,
-      environment: runtime.environment,
-      secrets: runtime.secrets,
+      ...settings,
       tracing: tracing(c, w.name),
+      ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
 

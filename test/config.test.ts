@@ -119,6 +119,27 @@ describe('invalid configurations fail with one message naming the field and what
     ['unknown field', { settings: { database: { multiAZ: false } } }, /^database\.multiAZ: unknown field; allowed: engineVersion, instanceClass/],
     ['wrong type', { settings: { network: { natGateways: 'two' } } }, /^network\.natGateways: "two" is not allowed; allowed: a whole number from 1 to 3$/],
     ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address$/],
+    [
+      'secret ARN in another region',
+      { settings: { services: [{ name: 'web', secrets: { API_KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-AbCdEf' } } }] } },
+      /^services\.web\.secrets\.API_KEY\.secretsManager: .* is in eu-west-1; allowed: a secret in env\.region \(us-east-1\), where the tasks run$/,
+    ],
+    [
+      'a setting that shadows the kit\'s',
+      { settings: { services: [{ name: 'web', environment: { DB_HOST: 'elsewhere' } }] } },
+      /^services\.web\.environment\.DB_HOST: "DB_HOST" is set by the kit/,
+    ],
+    [
+      'a secret with neither source',
+      { settings: { services: [{ name: 'web', secrets: { TOKEN: { field: 'x' } } }] } },
+      /^services\.web\.secrets\.TOKEN: .* allowed: \{ "secretsManager": name or ARN, "field"\?: JSON key \} or \{ "ssmParameter": name or ARN \}$/,
+    ],
+    [
+      'a port that clashes with the tracing collector',
+      { settings: { services: [{ name: 'web', containerPort: 4318 }] } },
+      /^services\.web\.containerPort: 4318 clashes with the tracing collector's OTLP port in the same task; allowed: any port but 4317 and 4318$/,
+    ],
+    ['a root user', { settings: { services: [{ name: 'web', user: '0' }] } }, /^services\.web\.user: "0" is not allowed; allowed: a non-root numeric user/],
   ];
 
   test.each(cases)('%s', (_name, input, message) => {

@@ -83,8 +83,8 @@ describe('PublicLoadBalancer', () => {
 });
 
 describe('WebService', () => {
-  test('THEN a Fargate task with the configured image, size, a hard memory limit and a read-only root', () => {
-    http.web.hasResourceProperties('AWS::ECS::TaskDefinition', {
+  test('THEN a Fargate task with the configured image, size, a hard memory limit and (in prod) a read-only root', () => {
+    https.web.hasResourceProperties('AWS::ECS::TaskDefinition', {
       Cpu: '512',
       Memory: '1024',
       NetworkMode: 'awsvpc',
@@ -190,12 +190,13 @@ describe('tracing and logs', () => {
 
   test('THEN an ADOT collector sidecar exports to X-Ray, non-essential, its memory taken from the task\'s', () => {
     const collector = container(http.web, 'OtelCollector');
-    expect(collector).toMatchObject({ Image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest', Essential: false, Memory: 256, ReadonlyRootFilesystem: true });
+    expect(collector).toMatchObject({ Image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest', Essential: false, Memory: 256, User: '10001' });
     expect(env(collector).AOT_CONFIG_CONTENT).toMatch(/exporters:\n {2}awsxray:/);
     expect(container(http.web, 'App').Memory).toBe(1024 - 256);
-    http.web.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' })]) },
-    });
+    expect(container(https.web, 'OtelCollector').ReadonlyRootFilesystem).toBe(true);
+    const taskPolicy = Object.entries(https.web.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('WebTaskDefinitionTaskRole'))![1];
+    const xray = taskPolicy.Properties.PolicyDocument.Statement.find((st: { Action: string[] }) => ([] as string[]).concat(st.Action).includes('xray:PutTraceSegments'));
+    expect(xray).toMatchObject({ Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' });
   });
 
   test('THEN the app samples 100% of traces in dev and 1% in prod, and logs JSON', () => {
@@ -207,5 +208,78 @@ describe('tracing and logs', () => {
     const bare = synthesize({ settings: { telemetry: { collectorImage: null } } });
     expect(container(bare.web, 'OtelCollector')).toBeUndefined();
     expect(JSON.stringify(bare.web.toJSON())).not.toContain('xray:');
+  });
+});
+
+describe('operator access and safe deploys', () => {
+  const service = (t: typeof http.web): Record<string, any> => Object.values(t.findResources('AWS::ECS::Service'))[0]!.Properties;
+  const app = (t: typeof http.web): Record<string, any> =>
+    Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions.find((c: { Name: string }) => c.Name === 'App');
+
+  test('GIVEN dev THEN ECS Exec is on, its sessions encrypted with the data key and logged, and the root filesystem writable for its agent', () => {
+    expect(service(http.web).EnableExecuteCommand).toBe(true);
+    http.appStack.hasResourceProperties('AWS::ECS::Cluster', {
+      Configuration: { ExecuteCommandConfiguration: { KmsKeyId: Match.anyValue(), Logging: 'DEFAULT' } },
+    });
+    expect(app(http.web).ReadonlyRootFilesystem).toBe(false);
+  });
+
+  test('GIVEN prod THEN ECS Exec is off and the root filesystem read-only', () => {
+    expect(service(https.web).EnableExecuteCommand).toBe(false);
+    expect(app(https.web).ReadonlyRootFilesystem).toBe(true);
+    https.appStack.hasResourceProperties('AWS::ECS::Cluster', { Configuration: Match.absent() });
+  });
+
+  test('THEN a deployment rolls back on its service\'s latency or error-rate alarm', () => {
+    expect(service(http.web).DeploymentConfiguration.Alarms).toEqual({
+      AlarmNames: ['blueprint-dev-web-latency-p95', 'blueprint-dev-web-error-rate'],
+      Enable: true,
+      Rollback: true,
+    });
+  });
+});
+
+describe('an app\'s own settings and secrets', () => {
+  // GIVEN a service with plain settings, a secret by name, a JSON field of a secret by ARN and an SSM parameter
+  const s = synthesize({
+    settings: {
+      services: [
+        {
+          name: 'web',
+          command: ['node', 'server.js'],
+          environment: { FEATURE_FLAGS: 'checkout-v2' },
+          secrets: {
+            STRIPE_KEY: { secretsManager: 'shop/stripe' },
+            MAIL_PASSWORD: { secretsManager: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/mail-AbCdEf', field: 'password' },
+            SIGNING_KEY: { ssmParameter: '/shop/signing-key' },
+          },
+        },
+      ],
+    },
+  });
+  const container = Object.values(s.web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0];
+
+  test('THEN plain settings are environment variables and the command overrides the image\'s', () => {
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'FEATURE_FLAGS', Value: 'checkout-v2' }]));
+    expect(container.Command).toEqual(['node', 'server.js']);
+  });
+
+  test('THEN secrets are ECS secrets, a JSON field where one is named', () => {
+    const secrets = Object.fromEntries(container.Secrets.map((x: { Name: string; ValueFrom: unknown }) => [x.Name, JSON.stringify(x.ValueFrom)]));
+    expect(secrets.STRIPE_KEY).toMatch(/secret:shop\/stripe/);
+    expect(secrets.MAIL_PASSWORD).toBe(JSON.stringify('arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/mail-AbCdEf:password::'));
+    expect(secrets.SIGNING_KEY).toMatch(/parameter\/shop\/signing-key/);
+  });
+
+  test('THEN the execution role may read exactly those secrets and that parameter', () => {
+    const policy = Object.entries(s.web.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('WebTaskDefinitionExecutionRole'))![1];
+    const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+    const resources = (action: string): string[] =>
+      statements.filter((x) => ([] as string[]).concat(x.Action).includes(action)).flatMap((x) => ([] as unknown[]).concat(x.Resource).map((r) => JSON.stringify(r)));
+    const secretReads = resources('secretsmanager:GetSecretValue');
+    expect(secretReads.some((r) => /secret:shop\/stripe-\?\?\?\?\?\?/.test(r))).toBe(true);
+    expect(secretReads).toContain(JSON.stringify('arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/mail-AbCdEf'));
+    expect(secretReads.every((r) => !r.includes('"*"') && r !== '"*"')).toBe(true);
+    expect(resources('ssm:GetParameters').some((r) => r.includes('parameter/shop/signing-key'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { acknowledge } from '../security/acknowledge';
 import { AppTask } from './app-task';
 
 export interface AppServiceOptions {
@@ -11,6 +12,8 @@ export interface AppServiceOptions {
   readonly task: AppTask;
   /** Says what may reach the tasks. */
   readonly securityGroupDescription: string;
+  /** Lets operators open a shell in running tasks with ECS Exec. */
+  readonly ecsExec: boolean;
   /**
    * Time a new task has before load-balancer health checks count.
    * @default - none (not behind a load balancer)
@@ -42,6 +45,14 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     healthCheckGracePeriod: options.healthCheckGracePeriod,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,
+    enableExecuteCommand: options.ecsExec,
   });
+  if (options.ecsExec) {
+    acknowledge(
+      options.task.taskDefinition,
+      'ECS Exec needs the SSM Session Manager channel actions (ssmmessages:*Channel), which support no resource-level permissions; they are granted only in stages with operatorAccess.ecsExec on.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
+  }
   return { service, securityGroup };
 }

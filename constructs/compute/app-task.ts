@@ -37,6 +37,11 @@ export interface AppTaskProps {
   /** Injected by ECS from Secrets Manager at task start. */
   readonly secrets?: Readonly<Record<string, ecs.Secret>>;
   /**
+   * Root filesystem writable, as ECS Exec's SSM agent needs.
+   * @default false (read-only, with a writable /tmp)
+   */
+  readonly writableRootFilesystem?: boolean;
+  /**
    * Traces: an AWS Distro for OpenTelemetry collector beside the app, which
    * receives OTLP on localhost and exports to X-Ray.
    * @default - no tracing
@@ -123,11 +128,11 @@ export class AppTask extends Construct {
 
     this.container = this.taskDefinition.addContainer('App', {
       image: ecs.ContainerImage.fromRegistry(props.image),
-      command: props.command ? [...props.command] : undefined,
+      command: props.command?.length ? [...props.command] : undefined,
       user: props.user,
       essential: true,
       memoryLimitMiB: props.memoryMiB - collectorMemory,
-      readonlyRootFilesystem: true,
+      readonlyRootFilesystem: !props.writableRootFilesystem,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],
       // Logs are JSON lines: CloudWatch Logs Insights parses their fields without a pattern.
       environment: { HOME: '/tmp', LOG_FORMAT: 'json', ...tracingEnv, ...props.environment },
@@ -144,6 +149,13 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    if (props.writableRootFilesystem) {
+      acknowledge(
+        this.taskDefinition,
+        'ECS Exec is on for this stage (operatorAccess.ecsExec), and its SSM agent must write to the container filesystem; production keeps ECS Exec off and the root filesystem read-only.',
+        controlTower('ecs_containers_readonly_access_check'),
+      );
+    }
 
     if (props.tracing) {
       // Not essential: losing traces must not stop the service.

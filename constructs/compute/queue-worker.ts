@@ -18,6 +18,8 @@ export interface QueueWorkerScaling {
 
 export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
   readonly cluster: ecs.ICluster;
+  /** ECS Exec into the tasks (their root filesystem is then writable, as its agent needs). */
+  readonly ecsExec: boolean;
   /** The private tier. */
   readonly subnets: ec2.SubnetSelection;
   /** The queue it consumes; its URL is passed as QUEUE_URL. */
@@ -42,6 +44,7 @@ export class QueueWorker extends Construct {
     super(scope, id);
     this.task = new AppTask(this, 'Task', {
       ...props,
+      writableRootFilesystem: props.ecsExec,
       environment: { ...props.environment, QUEUE_URL: props.queue.queueUrl },
     });
     allowConsume(this.task.taskDefinition.taskRole, props.queue, props.queueKey);
@@ -51,6 +54,7 @@ export class QueueWorker extends Construct {
       subnets: props.subnets,
       task: this.task,
       securityGroupDescription: 'Queue worker tasks: no inbound traffic',
+      ecsExec: props.ecsExec,
     }));
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.scaling.minTasks, maxCapacity: props.scaling.maxTasks });

@@ -17,6 +17,8 @@ export interface WebServiceScaling {
 
 export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
   readonly cluster: ecs.ICluster;
+  /** ECS Exec into the tasks (their root filesystem is then writable, as its agent needs). */
+  readonly ecsExec: boolean;
   /** The private tier. */
   readonly subnets: ec2.SubnetSelection;
   /**
@@ -65,6 +67,7 @@ export class WebService extends Construct {
 
     this.task = new AppTask(this, 'Task', {
       ...props,
+      writableRootFilesystem: props.ecsExec,
       healthCheckCommand: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
     });
 
@@ -74,6 +77,7 @@ export class WebService extends Construct {
       task: this.task,
       securityGroupDescription: 'Service tasks: admits the load balancer on the container port',
       healthCheckGracePeriod: Duration.seconds(60),
+      ecsExec: props.ecsExec,
     }));
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
