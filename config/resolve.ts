@@ -108,9 +108,9 @@ function mergeObject(base: Record<string, unknown>, over: Record<string, unknown
       problems.add(field, `unknown field; allowed: ${[...Object.keys(base), ...(OPTIONAL_FIELDS[path] ?? [])].join(', ')}`);
       continue;
     }
-    if (/^(services|workers)\.[^.]+\.(environment|secrets)$/.test(field)) {
+    if (/^(services|workers)\.[^.]+\.(environment|secrets|image)$/.test(field)) {
       // User-named keys: merged as given, checked by validation.
-      out[key] = isObject(value) ? { ...(base[key] as object), ...value } : value;
+      out[key] = isObject(value) && !field.endsWith('.image') ? { ...(base[key] as object), ...value } : value;
     } else if (field in NAMED_LISTS) {
       out[key] = mergeNamedList(field, base[key] as readonly Named[], NAMED_LISTS[field] as Named | undefined, value, problems);
     } else if (base[key] === null && field in CAPABILITY_TEMPLATES) {

@@ -94,11 +94,14 @@ export interface AppSettings {
   readonly secrets: Readonly<Record<string, SecretRef>>;
 }
 
+/** A container image: a registry reference, or a directory with a Dockerfile built at deploy time. */
+export type ImageSource = string | { readonly directory: string };
+
 export interface ServiceConfig extends AppSettings {
   /** Unique name; keys construct IDs, so renaming a service replaces it. */
   readonly name: string;
-  /** Container image reference pulled from a registry. */
-  readonly image: string;
+  /** Registry reference, or `{ "directory": "path" }` (relative to the project) built from its Dockerfile at deploy time. */
+  readonly image: ImageSource;
   /** Non-root user (uid or uid:gid) the container runs as. */
   readonly user: string;
   readonly containerPort: number;
@@ -138,7 +141,8 @@ export interface QueueConfig {
 export interface WorkerConfig extends AppSettings {
   /** Unique name; keys construct ids and the queue. */
   readonly name: string;
-  readonly image: string;
+  /** Registry reference, or `{ "directory": "path" }` built from its Dockerfile at deploy time. */
+  readonly image: ImageSource;
   /** Non-root user (uid or uid:gid) the container runs as. */
   readonly user: string;
   /** Command overriding the image's; the queue URL is in QUEUE_URL. */

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCidr, Problems, show } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { AppSettings, BlueprintConfig, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, ImageSource, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -224,8 +226,16 @@ function validateCommand(p: Problems, at: string, command: readonly string[]): v
 }
 
 /** Image and Fargate size, shared by services and workers. */
-function validateTask(p: Problems, at: string, t: { readonly image: string; readonly user: string; readonly cpu: number; readonly memoryMiB: number }): void {
-  p.matches(`${at}.image`, t.image, IMAGE_PATTERN, 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine');
+function validateTask(p: Problems, at: string, t: { readonly image: ImageSource; readonly user: string; readonly cpu: number; readonly memoryMiB: number }): void {
+  const allowed = 'a container image reference such as public.ecr.aws/nginx/nginx-unprivileged:stable-alpine, or { "directory": a folder with a Dockerfile }';
+  if (typeof t.image === 'object' && t.image !== null) {
+    const dir = t.image.directory;
+    if (Object.keys(t.image).some((k) => k !== 'directory') || typeof dir !== 'string' || !existsSync(join(dir, 'Dockerfile'))) {
+      p.add(`${at}.image`, `${show(t.image)} is not allowed; allowed: ${allowed} (relative to the project, and it must exist)`);
+    }
+  } else {
+    p.matches(`${at}.image`, t.image, IMAGE_PATTERN, allowed);
+  }
   p.matches(`${at}.user`, t.user, /^(?!0(:|$))\d{1,10}(:\d{1,10})?$/, 'a non-root numeric user, uid or uid:gid, such as 1000');
   if (p.oneOf(`${at}.cpu`, t.cpu, Object.keys(FARGATE_MEMORY_MIB).map(Number))) {
     p.oneOf(`${at}.memoryMiB`, t.memoryMiB, FARGATE_MEMORY_MIB[t.cpu]!);

@@ -1,3 +1,4 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -122,6 +123,15 @@ export class AppStack extends BlueprintStack {
       loadBalancer: this.ingress.loadBalancer,
       topics: this.topics,
       runbookUrl: RUNBOOK_URL,
+    });
+
+    new CfnOutput(this, 'Url', {
+      description: 'Where the services answer (point your DNS name here)',
+      value: `${this.ingress.https ? 'https' : 'http'}://${this.ingress.loadBalancer.loadBalancerDnsName}`,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The golden-signals dashboard',
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${prefix}`,
     });
 
     this.dashboard = new GoldenSignalsDashboard(this, 'Dashboard', {

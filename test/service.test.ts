@@ -1,4 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../config';
 import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';
 
 // GIVEN phase 1 without a certificate (HTTP) and with one (HTTPS), each synthesized once
@@ -281,5 +284,26 @@ describe('an app\'s own settings and secrets', () => {
     expect(secretReads).toContain(JSON.stringify('arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/mail-AbCdEf'));
     expect(secretReads.every((r) => !r.includes('"*"') && r !== '"*"')).toBe(true);
     expect(resources('ssm:GetParameters').some((r) => r.includes('parameter/shop/signing-key'))).toBe(true);
+  });
+});
+
+describe('an image built from a directory', () => {
+  // GIVEN the sample app directory as the web service's image
+  const built = synthesize({ settings: { services: [{ name: 'web', image: { directory: 'sample-app' }, healthCheckPath: '/healthz' }] } });
+
+  test('THEN synth stages the directory as a container asset (built at deploy time; no Docker at synth)', () => {
+    const container = Object.values(built.web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0];
+    expect(JSON.stringify(container.Image)).toMatch(/container-assets/);
+    const assembly = built.app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, 'blueprint-dev-service-web.assets.json'), 'utf8'));
+    const images = Object.values(manifest.dockerImages) as { source: { directory: string } }[];
+    expect(images).toHaveLength(1);
+    expect(readdirSync(join(assembly.directory, images[0]!.source.directory)).sort()).toEqual(['Dockerfile', 'index.html', 'nginx.conf']);
+  });
+
+  test('GIVEN a directory without a Dockerfile THEN the configuration is rejected', () => {
+    expect(() => resolveConfig({ settings: { services: [{ name: 'web', image: { directory: 'docs' } }] } })).toThrow(
+      /services\.web\.image: \{"directory":"docs"\} is not allowed; allowed: .*a folder with a Dockerfile/,
+    );
   });
 });

@@ -3,12 +3,17 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export interface AppTaskProps {
-  /** Container image reference, pulled from its registry. */
-  readonly image: string;
+  /**
+   * A registry reference, pulled at task start, or a directory with a
+   * Dockerfile, built and pushed to the bootstrap repository at deploy time
+   * (synth only stages the directory: no Docker needed).
+   */
+  readonly image: string | { readonly directory: string };
   /** Non-root user (uid or uid:gid) the app container runs as. */
   readonly user: string;
   /** Task CPU units. */
@@ -127,7 +132,7 @@ export class AppTask extends Construct {
       : {};
 
     this.container = this.taskDefinition.addContainer('App', {
-      image: ecs.ContainerImage.fromRegistry(props.image),
+      image: typeof props.image === 'string' ? ecs.ContainerImage.fromRegistry(props.image) : ecs.ContainerImage.fromAsset(resolve(props.image.directory)),
       command: props.command?.length ? [...props.command] : undefined,
       user: props.user,
       essential: true,
