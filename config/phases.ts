@@ -22,6 +22,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   pathPatterns: ['/*'],
   hostHeaders: [],
   priority: 100,
+  // Rolling with a circuit breaker and alarm rollback: no second target group to keep in sync.
+  deployment: { strategy: 'rolling', stepPercent: 10, bakeMinutes: 10 },
 };
 
 /**

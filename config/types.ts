@@ -97,6 +97,22 @@ export interface AppSettings {
 /** A container image: a registry reference, or a directory with a Dockerfile built at deploy time. */
 export type ImageSource = string | { readonly directory: string };
 
+export const DEPLOYMENT_STRATEGIES = ['rolling', 'canary', 'linear', 'blue-green'] as const;
+export type DeploymentStrategyName = (typeof DEPLOYMENT_STRATEGIES)[number];
+
+export interface DeploymentConfig {
+  /**
+   * `rolling` replaces tasks in place (circuit breaker on); `canary`,
+   * `linear` and `blue-green` are ECS native deployments that start the new
+   * version beside the old one and shift traffic through a second target group.
+   */
+  readonly strategy: DeploymentStrategyName;
+  /** Canary: share of traffic first shifted; linear: share shifted per step, percent. */
+  readonly stepPercent: number;
+  /** Minutes to watch the alarms after each shift (and before the old version goes). */
+  readonly bakeMinutes: number;
+}
+
 export interface ServiceConfig extends AppSettings {
   /** Unique name; keys construct IDs, so renaming a service replaces it. */
   readonly name: string;
@@ -120,6 +136,8 @@ export interface ServiceConfig extends AppSettings {
   /** Listener rule priority, unique across services (1-50000); lower is evaluated first. */
   readonly priority: number;
   readonly scaling: ScalingConfig;
+  /** How a new version replaces the running one; every strategy rolls back on the SLA alarms. */
+  readonly deployment: DeploymentConfig;
 }
 
 export interface WorkerScalingConfig {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseCidr, Problems, show } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { AppSettings, BlueprintConfig, ImageSource, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -160,6 +160,12 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
       if (other) p.add(`${at}.priority`, `${s.priority} is already used by service "${other}"; allowed: a priority no other service has`);
       priorities.set(s.priority, String(s.name));
     }
+    const d = s.deployment ?? ({} as ServiceConfig['deployment']);
+    if (p.oneOf(`${at}.deployment.strategy`, d.strategy, DEPLOYMENT_STRATEGIES)) {
+      const min = d.strategy === 'linear' ? 3 : 0.1;
+      if (d.strategy === 'canary' || d.strategy === 'linear') p.number(`${at}.deployment.stepPercent`, d.stepPercent, min, 100);
+    }
+    p.integer(`${at}.deployment.bakeMinutes`, d.bakeMinutes, 0, 1440);
     const sc = s.scaling ?? ({} as ServiceConfig['scaling']);
     const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
     const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);

@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -169,6 +169,7 @@ export class WebServiceStack extends BlueprintStack {
       hostHeaders: s.hostHeaders,
       priority: s.priority,
       scaling: s.scaling,
+      deployment: { strategy: s.deployment.strategy, stepPercent: s.deployment.stepPercent, bakeTime: Duration.minutes(s.deployment.bakeMinutes) },
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: data.dataKey.key,
       ...settings,

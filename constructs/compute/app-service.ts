@@ -15,6 +15,16 @@ export interface AppServiceOptions {
   /** Lets operators open a shell in running tasks with ECS Exec. */
   readonly ecsExec: boolean;
   /**
+   * How a new version replaces the old.
+   * @default - rolling, with a circuit breaker that rolls a failed deployment back
+   */
+  readonly deployment?: {
+    readonly strategy: ecs.DeploymentStrategy;
+    readonly canaryConfiguration?: ecs.TrafficShiftConfig;
+    readonly linearConfiguration?: ecs.TrafficShiftConfig;
+    readonly bakeTime?: Duration;
+  };
+  /**
    * Time a new task has before load-balancer health checks count.
    * @default - none (not behind a load balancer)
    */
@@ -24,8 +34,8 @@ export interface AppServiceOptions {
 /**
  * The Fargate service every app tier runs as, in `scope`: its own security
  * group (egress open: tasks reach AWS APIs and third-party services through
- * NAT), private subnets, no public IP, rolling deployments that keep full
- * capacity, and a circuit breaker that rolls a failed deployment back.
+ * NAT), private subnets, no public IP, deployments that keep full capacity
+ * and roll a failed one back.
  */
 export function appService(scope: Construct, options: AppServiceOptions): { service: ecs.FargateService; securityGroup: ec2.SecurityGroup } {
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
@@ -41,7 +51,12 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     assignPublicIp: false,
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
+    // Tasks that never start fail the deployment fast, whatever the strategy.
     circuitBreaker: { enable: true, rollback: true },
+    deploymentStrategy: options.deployment?.strategy,
+    canaryConfiguration: options.deployment?.canaryConfiguration,
+    linearConfiguration: options.deployment?.linearConfiguration,
+    bakeTime: options.deployment?.bakeTime,
     healthCheckGracePeriod: options.healthCheckGracePeriod,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,

@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { appService } from './app-service';
+import { acknowledge } from '../security/acknowledge';
+import { appService, AppServiceOptions } from './app-service';
 import { AppTask, AppTaskProps } from './app-task';
 
 export interface WebServiceScaling {
@@ -37,6 +38,18 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly priority: number;
   readonly scaling: WebServiceScaling;
   /**
+   * How a new version replaces the old: `rolling`, or an ECS native `canary`,
+   * `linear` or `blue-green` deployment that runs the new version beside the
+   * old one behind a second target group and shifts the listener rule's traffic.
+   * @default - rolling
+   */
+  readonly deployment?: {
+    readonly strategy: 'rolling' | 'canary' | 'linear' | 'blue-green';
+    /** Canary: first share shifted; linear: share per step, percent. */
+    readonly stepPercent: number;
+    readonly bakeTime: Duration;
+  };
+  /**
    * Seconds between target-group health checks.
    * @default Duration.seconds(15)
    */
@@ -58,12 +71,15 @@ export class WebService extends Construct {
   public readonly service: ecs.FargateService;
   public readonly task: AppTask;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The second target group of canary, linear and blue/green deployments. */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
   public readonly scaling: ecs.ScalableTaskCount;
   /** The tasks' security group: what the data tier admits. */
   public readonly securityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
+    const shifting = props.deployment !== undefined && props.deployment.strategy !== 'rolling';
 
     this.task = new AppTask(this, 'Task', {
       ...props,
@@ -77,31 +93,52 @@ export class WebService extends Construct {
       task: this.task,
       securityGroupDescription: 'Service tasks: admits the load balancer on the container port',
       healthCheckGracePeriod: Duration.seconds(60),
+      deployment: shifting ? nativeDeployment(props.deployment!) : undefined,
       ecsExec: props.ecsExec,
     }));
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
-      vpc: props.cluster.vpc,
-      port: props.containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      targets: [this.service],
-      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
-      healthCheck: {
-        path: props.healthCheckPath,
-        interval: props.healthCheckInterval ?? Duration.seconds(15),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-        healthyHttpCodes: '200-399',
-      },
-    });
+    const targetGroup = (tgId: string): elbv2.ApplicationTargetGroup =>
+      new elbv2.ApplicationTargetGroup(this, tgId, {
+        vpc: props.cluster.vpc,
+        port: props.containerPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+        healthCheck: {
+          path: props.healthCheckPath,
+          interval: props.healthCheckInterval ?? Duration.seconds(15),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+          healthyHttpCodes: '200-399',
+        },
+      });
+    this.targetGroup = targetGroup('Targets');
     const conditions = [elbv2.ListenerCondition.pathPatterns([...props.pathPatterns])];
     if (props.hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders([...props.hostHeaders]));
-    props.listener.addTargetGroups(`${id}Rule`, {
+    const rule = new elbv2.ApplicationListenerRule(this, 'Rule', {
+      listener: props.listener,
       priority: props.priority,
       conditions,
       targetGroups: [this.targetGroup],
     });
+    if (shifting) {
+      // ECS starts the new version in the alternate group and moves the rule's traffic to it.
+      this.alternateTargetGroup = targetGroup('AlternateTargets');
+      const alternate = new ecs.AlternateTarget('Alternate', {
+        alternateTargetGroup: this.alternateTargetGroup,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+      });
+      this.service
+        .loadBalancerTarget({ containerName: this.task.container.containerName, containerPort: props.containerPort, alternateTarget: alternate })
+        .attachToApplicationTargetGroup(this.targetGroup);
+      acknowledge(
+        this,
+        'ECS native deployments assume an infrastructure role with AmazonECSInfrastructureRolePolicyForLoadBalancers, the managed policy AWS maintains for shifting listener-rule traffic; only ecs.amazonaws.com may assume it.',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+      );
+    } else {
+      this.targetGroup.addTarget(this.service);
+    }
 
     this.scaling = this.service.autoScaleTaskCount({
       minCapacity: props.scaling.minTasks,
@@ -112,5 +149,17 @@ export class WebService extends Construct {
       requestsPerTarget: props.scaling.requestsPerTargetPerMinute,
       targetGroup: this.targetGroup,
     });
+  }
+}
+
+function nativeDeployment(d: NonNullable<WebServiceProps['deployment']>): NonNullable<AppServiceOptions['deployment']> {
+  const shift = { stepPercent: d.stepPercent, stepBakeTime: d.bakeTime };
+  switch (d.strategy) {
+    case 'canary':
+      return { strategy: ecs.DeploymentStrategy.CANARY, canaryConfiguration: shift, bakeTime: d.bakeTime };
+    case 'linear':
+      return { strategy: ecs.DeploymentStrategy.LINEAR, linearConfiguration: shift, bakeTime: d.bakeTime };
+    default:
+      return { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeTime: d.bakeTime };
   }
 }
