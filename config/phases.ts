@@ -24,6 +24,7 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   priority: 100,
   // Rolling with a circuit breaker and alarm rollback: no second target group to keep in sync.
   deployment: { strategy: 'rolling', stepPercent: 10, bakeMinutes: 10 },
+  migrationCommand: [],
 };
 
 /**

@@ -138,6 +138,12 @@ export interface ServiceConfig extends AppSettings {
   readonly scaling: ScalingConfig;
   /** How a new version replaces the running one; every strategy rolls back on the SLA alarms. */
   readonly deployment: DeploymentConfig;
+  /**
+   * Database migration run as a one-off task with the service's image,
+   * settings and database access, before the new version is deployed (see
+   * docs/deploy.md); empty: none.
+   */
+  readonly migrationCommand: readonly string[];
 }
 
 export interface WorkerScalingConfig {

@@ -140,6 +140,7 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
     validateTask(p, at, s);
     validateSettings(p, at, s, c.env.region);
     validateCommand(p, at, s.command);
+    p.array(`${at}.migrationCommand`, s.migrationCommand) && s.migrationCommand.forEach((part, i) => p.matches(`${at}.migrationCommand[${i}]`, part, /^[\s\S]{1,4096}$/, 'a non-empty string'));
     if (p.integer(`${at}.containerPort`, s.containerPort, 1, 65535) && c.telemetry.collectorImage !== null && COLLECTOR_PORTS.includes(s.containerPort)) {
       p.add(`${at}.containerPort`, `${s.containerPort} clashes with the tracing collector's OTLP port in the same task; allowed: any port but ${COLLECTOR_PORTS.join(' and ')}`);
     }

@@ -3,7 +3,7 @@ import { BlueprintConfig } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataStack } from './data-stack';
-import { WebServiceStack, WorkerStack } from './service-stacks';
+import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 export interface Blueprint {
   readonly data: DataStack;
@@ -45,14 +45,23 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   // A stack per service and per worker, keyed by name: each deploys on its own, and
   // no stack nears CloudFormation's resource limit as services are added.
   const services = new Map(
-    config.services.map((s) => [
-      s.name,
-      new WebServiceStack(app, stackName(config, `service-${s.name}`), {
+    config.services.map((s) => {
+      const stack = new WebServiceStack(app, stackName(config, `service-${s.name}`), {
         ...runtime,
         service: s,
         description: `${config.appName} ${config.stage}: web service ${s.name} (stateless)`,
-      }),
-    ]),
+      });
+      if (s.migrationCommand.length > 0) {
+        const migration = new MigrationStack(app, stackName(config, `migrate-${s.name}`), {
+          ...runtime,
+          service: s,
+          description: `${config.appName} ${config.stage}: database migration task of ${s.name}`,
+        });
+        // Deployed (and run) before the service rolls out the same image.
+        stack.addDependency(migration);
+      }
+      return [s.name, stack] as const;
+    }),
   );
   const workers = new Map(
     config.workers.map((w) => [

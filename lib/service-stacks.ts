@@ -1,4 +1,4 @@
-import { Duration, Fn } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -238,6 +238,58 @@ export class WorkerStack extends BlueprintStack {
       ],
       topics: app.topics,
       runbookUrl: RUNBOOK_URL,
+    });
+  }
+}
+
+export interface MigrationStackProps extends RuntimeStackProps {
+  readonly service: ServiceConfig;
+}
+
+/**
+ * A web service's database migration: a task definition with the service's
+ * image, settings and database access, run on demand. Its own stack, which
+ * the service's depends on, so it can be deployed, run and checked before
+ * the new version rolls out (docs/deploy.md, ADR 0012).
+ */
+export class MigrationStack extends BlueprintStack {
+  public readonly task: AppTask;
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: MigrationStackProps) {
+    super(scope, id, props);
+    const { config: c, data, app, service: s } = props;
+    const runtime = new AppRuntime(this, data);
+    this.task = new AppTask(this, 'Task', {
+      ...runtime.forApp(this, s),
+      image: s.image,
+      user: s.user,
+      command: s.migrationCommand,
+      cpu: s.cpu,
+      memoryMiB: s.memoryMiB,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: data.dataKey.key,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: data.network.vpc,
+      description: `Migration task of ${s.name}: no inbound traffic`,
+      allowAllOutbound: true,
+    });
+    runtime.wire(`${s.name} migration`, this.task, this.securityGroup);
+
+    const cluster = app.cluster.clusterName;
+    const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;
+    const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', this.securityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
+    new CfnOutput(this, 'MigrationCommand', {
+      description: `Runs ${s.name}'s migration and waits for it; prints the container's exit code (0 = success)`,
+      value: Fn.join('', [
+        `TASK=$(aws ecs run-task --cluster `, cluster,
+        ` --task-definition `, this.task.taskDefinition.taskDefinitionArn,
+        ` --launch-type FARGATE --network-configuration '`, network,
+        `' --query 'tasks[0].taskArn' --output text) && aws ecs wait tasks-stopped --cluster `, cluster,
+        ` --tasks $TASK && aws ecs describe-tasks --cluster `, cluster,
+        ` --tasks $TASK --query 'tasks[0].containers[?name==\`${this.task.container.containerName}\`].exitCode' --output text`,
+      ]),
     });
   }
 }

@@ -352,3 +352,32 @@ describe('deployment strategies', () => {
     );
   });
 });
+
+describe('database migrations', () => {
+  // GIVEN a web service with a migration command
+  const m = synthesize({ settings: { services: [{ name: 'web', migrationCommand: ['npm', 'run', 'migrate'] }] } });
+  const migrate = m.stack('migrate-web');
+
+  test('THEN a migration task with the service\'s image and settings, and the migration command', () => {
+    const container = Object.values(migrate.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0];
+    expect(container).toMatchObject({ Command: ['npm', 'run', 'migrate'], Image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine', User: '101' });
+    expect(container.Secrets.map((s: { Name: string }) => s.Name)).toEqual(expect.arrayContaining(['DB_USERNAME', 'DB_PASSWORD']));
+  });
+
+  test('THEN the task may reach PostgreSQL, and its stack deploys before the service\'s', () => {
+    migrate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecurityGroup'), 'GroupId'] } });
+    expect(m.blueprint.services.get('web')!.dependencies.map((d) => d.stackName)).toContain('blueprint-dev-migrate-web');
+  });
+
+  test('THEN the stack prints the run-task command that runs it, waits, and reports the exit code', () => {
+    const output = JSON.stringify(migrate.toJSON().Outputs.MigrationCommand.Value);
+    expect(output).toMatch(/aws ecs run-task --cluster /);
+    expect(output).toMatch(/--launch-type FARGATE --network-configuration 'awsvpcConfiguration=\{subnets=\[/);
+    expect(output).toMatch(/aws ecs wait tasks-stopped/);
+    expect(output).toMatch(/exitCode/);
+  });
+
+  test('GIVEN no migration command THEN no migration stack', () => {
+    expect(http.app.node.tryFindChild('blueprint-dev-migrate-web')).toBeUndefined();
+  });
+});
