@@ -42,6 +42,10 @@ try {
     console.error(e.message);
     console.error(usage);
     process.exitCode = 2;
+  } else if (e instanceof Error && /ValidationFailed|Validation failed/.test(`${e.name} ${e.message}`)) {
+    // The findings were printed above by the synth; a stack trace would only hide them.
+    console.error('A phase does not pass the compliance checks, so it cannot be planned: fix or acknowledge the findings listed above.');
+    process.exitCode = 2;
   } else {
     throw e;
   }

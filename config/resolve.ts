@@ -102,6 +102,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function mergeObject(base: Record<string, unknown>, over: Record<string, unknown>, path: string, problems: Problems): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
+    // Absent, as in JSON; only code can pass an explicit undefined.
+    if (value === undefined) continue;
     const field = path ? `${path}.${key}` : key;
     const known = key in base || (OPTIONAL_FIELDS[path] ?? []).includes(key);
     if (!known) {

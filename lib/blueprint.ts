@@ -58,7 +58,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
           description: `${config.appName} ${config.stage}: database migration task of ${s.name}`,
         });
         // Deployed (and run) before the service rolls out the same image.
-        stack.addDependency(migration);
+        stack.addStackDependency(migration);
       }
       return [s.name, stack] as const;
     }),

@@ -15,12 +15,13 @@ if (!available) {
 }
 
 (available ? describe : describe.skip)('cfn-lint on the synthesized templates', () => {
-  // GIVEN phase 1 and phase 3 in prod with HTTPS, written to disk once. (`npm run check`
-  // lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
+  // GIVEN phase 1 in prod and phase 3 in prod with a canary deployment, HTTPS, written to disk once.
+  // (`npm run check` lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
   const templates = ['phase1', 'phase3'].flatMap((phase) => {
     const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
     const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-    buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN } } }));
+    const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
+    buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ingress: { certificateArn: TEST_CERTIFICATE_ARN }, services } } as never));
     app.synth();
     return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
   });

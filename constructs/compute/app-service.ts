@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../security/acknowledge';
+import { acknowledge, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
 import { AppTask } from './app-task';
 
 export interface AppServiceOptions {
@@ -63,11 +63,7 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     enableExecuteCommand: options.ecsExec,
   });
   if (options.ecsExec) {
-    acknowledge(
-      options.task.taskDefinition,
-      'ECS Exec needs the SSM Session Manager channel actions (ssmmessages:*Channel), which support no resource-level permissions; they are granted only in stages with operatorAccess.ecsExec on.',
-      'AwsSolutions-IAM5[Resource::*]',
-    );
+    acknowledge(options.task.taskDefinition.taskRole, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
   }
   return { service, securityGroup };
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { resolve } from 'node:path';
 import { Construct } from 'constructs';
-import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
 
 export interface AppTaskProps {
   /**
@@ -154,6 +154,13 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    if (typeof props.image !== 'string') {
+      acknowledge(
+        this.taskDefinition.obtainExecutionRole(),
+        'Pulling the built image needs ecr:GetAuthorizationToken, which supports no resource-level permission; the layer and manifest reads are limited to the asset repository.',
+        'AwsSolutions-IAM5[Resource::*]',
+      );
+    }
     if (props.writableRootFilesystem) {
       acknowledge(
         this.taskDefinition,
@@ -180,10 +187,7 @@ export class AppTask extends Construct {
           resources: ['*'],
         }),
       );
-      Validations.of(this.taskDefinition).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray\'s PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level permissions; the statement names only those four actions.',
-      });
+      acknowledge(this.taskDefinition.taskRole, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
     }
     acknowledge(
       this.taskDefinition,

@@ -19,3 +19,7 @@ export function inCompliancePacks(rule: string): string[] {
 export function controlTower(rule: string): string {
   return `cdk-validator-cfnguard::${rule}`;
 }
+
+/** One reason for every wildcard-resource statement a task role may carry, so the acknowledgements agree. */
+export const TASK_ROLE_WILDCARDS =
+  'The only wildcard-resource statements on this task role are for actions that support no resource-level permissions: X-Ray trace submission (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and, where ECS Exec is on, the Session Manager channel actions (ssmmessages:*Channel).';
