@@ -1,3 +1,5 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCidr, Problems, show } from './checks';
@@ -5,10 +7,13 @@ import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
 import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
-/** CloudWatch Logs' accepted retention periods, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** The numeric values of a TypeScript enum. */
+function enumValues(e: Record<string, string | number>): number[] {
+  return Object.values(e).filter((v): v is number => typeof v === 'number');
+}
+
+/** CloudWatch Logs' retention periods, in days, as aws-cdk-lib knows them (less "never expire"). */
+export const LOG_RETENTION_DAYS = enumValues(logs.RetentionDays).filter((d) => d !== logs.RetentionDays.INFINITE);
 
 /** Fargate task sizes: memory (MiB) allowed for each CPU value. */
 export const FARGATE_MEMORY_MIB: Readonly<Record<number, readonly number[]>> = {
@@ -23,7 +28,7 @@ export const FARGATE_MEMORY_MIB: Readonly<Record<number, readonly number[]>> = {
 
 export const POSTGRES_MAJOR_VERSIONS = ['16', '17', '18'] as const;
 export const VALKEY_VERSIONS = ['7.2', '8.0', '8.1'] as const;
-const PERFORMANCE_INSIGHTS_RETENTION = [7, ...range(31, 713, 31), 731];
+const PERFORMANCE_INSIGHTS_RETENTION = enumValues(rds.PerformanceInsightRetention);
 const ALARM_PERIODS = [10, 30, ...range(60, 3600, 60)];
 
 function range(from: number, to: number, step: number): number[] {

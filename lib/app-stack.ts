@@ -86,7 +86,7 @@ export class AppStack extends BlueprintStack {
       acknowledge(
         this.ingress.loadBalancer,
         'This phase has no AWS WAF by design (docs/architecture.md §5: WAF from phase 2, when load and budget justify it); the load balancer drops invalid headers and admits only its listener ports.',
-        ...inCompliancePacks('ALBWAFEnabled').filter((id) => !id.startsWith('HIPAA')),
+        ...inCompliancePacks('ALBWAFEnabled', 'HIPAA.Security'),
       );
     }
 

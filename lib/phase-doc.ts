@@ -48,6 +48,8 @@ const roleOf = (stack: string): string => stack.split('-').slice(2).join('-');
 export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: string[] } {
   const rows: CostRow[] = [];
   const unpriced = new Set<string>();
+  let alarmMetrics = 0;
+  let compositeAlarms = 0;
   const primary = res.find((r) => r.type === 'AWS::RDS::DBInstance' && !r.props.SourceDBInstanceIdentifier);
   for (const r of res) {
     const p = r.props;
@@ -95,13 +97,12 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
       case 'AWS::SecretsManager::Secret':
         add(`Secret ${r.id}`, 'secret-month', PRICES.secretMonth);
         break;
-      case 'AWS::CloudWatch::Alarm': {
-        const metrics = (p.Metrics ?? []).filter((m: { MetricStat?: unknown }) => m.MetricStat).length || 1;
-        add('CloudWatch alarms', `${metrics} metric(s)`, metrics * PRICES.alarmMetricMonth);
+      case 'AWS::CloudWatch::Alarm':
+        // Priced per metric an alarm reads; summed into one row below.
+        alarmMetrics += (p.Metrics ?? []).filter((m: { MetricStat?: unknown }) => m.MetricStat).length || 1;
         break;
-      }
       case 'AWS::CloudWatch::CompositeAlarm':
-        add('CloudWatch composite alarms', 'alarm-month', PRICES.compositeAlarmMonth);
+        compositeAlarms += 1;
         break;
       case 'AWS::CloudWatch::Dashboard':
         add('CloudWatch dashboard', 'dashboard-month', PRICES.dashboardMonth);
@@ -125,22 +126,11 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
   }
   // The RDS-managed master secret is billed like any other secret.
   if (primary?.props.ManageMasterUserPassword) rows.push({ component: 'Secret (RDS-managed master password)', type: 'AWS::RDS::DBInstance', basis: 'secret-month', monthly: PRICES.secretMonth });
-  return { rows: mergeRows(rows), unpriced: [...unpriced].sort() };
-}
-
-/** Alarms priced as one line each for plain and composite alarms. */
-function mergeRows(rows: readonly CostRow[]): CostRow[] {
-  const out: CostRow[] = [];
-  for (const r of rows) {
-    const same = r.component.startsWith('CloudWatch') ? out.find((o) => o.component === r.component) : undefined;
-    if (same) {
-      const n = Number(/^(\d+)/.exec(same.basis)?.[1] ?? 1) + Number(/^(\d+)/.exec(r.basis)?.[1] ?? 1);
-      out[out.indexOf(same)] = { ...same, basis: `${n} ${r.component.includes('composite') ? 'alarm(s)' : 'metric(s)'}`, monthly: same.monthly + r.monthly };
-    } else {
-      out.push(r);
-    }
+  if (alarmMetrics > 0) rows.push({ component: 'CloudWatch alarms', type: 'AWS::CloudWatch::Alarm', basis: `${alarmMetrics} metric(s)`, monthly: alarmMetrics * PRICES.alarmMetricMonth });
+  if (compositeAlarms > 0) {
+    rows.push({ component: 'CloudWatch composite alarms', type: 'AWS::CloudWatch::CompositeAlarm', basis: `${compositeAlarms} alarm(s)`, monthly: compositeAlarms * PRICES.compositeAlarmMonth });
   }
-  return out;
+  return { rows, unpriced: [...unpriced].sort() };
 }
 
 /** Traffic-dependent monthly costs at the stated share of the design load. */

@@ -12,6 +12,7 @@ import {
   admitFrom,
   allowProduce,
   AppTask,
+  AppTaskProps,
   POSTGRES_PORT,
   queueSpecs,
   QueueWorker,
@@ -20,7 +21,6 @@ import {
   serviceAlarmSpecs,
   serviceSaturationSpecs,
   SlaAlarms,
-  TracingProps,
   WebService,
 } from '../constructs';
 import { AppStack, RUNBOOK_URL } from './app-stack';
@@ -45,8 +45,9 @@ class AppRuntime {
   private readonly decryptSecrets: iam.PolicyStatement;
 
   constructor(
-    scope: Construct,
+    private readonly scope: Construct,
     private readonly data: DataStack,
+    private readonly config: BlueprintConfig,
   ) {
     const { database, cache, dataKey, queues, eventStream } = data;
     // Secrets are imported by ARN so that granting read access writes only the
@@ -81,16 +82,28 @@ class AppRuntime {
   }
 
   /**
-   * The kit's settings plus the app's own: its plain variables, and its
-   * secrets resolved to exactly the Secrets Manager secrets and SSM
-   * parameters it names (ECS grants the execution role read on those alone).
+   * The task of one app (web service, worker or migration), as every stack
+   * makes it: its image, user, command and size; the kit's settings plus its
+   * own, and its secrets resolved to exactly the Secrets Manager secrets and
+   * SSM parameters it names (ECS grants the execution role read on those
+   * alone); its encrypted log group; tracing as the stage says.
    */
-  forApp(scope: Construct, settings: AppSettings): { environment: Record<string, string>; secrets: Record<string, ecs.Secret> } {
+  taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB'>): AppTaskProps {
     const secrets = { ...this.secrets };
-    for (const [name, ref] of Object.entries(settings.secrets)) {
-      secrets[name] = userSecret(scope, name, ref);
-    }
-    return { environment: { ...this.environment, ...settings.environment }, secrets };
+    for (const [name, ref] of Object.entries(app.secrets)) secrets[name] = userSecret(this.scope, name, ref);
+    const c = this.config;
+    return {
+      image: app.image,
+      user: app.user,
+      command: app.command,
+      cpu: app.cpu,
+      memoryMiB: app.memoryMiB,
+      environment: { ...this.environment, ...app.environment },
+      secrets,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      logEncryptionKey: this.data.dataKey.key,
+      tracing: c.telemetry.collectorImage === null ? undefined : { collectorImage: c.telemetry.collectorImage, samplePercent: c.telemetry.tracingSamplePercent, serviceName: app.name },
+    };
   }
 
   /** Lets a task reach the data tier and produce to the deployment's messaging. */
@@ -120,12 +133,6 @@ function userSecret(scope: Construct, name: string, ref: SecretRef): ecs.Secret 
   return ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(scope, id, { parameterName }));
 }
 
-/** The tracing sidecar's settings, or none when the stage turns tracing off. */
-function tracing(c: BlueprintConfig, serviceName: string): TracingProps | undefined {
-  const image = c.telemetry.collectorImage;
-  return image === null ? undefined : { collectorImage: image, samplePercent: c.telemetry.tracingSamplePercent, serviceName };
-}
-
 /** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
@@ -143,8 +150,7 @@ export class WebServiceStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WebServiceStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data);
-    const settings = runtime.forApp(this, s);
+    const runtime = new AppRuntime(this, data, c);
     // Imported here so the listener rule and the load balancer's security-group
     // rules to this service are created in this stack, never in the shared one.
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
@@ -155,25 +161,17 @@ export class WebServiceStack extends BlueprintStack {
     });
 
     this.web = new WebService(this, 'Web', {
+      ...runtime.taskProps(s),
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
       listener,
-      image: s.image,
-      user: s.user,
-      command: s.command,
       containerPort: s.containerPort,
-      cpu: s.cpu,
-      memoryMiB: s.memoryMiB,
       healthCheckPath: s.healthCheckPath,
       pathPatterns: s.pathPatterns,
       hostHeaders: s.hostHeaders,
       priority: s.priority,
       scaling: s.scaling,
       deployment: { strategy: s.deployment.strategy, stepPercent: s.deployment.stepPercent, bakeTime: Duration.minutes(s.deployment.bakeMinutes) },
-      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-      logEncryptionKey: data.dataKey.key,
-      ...settings,
-      tracing: tracing(c, s.name),
       ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(s.name, this.web.task, this.web.securityGroup);
@@ -208,23 +206,14 @@ export class WorkerStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
     const { config: c, data, app, worker: w } = props;
-    const runtime = new AppRuntime(this, data);
-    const settings = runtime.forApp(this, w);
+    const runtime = new AppRuntime(this, data, c);
     this.worker = new QueueWorker(this, 'Worker', {
+      ...runtime.taskProps(w),
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
       queue: data.queues.get(w.name)!.queue,
       queueKey: data.dataKey.key,
-      image: w.image,
-      user: w.user,
-      command: w.command,
-      cpu: w.cpu,
-      memoryMiB: w.memoryMiB,
       scaling: w.scaling,
-      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-      logEncryptionKey: data.dataKey.key,
-      ...settings,
-      tracing: tracing(c, w.name),
       ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
@@ -259,17 +248,9 @@ export class MigrationStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: MigrationStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data);
-    this.task = new AppTask(this, 'Task', {
-      ...runtime.forApp(this, s),
-      image: s.image,
-      user: s.user,
-      command: s.migrationCommand,
-      cpu: s.cpu,
-      memoryMiB: s.memoryMiB,
-      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-      logEncryptionKey: data.dataKey.key,
-    });
+    const runtime = new AppRuntime(this, data, c);
+    // A one-off run: no tracing sidecar to outlive it.
+    this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: data.network.vpc,
       description: `Migration task of ${s.name}: no inbound traffic`,

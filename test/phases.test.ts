@@ -157,6 +157,25 @@ describe('several services', () => {
     s.stack('worker-mailer').hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
   });
 
+  test('THEN each worker may receive from its own queue only, and every task may send to every work queue', () => {
+    const statements = (role: string) =>
+      Object.entries(s.stack(role).findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.includes('TaskRole'))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const resourcesOf = (role: string, action: string): string[] =>
+      statements(role)
+        .filter((st) => ([] as string[]).concat(st.Action).includes(action))
+        .flatMap((st) => ([] as unknown[]).concat(st.Resource).map((r) => JSON.stringify(r)));
+    const receive = resourcesOf('worker-mailer', 'sqs:ReceiveMessage');
+    expect(receive).toHaveLength(1);
+    expect(receive[0]).toMatch(/QueuemailerQueue/);
+    expect(resourcesOf('worker-worker', 'sqs:ReceiveMessage')).toEqual([expect.stringMatching(/QueueworkerQueue/)]);
+    const send = resourcesOf('service-web', 'sqs:SendMessage');
+    expect(send).toHaveLength(2);
+    expect(send.join()).toMatch(/QueueworkerQueue.*QueuemailerQueue|QueuemailerQueue.*QueueworkerQueue/);
+    expect(send.join()).not.toMatch(/DeadLetters/);
+  });
+
   test('THEN each worker gets its own queue pair, and adding one renames nothing', () => {
     expect(Object.keys(s.data.findResources('AWS::SQS::Queue')).sort()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^QueueworkerQueue/), expect.stringMatching(/^QueuemailerQueue/)]),

@@ -173,12 +173,12 @@ export class PostgresDatabase extends Construct {
         replica,
         'A read replica is single-AZ by design: replicas are spread across zones, and the Multi-AZ primary carries the write path\'s failover.',
         'AwsSolutions-RDS3',
-        ...inCompliancePacks('RDSMultiAZSupport').filter((id) => !id.startsWith('PCI')),
+        ...inCompliancePacks('RDSMultiAZSupport', 'PCI.DSS.321'),
       );
       acknowledge(
         replica,
         'A read replica holds no data of its own: it is rebuilt from the primary, which the AWS Backup plan and point-in-time recovery protect.',
-        ...inCompliancePacks('RDSInBackupPlan').filter((id) => !id.startsWith('PCI')),
+        ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
       );
       return replica;
     });
@@ -194,7 +194,7 @@ export class PostgresDatabase extends Construct {
         this,
         'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
         'AwsSolutions-RDS10',
-        ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
+        ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled', 'PCI.DSS.321'),
         controlTower('rds_instance_deletion_protection_enabled_check'),
       );
     }

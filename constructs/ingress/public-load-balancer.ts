@@ -112,7 +112,7 @@ export class PublicLoadBalancer extends Construct {
       acknowledge(
         this.loadBalancer,
         'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the load balancer holds no data.',
-        ...inCompliancePacks('ELBDeletionProtectionEnabled').filter((id) => !id.startsWith('PCI')),
+        ...inCompliancePacks('ELBDeletionProtectionEnabled', 'PCI.DSS.321'),
         controlTower('elbv2_deletion_protection_enabled_check'),
       );
     }

@@ -10,9 +10,15 @@ export function acknowledge(scope: IConstruct, reason: string, ...ruleIds: strin
   Validations.of(scope).acknowledge(...ruleIds.map((id) => ({ id, reason })));
 }
 
-/** The three compliance packs' ids for one rule, e.g. `RDSMultiAZSupport`. */
-export function inCompliancePacks(rule: string): string[] {
-  return [`NIST.800.53.R5-${rule}`, `HIPAA.Security-${rule}`, `PCI.DSS.321-${rule}`];
+const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
+
+/**
+ * The compliance packs' ids for one rule, e.g. `RDSMultiAZSupport`, less the
+ * packs named in `except` that do not have the rule (acknowledging a rule a
+ * pack never reports would be a stale acknowledgement).
+ */
+export function inCompliancePacks(rule: string, ...except: (typeof COMPLIANCE_PACKS)[number][]): string[] {
+  return COMPLIANCE_PACKS.filter((pack) => !except.includes(pack)).map((pack) => `${pack}-${rule}`);
 }
 
 /** The id under which AWS Control Tower proactive controls (cdk-validator-cfnguard) report a rule. */
