@@ -19,6 +19,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   command: [],
   containerPort: 8080,
   healthCheckPath: '/',
+  // A broken task leaves the load balancer within 45 s (3 x 15 s); a new one joins after 30 s.
+  healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60, deregistrationDelaySeconds: 30 },
   pathPatterns: ['/*'],
   hostHeaders: [],
   priority: 100,
@@ -54,6 +56,9 @@ export const SAMPLE_WORKER: WorkerConfig = {
     maxTasks: SCALING_TABLE.worker.max,
     // A task drains ~10 messages per poll; 100 queued per task is under a minute of work.
     backlogPerTask: 100,
+    // Scale out within a minute of a backlog; scale in only after five quiet minutes.
+    scaleOutCooldownSeconds: 60,
+    scaleInCooldownSeconds: 300,
   },
   queue: {
     visibilityTimeoutSeconds: 300,

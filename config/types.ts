@@ -129,6 +129,7 @@ export interface ServiceConfig extends AppSettings {
   readonly command: readonly string[];
   /** Path the load balancer and the container health check probe. */
   readonly healthCheckPath: string;
+  readonly healthCheck: HealthCheckConfig;
   /** Path patterns routed to this service; `['/*']` is the default route. */
   readonly pathPatterns: readonly string[];
   /** Host names routed to this service (with its path patterns); empty: any host. */
@@ -151,6 +152,24 @@ export interface WorkerScalingConfig {
   readonly maxTasks: number;
   /** Target visible messages per running task (backlog per task). */
   readonly backlogPerTask: number;
+  /** Seconds between scale-outs: short, so a backlog is met quickly. */
+  readonly scaleOutCooldownSeconds: number;
+  /** Seconds between scale-ins: long, so a pause between bursts keeps the tasks. */
+  readonly scaleInCooldownSeconds: number;
+}
+
+/** One health check drives both the load balancer's and the container's probe. */
+export interface HealthCheckConfig {
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  /** Consecutive successes before a target takes traffic. */
+  readonly healthyThreshold: number;
+  /** Consecutive failures before a target (or container) is unhealthy. */
+  readonly unhealthyThreshold: number;
+  /** Seconds a new task may start up before failed checks count. */
+  readonly gracePeriodSeconds: number;
+  /** Seconds a draining task keeps serving in-flight requests. */
+  readonly deregistrationDelaySeconds: number;
 }
 
 export interface QueueConfig {

@@ -166,6 +166,15 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
       if (other) p.add(`${at}.priority`, `${s.priority} is already used by service "${other}"; allowed: a priority no other service has`);
       priorities.set(s.priority, String(s.name));
     }
+    const h = s.healthCheck ?? ({} as ServiceConfig['healthCheck']);
+    // The load balancer's limits: interval 5-300 s, timeout 2-120 s and below the interval, thresholds 2-10.
+    if (p.integer(`${at}.healthCheck.intervalSeconds`, h.intervalSeconds, 5, 300) && p.integer(`${at}.healthCheck.timeoutSeconds`, h.timeoutSeconds, 2, 120) && h.timeoutSeconds >= h.intervalSeconds) {
+      p.add(`${at}.healthCheck.timeoutSeconds`, `${h.timeoutSeconds} is not below healthCheck.intervalSeconds (${h.intervalSeconds}); allowed: less than ${h.intervalSeconds}`);
+    }
+    p.integer(`${at}.healthCheck.healthyThreshold`, h.healthyThreshold, 2, 10);
+    p.integer(`${at}.healthCheck.unhealthyThreshold`, h.unhealthyThreshold, 2, 10);
+    p.integer(`${at}.healthCheck.gracePeriodSeconds`, h.gracePeriodSeconds, 0, 300);
+    p.integer(`${at}.healthCheck.deregistrationDelaySeconds`, h.deregistrationDelaySeconds, 0, 3600);
     const d = s.deployment ?? ({} as ServiceConfig['deployment']);
     if (p.oneOf(`${at}.deployment.strategy`, d.strategy, DEPLOYMENT_STRATEGIES)) {
       const min = d.strategy === 'linear' ? 3 : 0.1;
@@ -277,6 +286,8 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
       p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
     }
     p.integer(`${at}.scaling.backlogPerTask`, sc.backlogPerTask, 1, 100_000);
+    p.integer(`${at}.scaling.scaleOutCooldownSeconds`, sc.scaleOutCooldownSeconds, 0, 3600);
+    p.integer(`${at}.scaling.scaleInCooldownSeconds`, sc.scaleInCooldownSeconds, 0, 3600);
     const q = w.queue ?? ({} as WorkerConfig['queue']);
     p.integer(`${at}.queue.visibilityTimeoutSeconds`, q.visibilityTimeoutSeconds, 0, 43_200);
     p.integer(`${at}.queue.retentionDays`, q.retentionDays, 1, 14);

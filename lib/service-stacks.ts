@@ -167,6 +167,14 @@ export class WebServiceStack extends BlueprintStack {
       listener,
       containerPort: s.containerPort,
       healthCheckPath: s.healthCheckPath,
+      healthCheck: {
+        interval: Duration.seconds(s.healthCheck.intervalSeconds),
+        timeout: Duration.seconds(s.healthCheck.timeoutSeconds),
+        healthyThreshold: s.healthCheck.healthyThreshold,
+        unhealthyThreshold: s.healthCheck.unhealthyThreshold,
+        gracePeriod: Duration.seconds(s.healthCheck.gracePeriodSeconds),
+        deregistrationDelay: Duration.seconds(s.healthCheck.deregistrationDelaySeconds),
+      },
       pathPatterns: s.pathPatterns,
       hostHeaders: s.hostHeaders,
       priority: s.priority,
@@ -213,7 +221,11 @@ export class WorkerStack extends BlueprintStack {
       subnets: data.network.subnets('private'),
       queue: data.queues.get(w.name)!.queue,
       queueKey: data.dataKey.key,
-      scaling: w.scaling,
+      scaling: {
+        ...w.scaling,
+        scaleOutCooldown: Duration.seconds(w.scaling.scaleOutCooldownSeconds),
+        scaleInCooldown: Duration.seconds(w.scaling.scaleInCooldownSeconds),
+      },
       ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);

@@ -381,3 +381,27 @@ describe('database migrations', () => {
     expect(http.app.node.tryFindChild('blueprint-dev-migrate-web')).toBeUndefined();
   });
 });
+
+describe('health checks from config', () => {
+  test('GIVEN health-check settings THEN the target group and the container both follow them', () => {
+    const tuned = synthesize({
+      settings: { services: [{ name: 'web', healthCheck: { intervalSeconds: 10, timeoutSeconds: 4, healthyThreshold: 3, unhealthyThreshold: 4, gracePeriodSeconds: 90, deregistrationDelaySeconds: 15 } }] },
+    });
+    tuned.web.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 3,
+      UnhealthyThresholdCount: 4,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '15' }]),
+    });
+    const container = Object.values(tuned.web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0];
+    expect(container.HealthCheck).toMatchObject({ Interval: 10, Timeout: 4, Retries: 4, StartPeriod: 90 });
+    expect(Object.values(tuned.web.findResources('AWS::ECS::Service'))[0]!.Properties.HealthCheckGracePeriodSeconds).toBe(90);
+  });
+
+  test('GIVEN a timeout not below the interval THEN the configuration is rejected', () => {
+    expect(() => resolveConfig({ settings: { services: [{ name: 'web', healthCheck: { intervalSeconds: 5, timeoutSeconds: 5 } }] } })).toThrow(
+      /services\.web\.healthCheck\.timeoutSeconds: 5 is not below healthCheck\.intervalSeconds \(5\)/,
+    );
+  });
+});

@@ -31,10 +31,10 @@ export interface AppTaskProps {
    */
   readonly containerPort?: number;
   /**
-   * Command ECS runs to decide the container is healthy.
+   * Command ECS runs to decide the container is healthy, and how often.
    * @default - no container health check
    */
-  readonly healthCheckCommand?: string;
+  readonly healthCheck?: ContainerHealthCheck;
   readonly logRetention: logs.RetentionDays;
   readonly logEncryptionKey: kms.IKey;
   /** Plain settings. Never secrets: those go in `secrets`. */
@@ -52,6 +52,17 @@ export interface AppTaskProps {
    * @default - no tracing
    */
   readonly tracing?: TracingProps;
+}
+
+export interface ContainerHealthCheck {
+  /** Shell command; exit 0 means healthy. */
+  readonly command: string;
+  readonly interval: Duration;
+  readonly timeout: Duration;
+  /** Failures in a row before the container is unhealthy. */
+  readonly retries: number;
+  /** Start-up time during which failures do not count. */
+  readonly startPeriod: Duration;
 }
 
 export interface TracingProps {
@@ -143,13 +154,13 @@ export class AppTask extends Construct {
       environment: { HOME: '/tmp', LOG_FORMAT: 'json', ...tracingEnv, ...props.environment },
       secrets: { ...props.secrets },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
-      healthCheck: props.healthCheckCommand
+      healthCheck: props.healthCheck
         ? {
-            command: ['CMD-SHELL', props.healthCheckCommand],
-            interval: Duration.seconds(30),
-            timeout: Duration.seconds(5),
-            retries: 3,
-            startPeriod: Duration.seconds(60),
+            command: ['CMD-SHELL', props.healthCheck.command],
+            interval: props.healthCheck.interval,
+            timeout: props.healthCheck.timeout,
+            retries: props.healthCheck.retries,
+            startPeriod: props.healthCheck.startPeriod,
           }
         : undefined,
     });

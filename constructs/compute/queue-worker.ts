@@ -14,9 +14,11 @@ export interface QueueWorkerScaling {
   readonly maxTasks: number;
   /** Target visible messages per running task. */
   readonly backlogPerTask: number;
+  readonly scaleOutCooldown: Duration;
+  readonly scaleInCooldown: Duration;
 }
 
-export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
+export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheck'> {
   readonly cluster: ecs.ICluster;
   /** ECS Exec into the tasks (their root filesystem is then writable, as its agent needs). */
   readonly ecsExec: boolean;
@@ -61,8 +63,8 @@ export class QueueWorker extends Construct {
     this.scaling.scaleToTrackCustomMetric('Backlog', {
       metric: props.queue.metricApproximateNumberOfMessagesVisible(),
       targetValue: props.scaling.backlogPerTask,
-      scaleOutCooldown: Duration.seconds(60),
-      scaleInCooldown: Duration.seconds(300),
+      scaleOutCooldown: props.scaling.scaleOutCooldown,
+      scaleInCooldown: props.scaling.scaleInCooldown,
     });
     // Target tracking on metric math (backlog per task), which the L2 does not render yet.
     const cfn = this.scaling.node.findChild('Target').node.findChild('Backlog').node.defaultChild as appscaling.CfnScalingPolicy;

@@ -16,7 +16,18 @@ export interface WebServiceScaling {
   readonly requestsPerTargetPerMinute: number;
 }
 
-export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheckCommand'> {
+export interface WebServiceHealthCheck {
+  readonly interval: Duration;
+  readonly timeout: Duration;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  /** Start-up time before failed checks count, for the service and the container. */
+  readonly gracePeriod: Duration;
+  /** Time a draining task keeps serving in-flight requests. */
+  readonly deregistrationDelay: Duration;
+}
+
+export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheck'> {
   readonly cluster: ecs.ICluster;
   /** ECS Exec into the tasks (their root filesystem is then writable, as its agent needs). */
   readonly ecsExec: boolean;
@@ -32,6 +43,8 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly containerPort: number;
   /** Probed by the target group and by the container health check. */
   readonly healthCheckPath: string;
+  /** Drives both the target group's and the container's health check. */
+  readonly healthCheck: WebServiceHealthCheck;
   readonly pathPatterns: readonly string[];
   /** Host names the rule also requires; empty: any host. */
   readonly hostHeaders: readonly string[];
@@ -49,16 +62,6 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
     readonly stepPercent: number;
     readonly bakeTime: Duration;
   };
-  /**
-   * Seconds between target-group health checks.
-   * @default Duration.seconds(15)
-   */
-  readonly healthCheckInterval?: Duration;
-  /**
-   * Time a draining task keeps serving in-flight requests.
-   * @default Duration.seconds(30)
-   */
-  readonly deregistrationDelay?: Duration;
 }
 
 /**
@@ -84,7 +87,13 @@ export class WebService extends Construct {
     this.task = new AppTask(this, 'Task', {
       ...props,
       writableRootFilesystem: props.ecsExec,
-      healthCheckCommand: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
+      healthCheck: {
+        command: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
+        interval: props.healthCheck.interval,
+        timeout: props.healthCheck.timeout,
+        retries: props.healthCheck.unhealthyThreshold,
+        startPeriod: props.healthCheck.gracePeriod,
+      },
     });
 
     ({ service: this.service, securityGroup: this.securityGroup } = appService(this, {
@@ -92,7 +101,7 @@ export class WebService extends Construct {
       subnets: props.subnets,
       task: this.task,
       securityGroupDescription: 'Service tasks: admits the load balancer on the container port',
-      healthCheckGracePeriod: Duration.seconds(60),
+      healthCheckGracePeriod: props.healthCheck.gracePeriod,
       deployment: shifting ? nativeDeployment(props.deployment!) : undefined,
       ecsExec: props.ecsExec,
     }));
@@ -103,12 +112,13 @@ export class WebService extends Construct {
         port: props.containerPort,
         protocol: elbv2.ApplicationProtocol.HTTP,
         targetType: elbv2.TargetType.IP,
-        deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+        deregistrationDelay: props.healthCheck.deregistrationDelay,
         healthCheck: {
           path: props.healthCheckPath,
-          interval: props.healthCheckInterval ?? Duration.seconds(15),
-          healthyThresholdCount: 2,
-          unhealthyThresholdCount: 3,
+          interval: props.healthCheck.interval,
+          timeout: props.healthCheck.timeout,
+          healthyThresholdCount: props.healthCheck.healthyThreshold,
+          unhealthyThresholdCount: props.healthCheck.unhealthyThreshold,
           healthyHttpCodes: '200-399',
         },
       });
