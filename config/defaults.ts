@@ -15,7 +15,8 @@ export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' 
     region: 'us-east-1',
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   },
-  ingress: {},
+  // Both optional; listed so a settings file may set them (an unlisted field is an error).
+  ingress: { certificateArn: undefined, domainName: undefined },
   alarms: { pageEmails: [], notifyEmails: [], pageHttpsEndpoints: [], slack: null },
   compliancePacks: COMPLIANCE_PACK_NAMES,
 };

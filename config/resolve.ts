@@ -31,23 +31,35 @@ export interface ConfigInput {
   readonly settings?: unknown;
 }
 
-/** Optional fields that no preset sets, so they cannot be learned from the preset's shape. */
-const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  ingress: ['certificateArn', 'domainName'],
-};
+interface Named {
+  readonly name: string;
+}
 
-/** What a capability that a preset leaves off (null) looks like when a user turns it on. */
-const CAPABILITY_TEMPLATES: Readonly<Record<string, unknown>> = {
-  eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
-  'alarms.slack': { workspaceId: '', channelId: '' } satisfies SlackConfig,
-  firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
-};
+/**
+ * Fields the preset's shape alone cannot describe, by path. Every other
+ * field merges key by key over the preset, and a key the preset lacks is an
+ * unknown field.
+ */
+type FieldRule =
+  /** A list keyed by name; a new name starts from the preset's first entry, or the template. */
+  | { readonly kind: 'named-list'; readonly template?: Named }
+  /** null turns a capability off; an object turns it on, filled from the preset or the template. */
+  | { readonly kind: 'nullable'; readonly template: object }
+  /** Keys the user names (variables, secrets) or a value of several shapes: taken as given, checked by validation. */
+  | { readonly kind: 'as-given' };
 
-/** Lists keyed by name, with the entry a new name starts from when the preset has none. */
-const NAMED_LISTS: Readonly<Record<string, unknown>> = {
-  services: undefined,
-  workers: SAMPLE_WORKER,
-};
+const FIELD_RULES: readonly (readonly [RegExp, FieldRule])[] = [
+  [/^services$/, { kind: 'named-list' }],
+  [/^workers$/, { kind: 'named-list', template: SAMPLE_WORKER }],
+  [/^eventStream$/, { kind: 'nullable', template: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig }],
+  [/^firewall$/, { kind: 'nullable', template: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig }],
+  [/^alarms\.slack$/, { kind: 'nullable', template: { workspaceId: '', channelId: '' } satisfies SlackConfig }],
+  [/^(services|workers)\.[^.]+\.(environment|secrets|image)$/, { kind: 'as-given' }],
+];
+
+function ruleFor(field: string): FieldRule | undefined {
+  return FIELD_RULES.find(([pattern]) => pattern.test(field))?.[1];
+}
 
 /**
  * Resolves context + user settings + phase preset + stage defaults into one
@@ -105,19 +117,17 @@ function mergeObject(base: Record<string, unknown>, over: Record<string, unknown
     // Absent, as in JSON; only code can pass an explicit undefined.
     if (value === undefined) continue;
     const field = path ? `${path}.${key}` : key;
-    const known = key in base || (OPTIONAL_FIELDS[path] ?? []).includes(key);
-    if (!known) {
-      problems.add(field, `unknown field; allowed: ${[...Object.keys(base), ...(OPTIONAL_FIELDS[path] ?? [])].join(', ')}`);
+    if (!(key in base)) {
+      problems.add(field, `unknown field; allowed: ${Object.keys(base).join(', ')}`);
       continue;
     }
-    if (/^(services|workers)\.[^.]+\.(environment|secrets|image)$/.test(field)) {
-      // User-named keys: merged as given, checked by validation.
-      out[key] = isObject(value) && !field.endsWith('.image') ? { ...(base[key] as object), ...value } : value;
-    } else if (field in NAMED_LISTS) {
-      out[key] = mergeNamedList(field, base[key] as readonly Named[], NAMED_LISTS[field] as Named | undefined, value, problems);
-    } else if (base[key] === null && field in CAPABILITY_TEMPLATES) {
-      // null turns a capability off; an object turns it on, filled from the template.
-      out[key] = value === null ? null : mergeValue(CAPABILITY_TEMPLATES[field], value, field, problems);
+    const rule = ruleFor(field);
+    if (rule?.kind === 'as-given') {
+      out[key] = value;
+    } else if (rule?.kind === 'named-list') {
+      out[key] = mergeNamedList(field, base[key] as readonly Named[], rule.template, value, problems);
+    } else if (rule?.kind === 'nullable') {
+      out[key] = value === null ? null : mergeValue(isObject(base[key]) ? base[key] : rule.template, value, field, problems);
     } else {
       out[key] = mergeValue(base[key], value, field, problems);
     }
@@ -126,7 +136,6 @@ function mergeObject(base: Record<string, unknown>, over: Record<string, unknown
 }
 
 function mergeValue(base: unknown, over: unknown, field: string, problems: Problems): unknown {
-  if (isObject(base) && over === null && field in CAPABILITY_TEMPLATES) return null;
   if (isObject(base)) {
     if (!isObject(over)) {
       problems.add(field, `${show(over)} is not allowed; allowed: an object with ${Object.keys(base).join(', ')}`);
@@ -135,10 +144,6 @@ function mergeValue(base: unknown, over: unknown, field: string, problems: Probl
     return mergeObject(base, over, field, problems);
   }
   return over;
-}
-
-interface Named {
-  readonly name: string;
 }
 
 /**
