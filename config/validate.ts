@@ -182,11 +182,7 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
     }
     p.integer(`${at}.deployment.bakeMinutes`, d.bakeMinutes, 0, 1440);
     const sc = s.scaling ?? ({} as ServiceConfig['scaling']);
-    const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
-    const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);
-    if (minOk && maxOk && sc.minTasks > sc.maxTasks) {
-      p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
-    }
+    validateTaskCount(p, at, sc);
     p.integer(`${at}.scaling.cpuTargetPercent`, sc.cpuTargetPercent, 10, 90);
     p.integer(`${at}.scaling.requestsPerTargetPerMinute`, sc.requestsPerTargetPerMinute, 1, 10_000_000);
   }
@@ -240,6 +236,15 @@ function validateSettings(p: Problems, at: string, t: AppSettings, region: strin
   }
 }
 
+/** A service's or worker's task count: whole numbers, min not above max. */
+function validateTaskCount(p: Problems, at: string, sc: { readonly minTasks: number; readonly maxTasks: number }): void {
+  const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
+  const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);
+  if (minOk && maxOk && sc.minTasks > sc.maxTasks) {
+    p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
+  }
+}
+
 function validateCommand(p: Problems, at: string, command: readonly string[]): void {
   if (p.array(`${at}.command`, command)) {
     command.forEach((part, i) => p.matches(`${at}.command[${i}]`, part, /^[\s\S]{1,4096}$/, 'a non-empty string'));
@@ -280,11 +285,7 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
     validateSettings(p, at, w, c.env.region);
     validateCommand(p, at, w.command);
     const sc = w.scaling ?? ({} as WorkerConfig['scaling']);
-    const minOk = p.integer(`${at}.scaling.minTasks`, sc.minTasks, 1, 1000);
-    const maxOk = p.integer(`${at}.scaling.maxTasks`, sc.maxTasks, 1, 1000);
-    if (minOk && maxOk && sc.minTasks > sc.maxTasks) {
-      p.add(`${at}.scaling.minTasks`, `${sc.minTasks} is greater than scaling.maxTasks (${sc.maxTasks}); allowed: at most ${sc.maxTasks}`);
-    }
+    validateTaskCount(p, at, sc);
     p.integer(`${at}.scaling.backlogPerTask`, sc.backlogPerTask, 1, 100_000);
     p.integer(`${at}.scaling.scaleOutCooldownSeconds`, sc.scaleOutCooldownSeconds, 0, 3600);
     p.integer(`${at}.scaling.scaleInCooldownSeconds`, sc.scaleInCooldownSeconds, 0, 3600);

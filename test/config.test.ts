@@ -73,6 +73,11 @@ describe('invalid configurations fail with one message naming the field and what
       { settings: { services: [{ name: 'web', scaling: { minTasks: 8, maxTasks: 4 } }] } },
       /^services\.web\.scaling\.minTasks: 8 is greater than scaling\.maxTasks \(4\); allowed: at most 4$/,
     ],
+    [
+      'worker min tasks above max',
+      { phase: 'phase2', settings: { workers: [{ name: 'worker', scaling: { minTasks: 9, maxTasks: 3 } }] } },
+      /^workers\.worker\.scaling\.minTasks: 9 is greater than scaling\.maxTasks \(3\); allowed: at most 3$/,
+    ],
     ['bad CIDR', { settings: { network: { vpcCidr: '10.0.0.0/33' } } }, /^network\.vpcCidr: "10\.0\.0\.0\/33" is not allowed; allowed: a private \(RFC 1918\) \/16 or \/17/],
     ['public CIDR', { settings: { network: { vpcCidr: '8.8.0.0/16' } } }, /^network\.vpcCidr: "8\.8\.0\.0\/16" is not allowed/],
     ['CIDR with host bits', { settings: { network: { vpcCidr: '10.0.1.0/16' } } }, /^network\.vpcCidr: "10\.0\.1\.0\/16" is not allowed/],
