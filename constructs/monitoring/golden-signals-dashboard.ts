@@ -48,8 +48,8 @@ export class GoldenSignalsDashboard extends Construct {
     const lb = props.loadBalancer.metrics;
     const lbName = props.loadBalancer.loadBalancerFullName;
     const seconds = p.toSeconds();
-    const search = (label: string, query: string, statistic: string): cloudwatch.MathExpression =>
-      new cloudwatch.MathExpression({ expression: `SEARCH('${query}', '${statistic}', ${seconds})`, label, period: p, usingMetrics: {} });
+    const search = (label: string, query: string, statistic: string): cloudwatch.SearchExpression =>
+      new cloudwatch.SearchExpression({ expression: `SEARCH('${query}', '${statistic}', ${seconds})`, label, period: p });
     const perTargetGroup = (metric: string): string =>
       `{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName="${metric}" LoadBalancer="${lbName}"`;
     const perService = (metric: string): string => `{AWS/ECS,ClusterName,ServiceName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
