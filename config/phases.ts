@@ -1,9 +1,9 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
 import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, SATURATION_ROWS, SLA_ROWS } from './sla';
-import { BlueprintConfig, PhaseName, ServiceConfig, WorkerConfig } from './types';
+import { BlueprintConfig, EdgeConfig, PhaseName, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
-export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'sla'>;
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
 
 /**
  * The sample web service every phase starts with. A non-root nginx image
@@ -65,6 +65,39 @@ export const SAMPLE_WORKER: WorkerConfig = {
     retentionDays: 14,
     maxReceiveCount: 5,
   },
+};
+
+/**
+ * The CDN's cached paths: fingerprinted build output and the icon. A day
+ * when the origin sends no Cache-Control; an origin's own max-age wins.
+ */
+const EDGE: EdgeConfig = {
+  staticPaths: [
+    { pathPattern: '/assets/*', ttlSeconds: 86_400 },
+    { pathPattern: '/static/*', ttlSeconds: 86_400 },
+    { pathPattern: '/favicon.ico', ttlSeconds: 86_400 },
+  ],
+  // North America and Europe: the cheapest class, where a phase-2 audience usually is.
+  priceClass: 'PriceClass_100',
+  originPrefixListIds: {},
+};
+
+/** A standby region as phase 3 runs it; a settings file that turns a standby on in another phase starts here. */
+export const STANDBY_TEMPLATE: StandbyConfig = {
+  // The default primary is us-east-1; a settings file names the pair it deploys to.
+  region: 'us-west-2',
+  availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+  // Next to the primary's 10.0.0.0/16, so the VPCs can be peered for tooling or a later active-active step.
+  vpcCidr: '10.1.0.0/16',
+  // One NAT gateway while the region waits.
+  natGateways: 1,
+  // Listed so a settings file may set them (an unlisted field is an error).
+  certificateArn: undefined,
+  databaseSecretArn: undefined,
+  // One shard of phase 2's node: warm for sessions at a sixth of phase 3's cache cost.
+  cache: { nodeType: 'cache.r7g.large', shards: 1 },
+  // Two tasks per service across zones answer from the first minute of a failover; autoscaling takes the rest.
+  minTasks: 2,
 };
 
 function sla(phase: PhaseName): BlueprintConfig['sla'] {
@@ -135,6 +168,9 @@ const phase1: PhasePreset = {
   eventStream: null,
   // WAF arrives in phase 2 (docs/architecture.md §5): about $10/month plus $0.60 per million requests.
   firewall: null,
+  // The CDN arrives with the WAF in phase 2; one region until phase 3.
+  edge: null,
+  standby: null,
   sla: sla('phase1'),
 };
 
@@ -183,6 +219,9 @@ const phase2: PhasePreset = {
   eventStream: null,
   // 2,000 requests per IP per 5 minutes: ~7 req/s sustained from one address.
   firewall: { rateLimitPer5Minutes: 2000 },
+  // Static assets from the edge take that share of the 10K req/s off the tasks.
+  edge: EDGE,
+  standby: null,
   sla: sla('phase2'),
 };
 
@@ -234,6 +273,9 @@ const phase3: PhasePreset = {
   // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
   eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },
   firewall: { rateLimitPer5Minutes: 2000 },
+  // Every edge location: at 10K+ req/s the audience is worldwide.
+  edge: { ...EDGE, priceClass: 'PriceClass_All' },
+  standby: STANDBY_TEMPLATE,
   sla: sla('phase3'),
 };
 

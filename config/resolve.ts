@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS, SAMPLE_WORKER } from './phases';
+import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EventStreamConfig, FirewallConfig, PHASES, SlackConfig, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, FirewallConfig, HostedZoneConfig, PHASES, SlackConfig, STAGES } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -53,6 +53,10 @@ const FIELD_RULES: readonly (readonly [RegExp, FieldRule])[] = [
   [/^workers$/, { kind: 'named-list', template: SAMPLE_WORKER }],
   [/^eventStream$/, { kind: 'nullable', template: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig }],
   [/^firewall$/, { kind: 'nullable', template: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig }],
+  [/^edge$/, { kind: 'nullable', template: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {} } satisfies EdgeConfig }],
+  [/^edge\.(staticPaths|originPrefixListIds)$/, { kind: 'as-given' }],
+  [/^standby$/, { kind: 'nullable', template: STANDBY_TEMPLATE }],
+  [/^ingress\.hostedZone$/, { kind: 'nullable', template: { id: '', name: '' } satisfies HostedZoneConfig }],
   [/^alarms\.slack$/, { kind: 'nullable', template: { workspaceId: '', channelId: '' } satisfies SlackConfig }],
   [/^(services|workers)\.[^.]+\.(environment|secrets|image)$/, { kind: 'as-given' }],
 ];

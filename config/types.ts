@@ -213,8 +213,71 @@ export interface FirewallConfig {
 export interface IngressConfig {
   /** ACM certificate ARN in the primary region. Enables HTTPS. */
   readonly certificateArn?: string;
-  /** Public DNS name users reach the service at (informational until a hosted zone is set). */
+  /** Public DNS name users reach the service at (the CDN's alternate name when the edge is on). */
   readonly domainName?: string;
+  /** ACM certificate ARN in us-east-1 for `domainName`: the CDN presents it to viewers. */
+  readonly edgeCertificateArn?: string;
+  /**
+   * DNS name of the load balancers behind the CDN, covered by `certificateArn`
+   * (and the standby's certificate): the CDN reaches the origin over HTTPS by
+   * this name, so the load balancer's certificate can be verified.
+   */
+  readonly originDomainName?: string;
+  /** Route 53 public hosted zone the kit writes its records in; null: DNS is managed elsewhere. */
+  readonly hostedZone: HostedZoneConfig | null;
+}
+
+export interface HostedZoneConfig {
+  /** Hosted zone id, e.g. `Z0123456789ABCDEFGHIJ`. */
+  readonly id: string;
+  /** The zone's domain, e.g. `example.com`; the kit's names must lie inside it. */
+  readonly name: string;
+}
+
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+/** A path pattern the CDN caches, and for how long. */
+export interface StaticPathConfig {
+  /** CloudFront path pattern, e.g. `/assets/*`. */
+  readonly pathPattern: string;
+  /** Seconds an object is cached when the origin says nothing (its Cache-Control wins, up to 1 year). */
+  readonly ttlSeconds: number;
+}
+
+export interface EdgeConfig {
+  /** Paths cached at the edge; every other path goes to the load balancer uncached. */
+  readonly staticPaths: readonly StaticPathConfig[];
+  /** Edge locations served: `PriceClass_100` (North America, Europe) is the cheapest. */
+  readonly priceClass: (typeof PRICE_CLASSES)[number];
+  /**
+   * The load balancers' region's CloudFront origin-facing managed prefix list
+   * id, when the kit's table lacks the region (`aws ec2 describe-managed-prefix-lists
+   * --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`).
+   */
+  readonly originPrefixListIds: Readonly<Record<string, string>>;
+}
+
+/** What the standby region runs while it waits (phase 3, active-passive). */
+export interface StandbyConfig {
+  /** The standby region; not env.region. */
+  readonly region: string;
+  /** Exactly three zones of `region`; never looked up. */
+  readonly availabilityZones: readonly string[];
+  /** The standby VPC's block: distinct from network.vpcCidr so the two can be peered. */
+  readonly vpcCidr: string;
+  readonly natGateways: number;
+  /** ACM certificate in `region` covering ingress.originDomainName; required when the primary has HTTPS. */
+  readonly certificateArn?: string;
+  /**
+   * Secret with `username` and `password` of the promoted database, in
+   * `region`; until it is set, standby tasks read the primary region's
+   * RDS-managed secret (see docs/runbooks.md, regional failover).
+   */
+  readonly databaseSecretArn?: string;
+  /** The standby cache: smaller until a failover. */
+  readonly cache: { readonly nodeType: string; readonly shards: number };
+  /** Tasks each service and worker runs in the standby until a failover; their maximum stays the primary's. */
+  readonly minTasks: number;
 }
 
 export interface LatencyRow {
@@ -368,8 +431,12 @@ export interface BlueprintConfig {
   /** Kinesis Data Streams event stream the services may write to; null: none. */
   readonly eventStream: EventStreamConfig | null;
   readonly ingress: IngressConfig;
-  /** AWS WAF in front of the public endpoint; null: none. */
+  /** AWS WAF in front of the public endpoint (the CDN when there is one); null: none. */
   readonly firewall: FirewallConfig | null;
+  /** CloudFront in front of the load balancer; null: none. */
+  readonly edge: EdgeConfig | null;
+  /** A standby region kept warm for a regional failover; null: one region. */
+  readonly standby: StandbyConfig | null;
   readonly sla: SlaTable;
   readonly alarms: AlarmsConfig;
   readonly protection: ProtectionConfig;

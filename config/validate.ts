@@ -3,9 +3,10 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCidr, Problems, show } from './checks';
+import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, PRICE_CLASSES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /** The numeric values of a TypeScript enum. */
 function enumValues(e: Record<string, string | number>): number[] {
@@ -49,6 +50,8 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateWorkers(p, c);
   validateEventStream(p, c);
   validateIngress(p, c);
+  validateEdge(p, c);
+  validateStandby(p, c);
   if (c.firewall !== null) p.integer('firewall.rateLimitPer5Minutes', c.firewall.rateLimitPer5Minutes, 10, 2_000_000_000);
   validateSla(p, c.sla);
   validateAlarmRoutes(p, c);
@@ -69,33 +72,45 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
 
 function validateEnv(p: Problems, c: BlueprintConfig): void {
   p.matches('env.account', c.env.account, /^\d{12}$/, 'a 12-digit AWS account id');
-  const regionOk = p.matches('env.region', c.env.region, /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region name such as us-east-1');
-  if (!p.array('env.availabilityZones', c.env.availabilityZones)) return;
-  const zones = c.env.availabilityZones;
+  p.matches('env.region', c.env.region, REGION, 'an AWS region name such as us-east-1');
+  zonesOf(p, 'env.availabilityZones', c.env.availabilityZones, c.env.region, 'env.region');
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/** Exactly three different zones of `region` (named by `regionField`). */
+function zonesOf(p: Problems, field: string, zones: unknown, region: string, regionField: string): void {
+  if (!p.array(field, zones)) return;
   if (zones.length !== 3 || new Set(zones).size !== 3) {
-    p.add('env.availabilityZones', `${show(zones)} is not allowed; allowed: exactly three different zones of env.region`);
+    p.add(field, `${show(zones)} is not allowed; allowed: exactly three different zones of ${regionField}`);
   }
-  if (regionOk) {
-    zones.forEach((z, i) =>
-      p.matches(`env.availabilityZones[${i}]`, z, new RegExp(`^${c.env.region}[a-z]$`), `a zone of ${c.env.region}, such as ${c.env.region}a`),
-    );
+  if (REGION.test(region)) {
+    zones.forEach((z, i) => p.matches(`${field}[${i}]`, z, new RegExp(`^${region}[a-z]$`), `a zone of ${region}, such as ${region}a`));
   }
 }
 
-function validateNetwork(p: Problems, c: BlueprintConfig): void {
+/** A private /16 or /17 with no host bits set. Returns whether it passed. */
+function vpcCidr(p: Problems, field: string, value: unknown): boolean {
   const allowed = 'a private (RFC 1918) /16 or /17 IPv4 block with no host bits set, such as 10.0.0.0/16';
-  const cidr = typeof c.network.vpcCidr === 'string' ? parseCidr(c.network.vpcCidr) : undefined;
+  const cidr = typeof value === 'string' ? parseCidr(value) : undefined;
   const isPrivate = (a: number): boolean =>
     a >>> 24 === 10 || a >>> 20 === (172 << 4) + 1 || a >>> 16 === (192 << 8) + 168;
-  if (
-    !cidr ||
-    cidr.prefix < 16 ||
-    cidr.prefix > 17 ||
-    cidr.address % 2 ** (32 - cidr.prefix) !== 0 ||
-    !isPrivate(cidr.address)
-  ) {
-    p.add('network.vpcCidr', `${show(c.network.vpcCidr)} is not allowed; allowed: ${allowed}`);
+  if (!cidr || cidr.prefix < 16 || cidr.prefix > 17 || cidr.address % 2 ** (32 - cidr.prefix) !== 0 || !isPrivate(cidr.address)) {
+    p.add(field, `${show(value)} is not allowed; allowed: ${allowed}`);
+    return false;
   }
+  return true;
+}
+
+function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a)!;
+  const y = parseCidr(b)!;
+  const prefix = Math.min(x.prefix, y.prefix);
+  return x.address >>> (32 - prefix) === y.address >>> (32 - prefix);
+}
+
+function validateNetwork(p: Problems, c: BlueprintConfig): void {
+  vpcCidr(p, 'network.vpcCidr', c.network.vpcCidr);
   p.integer('network.natGateways', c.network.natGateways, 1, 3);
   p.oneOf('network.flowLogRetentionDays', c.network.flowLogRetentionDays, LOG_RETENTION_DAYS);
 }
@@ -156,6 +171,11 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
       }
       s.pathPatterns.forEach((pat, i) => p.matches(`${at}.pathPatterns[${i}]`, pat, /^\/[\w\-./*?~%]*$/, 'a path pattern starting with "/"'));
       if (s.pathPatterns.includes('/*') && (s.hostHeaders ?? []).length === 0) defaultRoutes += 1;
+      // A listener rule takes 5 condition values; behind the CDN one is the origin header.
+      const values = s.pathPatterns.length + (Array.isArray(s.hostHeaders) ? s.hostHeaders.length : 0) + (c.edge ? 1 : 0);
+      if (values > 5) {
+        p.add(`${at}.pathPatterns`, `${values} listener condition values (paths + hosts${c.edge ? ' + the CDN origin header' : ''}) are not allowed; allowed: at most 5 in all`);
+      }
     }
     if (p.array(`${at}.hostHeaders`, s.hostHeaders)) {
       if (s.hostHeaders.length > 5) p.add(`${at}.hostHeaders`, `${show(s.hostHeaders)} is not allowed; allowed: at most 5 host names`);
@@ -304,22 +324,114 @@ function validateEventStream(p: Problems, c: BlueprintConfig): void {
   p.integer('eventStream.retentionHours', e.retentionHours, 24, 8760);
 }
 
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** An ACM certificate ARN in `region`, when set. */
+function certificateIn(p: Problems, field: string, arn: string | undefined, region: string, where: string, why: string): void {
+  if (arn === undefined) return;
+  p.matches(field, arn, new RegExp(`^arn:aws[a-z-]*:acm:${region}:\\d{12}:certificate/[0-9a-f-]{36}$`), `an ACM certificate ARN in ${where}: ${why}`);
+}
+
 function validateIngress(p: Problems, c: BlueprintConfig): void {
-  const { certificateArn, domainName } = c.ingress;
-  if (certificateArn !== undefined) {
-    p.matches(
-      'ingress.certificateArn',
-      certificateArn,
-      new RegExp(`^arn:aws[a-z-]*:acm:${c.env.region}:\\d{12}:certificate/[0-9a-f-]{36}$`),
-      `an ACM certificate ARN in env.region (${c.env.region}): the load balancer can only use a certificate of its own region`,
-    );
-  }
+  const { certificateArn, domainName, edgeCertificateArn, originDomainName, hostedZone } = c.ingress;
+  certificateIn(p, 'ingress.certificateArn', certificateArn, c.env.region, `env.region (${c.env.region})`, 'the load balancer can only use a certificate of its own region');
   if (domainName !== undefined) {
-    p.matches('ingress.domainName', domainName, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as app.example.com');
+    p.matches('ingress.domainName', domainName, DNS_NAME, 'a lower-case DNS name such as app.example.com');
     if (certificateArn === undefined) {
       p.add('ingress.certificateArn', 'missing value; required when ingress.domainName is set, since the domain is served over HTTPS; allowed: an ACM certificate ARN in env.region');
     }
   }
+  const edgeOnly = (field: string, value: unknown): void => {
+    if (value !== undefined && c.edge === null) p.add(field, `${show(value)} is not allowed when edge is null (no CDN); allowed: unset, or turn the edge on`);
+  };
+  edgeOnly('ingress.edgeCertificateArn', edgeCertificateArn);
+  edgeOnly('ingress.originDomainName', originDomainName);
+  if (c.edge !== null) {
+    certificateIn(p, 'ingress.edgeCertificateArn', edgeCertificateArn, EDGE_REGION, EDGE_REGION, 'CloudFront only uses certificates of us-east-1');
+    if (domainName !== undefined && edgeCertificateArn === undefined) {
+      p.add('ingress.edgeCertificateArn', `missing value; required when the edge serves ingress.domainName over HTTPS; allowed: an ACM certificate ARN in ${EDGE_REGION} covering ${domainName}`);
+    }
+    if (edgeCertificateArn !== undefined && domainName === undefined) {
+      p.add('ingress.domainName', 'missing value; required when ingress.edgeCertificateArn is set, since the CDN presents that certificate for this name; allowed: a lower-case DNS name');
+    }
+    if (originDomainName !== undefined) {
+      p.matches('ingress.originDomainName', originDomainName, DNS_NAME, 'a lower-case DNS name, such as origin.app.example.com, covered by ingress.certificateArn');
+      if (originDomainName === domainName) p.add('ingress.originDomainName', `${show(originDomainName)} is not allowed; allowed: a name other than ingress.domainName, which points at the CDN`);
+    } else if (certificateArn !== undefined) {
+      p.add('ingress.originDomainName', 'missing value; required when the load balancer has a certificate behind the CDN, which reaches it over HTTPS by a name that certificate covers; allowed: a lower-case DNS name such as origin.app.example.com');
+    }
+  }
+  if (hostedZone !== null) {
+    p.matches('ingress.hostedZone.id', hostedZone.id, /^Z[A-Z0-9]{1,32}$/, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+    if (p.matches('ingress.hostedZone.name', hostedZone.name, DNS_NAME, 'the zone\'s domain such as example.com')) {
+      for (const [field, name] of [['ingress.domainName', domainName], ['ingress.originDomainName', originDomainName]] as const) {
+        if (name !== undefined && name !== hostedZone.name && !name.endsWith(`.${hostedZone.name}`)) {
+          p.add(field, `${show(name)} is not allowed; allowed: a name inside ingress.hostedZone.name (${hostedZone.name})`);
+        }
+      }
+    }
+    if (domainName === undefined) p.add('ingress.domainName', 'missing value; required when ingress.hostedZone is set, since the kit writes its records for that name; allowed: a lower-case DNS name');
+  }
+}
+
+function validateEdge(p: Problems, c: BlueprintConfig): void {
+  const e = c.edge;
+  if (e === null) return;
+  if (p.array('edge.staticPaths', e.staticPaths)) {
+    // CloudFront allows 25 cache behaviours per distribution.
+    if (e.staticPaths.length > 25) p.add('edge.staticPaths', `${e.staticPaths.length} paths are not allowed; allowed: at most 25`);
+    const seen = new Set<unknown>();
+    e.staticPaths.forEach((sp, i) => {
+      const at = `edge.staticPaths[${i}]`;
+      if (typeof sp !== 'object' || sp === null) {
+        p.add(at, `${show(sp)} is not allowed; allowed: an object with pathPattern and ttlSeconds`);
+        return;
+      }
+      if (p.matches(`${at}.pathPattern`, sp.pathPattern, /^\/[\w\-./*?~%]+$/, 'a CloudFront path pattern such as /assets/* (the default /* stays uncached)')) {
+        if (seen.has(sp.pathPattern)) p.add(`${at}.pathPattern`, `${show(sp.pathPattern)} is listed twice; allowed: each pattern once`);
+        seen.add(sp.pathPattern);
+      }
+      p.integer(`${at}.ttlSeconds`, sp.ttlSeconds, 0, 31_536_000);
+    });
+  }
+  p.oneOf('edge.priceClass', e.priceClass, PRICE_CLASSES);
+  if (typeof e.originPrefixListIds !== 'object' || e.originPrefixListIds === null || Array.isArray(e.originPrefixListIds)) {
+    p.add('edge.originPrefixListIds', `${show(e.originPrefixListIds)} is not allowed; allowed: an object mapping a region to its pl- id`);
+    return;
+  }
+  for (const [region, id] of Object.entries(e.originPrefixListIds)) p.matches(`edge.originPrefixListIds.${region}`, id, /^pl-[0-9a-f]{8,17}$/, 'a managed prefix list id such as pl-3b927c52');
+  for (const region of [c.env.region, ...(c.standby ? [c.standby.region] : [])]) {
+    if (originPrefixListId(e, region) === undefined) {
+      p.add(
+        `edge.originPrefixListIds.${region}`,
+        `missing value; the kit does not know the CloudFront origin-facing prefix list of ${region}; allowed: its pl- id (aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing), or one of ${Object.keys(CLOUDFRONT_ORIGIN_PREFIX_LISTS).join(', ')}`,
+      );
+    }
+  }
+}
+
+function validateStandby(p: Problems, c: BlueprintConfig): void {
+  const s = c.standby;
+  if (s === null) return;
+  if (p.matches('standby.region', s.region, REGION, 'an AWS region name such as us-west-2') && s.region === c.env.region) {
+    p.add('standby.region', `${show(s.region)} is env.region; allowed: another region`);
+  }
+  zonesOf(p, 'standby.availabilityZones', s.availabilityZones, s.region, 'standby.region');
+  if (vpcCidr(p, 'standby.vpcCidr', s.vpcCidr) && parseCidr(c.network.vpcCidr) !== undefined && cidrsOverlap(s.vpcCidr, c.network.vpcCidr)) {
+    p.add('standby.vpcCidr', `${show(s.vpcCidr)} overlaps network.vpcCidr (${c.network.vpcCidr}); allowed: a block apart from it, so the VPCs can be peered`);
+  }
+  p.integer('standby.natGateways', s.natGateways, 1, 3);
+  certificateIn(p, 'standby.certificateArn', s.certificateArn, s.region, `standby.region (${s.region})`, 'the standby load balancer can only use a certificate of its own region');
+  if (c.ingress.certificateArn !== undefined && s.certificateArn === undefined) {
+    p.add('standby.certificateArn', `missing value; required when ingress.certificateArn is set, since the standby serves the same names over HTTPS; allowed: an ACM certificate ARN in ${s.region}`);
+  }
+  if (s.databaseSecretArn !== undefined) {
+    p.matches('standby.databaseSecretArn', s.databaseSecretArn, new RegExp(`^arn:aws[a-z-]*:secretsmanager:${s.region}:\\d{12}:secret:.+$`), `a Secrets Manager secret ARN in ${s.region}`);
+  }
+  p.matches('standby.cache.nodeType', s.cache.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.r7g.large');
+  p.integer('standby.cache.shards', s.cache.shards, 1, 90);
+  const ceiling = Math.min(...c.services.map((x) => x.scaling.maxTasks), ...c.workers.map((w) => w.scaling.maxTasks));
+  p.integer('standby.minTasks', s.minTasks, 1, Number.isFinite(ceiling) ? ceiling : 1);
 }
 
 function validateAlarmRoutes(p: Problems, c: BlueprintConfig): void {
