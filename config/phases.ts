@@ -1,5 +1,5 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
-import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, SATURATION_ROWS, SLA_ROWS } from './sla';
+import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, ORIGIN_FAILOVER_ROW, SATURATION_ROWS, SLA_ROWS } from './sla';
 import { BlueprintConfig, EdgeConfig, PhaseName, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
@@ -105,6 +105,7 @@ function sla(phase: PhaseName): BlueprintConfig['sla'] {
     ...SLA_ROWS,
     burnRates: BURN_RATE_WINDOWS,
     saturation: SATURATION_ROWS,
+    originFailover: ORIGIN_FAILOVER_ROW,
     availabilityPercent: AVAILABILITY_PERCENT[phase],
     designRequestsPerSecond: DESIGN_REQUESTS_PER_SECOND[phase],
   };

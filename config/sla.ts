@@ -54,3 +54,11 @@ export const SATURATION_ROWS: SaturationRows = {
   deadLetterMessages: { threshold: 0, periodSeconds: 60, evaluationPeriods: 1, route: 'notify' },
   streamIteratorAgeSeconds: { threshold: 60, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
 };
+
+/**
+ * When DNS fails a region over (docs/architecture.md §9, "a region is lost"):
+ * three minutes in which the load balancer itself answered 5XX more than 50
+ * times a minute, meaning no target could take the request. Short of that,
+ * one bad service pages but does not move the region.
+ */
+export const ORIGIN_FAILOVER_ROW = { threshold: 50, periodSeconds: 60, evaluationPeriods: 3, route: 'page' } as const;

@@ -371,6 +371,12 @@ export interface SlaTable {
   /** Availability SLO burn-rate rules, paging or notifying. */
   readonly burnRates: readonly BurnRateWindow[];
   readonly saturation: SaturationRows;
+  /**
+   * 5XX responses the load balancer itself returns (no healthy target, or
+   * none reachable) per period, above which the Route 53 health check fails
+   * the region's failover record. Only with a standby and a hosted zone.
+   */
+  readonly originFailover: ThresholdRow;
 }
 
 export interface AlarmsConfig {

@@ -6,7 +6,7 @@ import { parseCidr, Problems, show } from './checks';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
-import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, PRICE_CLASSES, SecretRef, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, PRICE_CLASSES, SecretRef, ServiceConfig, SlaTable, ThresholdRow, WorkerConfig } from './types';
 
 /** The numeric values of a TypeScript enum. */
 function enumValues(e: Record<string, string | number>): number[] {
@@ -377,6 +377,12 @@ function validateIngress(p: Problems, c: BlueprintConfig): void {
 function validateEdge(p: Problems, c: BlueprintConfig): void {
   const e = c.edge;
   if (e === null) return;
+  if (c.firewall === null) {
+    p.add('firewall', 'null is not allowed when edge is on: the CDN is the public endpoint, and its web ACL rate-limits and logs every request; allowed: an object with rateLimitPer5Minutes');
+  }
+  if (c.standby !== null && c.ingress.hostedZone !== null && c.ingress.originDomainName === undefined) {
+    p.add('ingress.originDomainName', 'missing value; required with edge, standby and ingress.hostedZone, since the CDN\'s origin is the name whose failover records switch regions; allowed: a lower-case DNS name inside the hosted zone, such as origin.app.example.com');
+  }
   if (p.array('edge.staticPaths', e.staticPaths)) {
     // CloudFront allows 25 cache behaviours per distribution.
     if (e.staticPaths.length > 25) p.add('edge.staticPaths', `${e.staticPaths.length} paths are not allowed; allowed: at most 25`);
@@ -471,14 +477,14 @@ function validateSla(p: Problems, s: SlaTable): void {
       p.oneOf(`${at}.route`, w.route, ['page', 'notify']);
     });
   }
-  for (const [name, row] of Object.entries(s.saturation ?? {})) {
-    const at = `sla.saturation.${name}`;
-    if (name.endsWith('Percent')) p.number(`${at}.threshold`, row.threshold, 0, 100);
-    else p.number(`${at}.threshold`, row.threshold, 0, 1e9);
+  const thresholdRow = (at: string, row: ThresholdRow, maximum: number): void => {
+    p.number(`${at}.threshold`, row.threshold, 0, maximum);
     p.oneOf(`${at}.periodSeconds`, row.periodSeconds, ALARM_PERIODS);
     p.integer(`${at}.evaluationPeriods`, row.evaluationPeriods, 1, 1440);
     p.oneOf(`${at}.route`, row.route, ['page', 'notify']);
-  }
+  };
+  for (const [name, row] of Object.entries(s.saturation ?? {})) thresholdRow(`sla.saturation.${name}`, row, name.endsWith('Percent') ? 100 : 1e9);
+  thresholdRow('sla.originFailover', s.originFailover, 1e9);
   p.number('sla.availabilityPercent', s.availabilityPercent, 90, 100, true);
   p.integer('sla.designRequestsPerSecond', s.designRequestsPerSecond, 1, 10_000_000);
   const rows = ['latencyP95', 'errorRate', 'serviceDown', 'dbConnections'] as const;

@@ -20,3 +20,6 @@ export * from './security/acknowledge';
 export * from './backup/database-backup';
 export * from './ingress/web-firewall';
 export * from './compute/app-service';
+export * from './edge/origin-secret';
+export * from './edge/content-delivery';
+export * from './dns/failover-record';

@@ -3,7 +3,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB } from '../config';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, originPrefixListId } from '../config';
 import {
   acknowledge,
   AlarmTopics,
@@ -14,6 +16,11 @@ import {
   cacheSaturationSpecs,
   databaseSaturationSpecs,
   deploymentAlarmSpecs,
+  FailoverRecord,
+  ORIGIN_HEADER,
+  OriginSecret,
+  originFailoverAlarmName,
+  originFailoverSpecs,
   GoldenSignalsDashboard,
   PublicLoadBalancer,
   QUEUE_SIGNALS,
@@ -29,6 +36,14 @@ import { DataStack } from './data-stack';
 export interface AppStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
   readonly data: DataStack;
+  /** With an edge: the replicated secret holding the origin header's value, and whether this stack creates it. */
+  readonly originSecret?: { readonly name: string; readonly create: boolean; readonly replicaRegions: readonly string[] };
+  /**
+   * This region's half of the Route 53 failover pair, when a standby region
+   * and a hosted zone are configured.
+   * @default - a simple alias record, or none without a hosted zone
+   */
+  readonly failover?: 'PRIMARY' | 'SECONDARY';
 }
 
 /** Where a deployment's runbooks are published; alarm descriptions link to their entries. */
@@ -42,7 +57,10 @@ export const RUNBOOK_URL = 'docs/runbooks.md';
 export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
   public readonly ingress: PublicLoadBalancer;
+  /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
+  /** The header every listener rule requires, when the load balancer sits behind the CDN. */
+  public readonly originHeader?: { readonly name: string; readonly value: string };
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
   public readonly burnRates: BurnRateAlarms;
@@ -68,9 +86,23 @@ export class AppStack extends BlueprintStack {
       certificateArn: c.ingress.certificateArn,
       accessLogBucket: logBucket.bucket,
       deletionProtection: c.protection.deletionProtection,
+      onlyFromPrefixListId: c.edge ? originPrefixListId(c.edge, this.region) : undefined,
     });
 
-    if (c.firewall) {
+    if (props.originSecret) {
+      if (props.originSecret.create) {
+        new OriginSecret(this, 'OriginSecret', { secretName: props.originSecret.name, replicaRegions: props.originSecret.replicaRegions });
+      }
+      this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecret.name) };
+    }
+
+    if (c.edge) {
+      acknowledge(
+        this.ingress.loadBalancer,
+        'The load balancer sits behind the CDN: its security group admits only CloudFront\'s origin-facing addresses, every listener rule requires the CDN\'s secret origin header, and the CDN\'s web ACL filters every request first.',
+        ...inCompliancePacks('ALBWAFEnabled', 'HIPAA.Security'),
+      );
+    } else if (c.firewall) {
       this.firewall = new WebFirewall(this, 'Firewall', {
         name: prefix,
         scope: 'REGIONAL',
@@ -104,6 +136,7 @@ export class AppStack extends BlueprintStack {
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
+        ...(props.failover ? originFailoverSpecs(prefix, c.sla.originFailover, this.ingress.loadBalancer) : []),
         ...databaseSaturationSpecs(prefix, sat, {
           instance: database.instance,
           replicas: database.replicas,
@@ -124,6 +157,22 @@ export class AppStack extends BlueprintStack {
       topics: this.topics,
       runbookUrl: RUNBOOK_URL,
     });
+
+    const recordName = c.edge ? c.ingress.originDomainName : c.ingress.domainName;
+    const zone = c.ingress.hostedZone;
+    if (zone !== null && recordName !== undefined) {
+      const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.ingress.loadBalancer));
+      if (props.failover) {
+        const alarm = this.alarms.entries.find((e) => e.spec.alarmName === originFailoverAlarmName(prefix))!.alarm;
+        new FailoverRecord(this, 'Failover', { zone, recordName, role: props.failover, loadBalancer: this.ingress.loadBalancer, alarm });
+      } else {
+        new route53.ARecord(this, 'Alias', {
+          zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name }),
+          recordName,
+          target,
+        });
+      }
+    }
 
     new CfnOutput(this, 'Url', {
       description: 'Where the services answer (point your DNS name here)',

@@ -1,11 +1,14 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig } from '../config';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { BlueprintConfig, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
-import { DataStack } from './data-stack';
+import { DataRole, DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
 import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
-export interface Blueprint {
+/** One region's stacks. */
+export interface Site {
   readonly data: DataStack;
   readonly app: AppStack;
   /** One stack per web service, keyed by service name. */
@@ -14,48 +17,65 @@ export interface Blueprint {
   readonly workers: ReadonlyMap<string, WorkerStack>;
 }
 
+export interface Blueprint extends Site {
+  /** The CDN and its web ACL in us-east-1, when the configuration has an edge. */
+  readonly edge?: EdgeStack;
+  /** The standby region's stacks, when the configuration has one. */
+  readonly standby?: Site;
+}
+
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
 export function stackName(config: BlueprintConfig, role: string): string {
   return `${config.appName}-${config.stage}-${role}`;
 }
 
-/**
- * Builds the whole blueprint for one validated configuration into `app`,
- * with the compliance packs registered as validation plugins.
- */
-export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
+interface SiteOptions {
+  /** Prepended to every stack role: '' in the primary region, 'standby-' in the standby. */
+  readonly rolePrefix: string;
+  readonly data: DataRole;
+  readonly originSecret?: { readonly name: string; readonly create: boolean; readonly replicaRegions: readonly string[] };
+  readonly failover?: 'PRIMARY' | 'SECONDARY';
+}
+
+/** The data, app, service and worker stacks of one region. */
+function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Site {
   const env = { account: config.env.account, region: config.env.region };
   const zones = config.env.availabilityZones;
+  const name = (role: string): string => stackName(config, `${options.rolePrefix}${role}`);
+  const where = options.rolePrefix === '' ? '' : ` (standby region ${config.env.region})`;
 
-  const data = new DataStack(app, stackName(config, 'data'), {
+  const data = new DataStack(app, name('data'), {
     env,
     zones,
     config,
+    role: options.data,
     terminationProtection: config.protection.terminationProtection,
-    description: `${config.appName} ${config.stage}: network, keys, database, cache (stateful)`,
+    description: `${config.appName} ${config.stage}${where}: network, keys, database, cache (stateful)`,
   });
-  const appStack = new AppStack(app, stackName(config, 'app'), {
+  const appStack = new AppStack(app, name('app'), {
     env,
     zones,
     config,
     data,
-    description: `${config.appName} ${config.stage}: cluster, load balancer, alarm topics, dashboard (stateless)`,
+    originSecret: options.originSecret,
+    failover: options.failover,
+    description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
   const runtime = { env, zones, config, data, app: appStack };
   // A stack per service and per worker, keyed by name: each deploys on its own, and
   // no stack nears CloudFormation's resource limit as services are added.
   const services = new Map(
     config.services.map((s) => {
-      const stack = new WebServiceStack(app, stackName(config, `service-${s.name}`), {
+      const stack = new WebServiceStack(app, name(`service-${s.name}`), {
         ...runtime,
         service: s,
-        description: `${config.appName} ${config.stage}: web service ${s.name} (stateless)`,
+        description: `${config.appName} ${config.stage}${where}: web service ${s.name} (stateless)`,
       });
       if (s.migrationCommand.length > 0) {
-        const migration = new MigrationStack(app, stackName(config, `migrate-${s.name}`), {
+        const migration = new MigrationStack(app, name(`migrate-${s.name}`), {
           ...runtime,
           service: s,
-          description: `${config.appName} ${config.stage}: database migration task of ${s.name}`,
+          description: `${config.appName} ${config.stage}${where}: database migration task of ${s.name}`,
         });
         // Deployed (and run) before the service rolls out the same image.
         stack.addStackDependency(migration);
@@ -66,16 +86,74 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const workers = new Map(
     config.workers.map((w) => [
       w.name,
-      new WorkerStack(app, stackName(config, `worker-${w.name}`), {
+      new WorkerStack(app, name(`worker-${w.name}`), {
         ...runtime,
         worker: w,
-        description: `${config.appName} ${config.stage}: queue worker ${w.name} (stateless)`,
+        description: `${config.appName} ${config.stage}${where}: queue worker ${w.name} (stateless)`,
       }),
     ]),
   );
+  return { data, app: appStack, services, workers };
+}
+
+/**
+ * Builds the whole blueprint for one validated configuration into `app`,
+ * with the compliance packs registered as validation plugins: the primary
+ * region, then the standby region and the edge when the configuration has them.
+ */
+export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
+  const standbyCfg = config.standby ? standbyConfig(config) : undefined;
+  const failover = standbyCfg !== undefined && config.ingress.hostedZone !== null;
+  const originSecretName = `${config.appName}-${config.stage}/cdn-origin-header`;
+  const replicaRegions = [EDGE_REGION, ...(standbyCfg ? [standbyCfg.env.region] : [])].filter((r) => r !== config.env.region);
+  const edgeSecret = (create: boolean) => (config.edge ? { name: originSecretName, create, replicaRegions } : undefined);
+
+  const primary = buildSite(app, config, {
+    rolePrefix: '',
+    data: {
+      kind: 'primary',
+      copyBackupsTo: standbyCfg ? { region: standbyCfg.env.region, vaultName: standbyVaultName(config) } : undefined,
+    },
+    originSecret: edgeSecret(true),
+    failover: failover ? 'PRIMARY' : undefined,
+  });
+
+  let standby: Site | undefined;
+  if (standbyCfg) {
+    const source = primary.data.database;
+    const promotedSecret = config.standby!.databaseSecretArn;
+    standby = buildSite(app, standbyCfg, {
+      rolePrefix: 'standby-',
+      data: {
+        kind: 'standby',
+        copyVaultName: standbyVaultName(config),
+        source: {
+          instance: source.instance,
+          secret: promotedSecret ? secretsmanager.Secret.fromSecretCompleteArn(primary.data, 'PromotedDatabaseSecret', promotedSecret) : source.secret,
+          secretKey: promotedSecret ? undefined : { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region },
+        },
+      },
+      originSecret: edgeSecret(false),
+      failover: failover ? 'SECONDARY' : undefined,
+    });
+    // The standby's listener rules read the origin secret's replica, which the primary app stack creates.
+    for (const stack of [standby.app, ...standby.services.values(), ...standby.workers.values()]) stack.addStackDependency(primary.app);
+  }
+
+  let edge: EdgeStack | undefined;
+  if (config.edge && config.firewall) {
+    edge = new EdgeStack(app, stackName(config, 'edge'), {
+      env: { account: config.env.account, region: EDGE_REGION },
+      config: { ...config, edge: config.edge, firewall: config.firewall },
+      originDomainName: config.ingress.originDomainName ?? primary.app.ingress.loadBalancer.loadBalancerDnsName,
+      originSecretName,
+      description: `${config.appName} ${config.stage}: CDN and web ACL (us-east-1, global)`,
+    });
+    edge.addStackDependency(primary.app);
+  }
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
   addCompliancePlugins(app, config.compliancePacks);
-  return { data, app: appStack, services, workers };
+  return { ...primary, edge, standby };
 }

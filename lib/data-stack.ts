@@ -1,12 +1,21 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, maxConnectionsFor } from '../config';
-import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
+
+/** What a deployment's data stack is in a two-region setup. */
+export type DataRole =
+  /** The region serving traffic; with `copyBackupsTo`, each recovery point is copied to that vault. */
+  | { readonly kind: 'primary'; readonly copyBackupsTo?: { readonly region: string; readonly vaultName: string } }
+  /** The standby region: its database replicates `source`; its vault `copyVaultName` receives the primary's copies. */
+  | { readonly kind: 'standby'; readonly source: PostgresSource; readonly copyVaultName: string };
 
 export interface DataStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
+  readonly role: DataRole;
 }
 
 /**
@@ -19,7 +28,10 @@ export class DataStack extends BlueprintStack {
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
   public readonly cache: RedisCache;
-  public readonly backup: DatabaseBackup;
+  /** The primary's AWS Backup plan. */
+  public readonly backup?: DatabaseBackup;
+  /** The standby's vault holding copies of the primary's recovery points. */
+  public readonly copyVault?: backup.BackupVault;
   public readonly logBucket: LogBucket;
   /** One work queue per configured worker, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
@@ -53,16 +65,29 @@ export class DataStack extends BlueprintStack {
       backupRetentionDays: c.database.backupRetentionDays,
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
       readReplicas: c.database.readReplicas,
+      replicaOf: props.role.kind === 'standby' ? props.role.source : undefined,
       encryptionKey: key,
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
     });
 
-    this.backup = new DatabaseBackup(this, 'Backup', {
-      database: this.database.instance,
-      encryptionKey: key,
-      retentionDays: c.database.backupPlanRetentionDays,
-    });
+    if (props.role.kind === 'primary') {
+      this.backup = new DatabaseBackup(this, 'Backup', {
+        database: this.database.instance,
+        encryptionKey: key,
+        retentionDays: c.database.backupPlanRetentionDays,
+        // By name, not reference: the standby's stacks depend on this one, not the other way.
+        copyToVaultArn: props.role.copyBackupsTo
+          ? this.formatArn({ service: 'backup', region: props.role.copyBackupsTo.region, resource: 'backup-vault', resourceName: props.role.copyBackupsTo.vaultName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+          : undefined,
+      });
+    } else {
+      this.copyVault = new backup.BackupVault(this, 'CopyVault', {
+        backupVaultName: props.role.copyVaultName,
+        encryptionKey: key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
 
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.network.vpc,

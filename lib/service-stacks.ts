@@ -55,10 +55,12 @@ class AppRuntime {
     // stack's key policy and make the stacks depend on each other.
     const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', database.secret.secretArn);
     const cacheToken = secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn);
+    // A standby reads the primary region's database secret, encrypted with that region's key.
+    const keys = [{ keyArn: dataKey.key.keyArn, region: data.region }, ...(database.sourceSecretKey ? [database.sourceSecretKey] : [])];
     this.decryptSecrets = new iam.PolicyStatement({
       actions: ['kms:Decrypt'],
-      resources: [dataKey.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${data.region}.amazonaws.com` } },
+      resources: keys.map((k) => k.keyArn),
+      conditions: { StringEquals: { 'kms:ViaService': keys.map((k) => `secretsmanager.${k.region}.amazonaws.com`) } },
     });
     this.environment = {
       DB_HOST: database.instance.dbInstanceEndpointAddress,
@@ -177,6 +179,7 @@ export class WebServiceStack extends BlueprintStack {
       },
       pathPatterns: s.pathPatterns,
       hostHeaders: s.hostHeaders,
+      requiredHeader: app.originHeader,
       priority: s.priority,
       scaling: s.scaling,
       deployment: { strategy: s.deployment.strategy, stepPercent: s.deployment.stepPercent, bakeTime: Duration.minutes(s.deployment.bakeMinutes) },

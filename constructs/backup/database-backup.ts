@@ -13,6 +13,12 @@ export interface DatabaseBackupProps {
   /** Days each daily recovery point is kept. */
   readonly retentionDays: number;
   /**
+   * ARN of a vault in another region that receives a copy of every recovery
+   * point, kept as long as the original.
+   * @default - no copy
+   */
+  readonly copyToVaultArn?: string;
+  /**
    * When the daily backup starts (UTC), clear of the database's own backup window.
    * @default events.Schedule.cron({ hour: '5', minute: '0' })
    */
@@ -22,7 +28,8 @@ export interface DatabaseBackupProps {
 /**
  * AWS Backup for the database, beside RDS's own automated backups (which
  * give point-in-time recovery but die with the instance): a daily recovery
- * point in an encrypted, retained vault, kept for the configured days.
+ * point in an encrypted, retained vault, kept for the configured days, and
+ * optionally copied to a vault in another region.
  */
 export class DatabaseBackup extends Construct {
   public readonly vault: backup.BackupVault;
@@ -40,6 +47,9 @@ export class DatabaseBackup extends Construct {
         ruleName: 'Daily',
         scheduleExpression: props.schedule ?? events.Schedule.cron({ hour: '5', minute: '0' }),
         deleteAfter: Duration.days(props.retentionDays),
+        copyActions: props.copyToVaultArn
+          ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', props.copyToVaultArn), deleteAfter: Duration.days(props.retentionDays) }]
+          : undefined,
       }),
     );
     const selection = this.plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(props.database)] });

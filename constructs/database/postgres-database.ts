@@ -45,10 +45,25 @@ export interface PostgresDatabaseProps {
    */
   readonly masterUsername?: string;
   /**
+   * Make this a cross-region read replica of another deployment's database
+   * (a standby region), encrypted with `encryptionKey`, instead of a new
+   * primary. Its credentials are the source's.
+   * @default - a new Multi-AZ primary
+   */
+  readonly replicaOf?: PostgresSource;
+  /**
    * Enhanced Monitoring granularity.
    * @default Duration.seconds(60)
    */
   readonly monitoringInterval?: Duration;
+}
+
+/** The database a cross-region replica copies, and the secret holding its credentials. */
+export interface PostgresSource {
+  readonly instance: rds.IDatabaseInstance;
+  readonly secret: secretsmanager.ISecret;
+  /** The key encrypting `secret` and its region, when it is not this construct's `encryptionKey`. */
+  readonly secretKey?: { readonly keyArn: string; readonly region: string };
 }
 
 /**
@@ -57,7 +72,12 @@ export interface PostgresDatabaseProps {
  * optional read replicas. Deleting the stack leaves a final snapshot.
  */
 export class PostgresDatabase extends Construct {
-  public readonly instance: rds.DatabaseInstance;
+  /** The primary, or with `replicaOf` the cross-region replica that a failover promotes. */
+  public readonly instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica;
+  /** Whether `instance` replicates another region's database. */
+  public readonly isReplica: boolean;
+  /** The other region's key a replica's `secret` is encrypted with, if any. */
+  public readonly sourceSecretKey?: { readonly keyArn: string; readonly region: string };
   public readonly replicas: readonly rds.DatabaseInstanceReadReplica[];
   /** The RDS-managed master secret (`username`, `password`). */
   public readonly secret: secretsmanager.ISecret;
@@ -126,26 +146,55 @@ export class PostgresDatabase extends Construct {
       removalPolicy: RemovalPolicy.SNAPSHOT,
     };
 
-    this.instance = new rds.DatabaseInstance(this, 'Instance', {
-      ...shared,
-      engine,
-      instanceIdentifier: props.instanceIdentifier,
-      multiAz: true,
-      storageEncryptionKey: props.encryptionKey,
-      allocatedStorage: props.allocatedStorageGiB,
-      maxAllocatedStorage: props.maxAllocatedStorageGiB,
-      storageEncrypted: true,
-      databaseName: this.databaseName,
-      credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'dbadmin', { encryptionKey: props.encryptionKey }),
-      manageMasterUserPassword: true,
-      backupRetention: Duration.days(props.backupRetentionDays),
-      deleteAutomatedBackups: false,
-      copyTagsToSnapshot: true,
-      port: POSTGRES_PORT,
-    });
+    this.isReplica = props.replicaOf !== undefined;
+    if (props.replicaOf) {
+      this.instance = new rds.DatabaseInstanceReadReplica(this, 'Instance', {
+        ...shared,
+        instanceIdentifier: props.instanceIdentifier,
+        sourceDatabaseInstance: props.replicaOf.instance,
+        // A replica in another region needs a key of its own region.
+        storageEncryptionKey: props.encryptionKey,
+        // Single-AZ while it waits; the failover runbook turns Multi-AZ on after promotion.
+        multiAz: false,
+      });
+      // Encryption is the source's; CloudFormation takes only the key (KmsKeyId) for a replica.
+      (this.instance.node.defaultChild as rds.CfnDBInstance).addPropertyDeletionOverride('StorageEncrypted');
+      this.secret = props.replicaOf.secret;
+      this.sourceSecretKey = props.replicaOf.secretKey;
+      acknowledge(
+        this.instance,
+        'A cross-region replica waiting for a regional failover is single-AZ; the failover runbook converts it to Multi-AZ right after promotion, and the primary carries Multi-AZ meanwhile.',
+        'AwsSolutions-RDS3',
+        ...inCompliancePacks('RDSMultiAZSupport', 'PCI.DSS.321'),
+      );
+      acknowledge(
+        this.instance,
+        'A read replica holds no data of its own: the primary region\'s AWS Backup plan copies every recovery point into this region\'s vault, and promotion sets the backup retention.',
+        ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
+      );
+    } else {
+      const primary = new rds.DatabaseInstance(this, 'Instance', {
+        ...shared,
+        engine,
+        instanceIdentifier: props.instanceIdentifier,
+        multiAz: true,
+        storageEncryptionKey: props.encryptionKey,
+        allocatedStorage: props.allocatedStorageGiB,
+        maxAllocatedStorage: props.maxAllocatedStorageGiB,
+        storageEncrypted: true,
+        databaseName: this.databaseName,
+        credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'dbadmin', { encryptionKey: props.encryptionKey }),
+        manageMasterUserPassword: true,
+        backupRetention: Duration.days(props.backupRetentionDays),
+        deleteAutomatedBackups: false,
+        copyTagsToSnapshot: true,
+        port: POSTGRES_PORT,
+      });
+      this.instance = primary;
+      this.secret = primary.secret!;
+    }
     this.instance.node.addDependency(...logGroups);
     for (const group of logGroups) acknowledge(group, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
-    this.secret = this.instance.secret!;
 
     const zones = props.vpc.availabilityZones;
     this.replicas = Array.from({ length: props.readReplicas }, (_, i) => {

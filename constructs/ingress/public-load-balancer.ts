@@ -19,6 +19,13 @@ export interface PublicLoadBalancerProps {
   readonly accessLogBucket: s3.IBucket;
   readonly deletionProtection: boolean;
   /**
+   * Admit only this managed prefix list (CloudFront's origin-facing list),
+   * on the serving port only, instead of the whole internet: the load
+   * balancer then sits behind a CDN.
+   * @default - open to the internet
+   */
+  readonly onlyFromPrefixListId?: string;
+  /**
    * Idle timeout.
    * @default Duration.seconds(60)
    */
@@ -41,14 +48,19 @@ export class PublicLoadBalancer extends Construct {
     super(scope, id);
     this.https = props.certificateArn !== undefined;
 
+    const behindCdn = props.onlyFromPrefixListId !== undefined;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Public load balancer: admits HTTP(S) from the internet',
+      description: behindCdn ? 'Public load balancer: admits only the CDN' : 'Public load balancer: admits HTTP(S) from the internet',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (redirected to HTTPS when TLS is on)');
-    if (this.https) {
-      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS');
+    if (props.onlyFromPrefixListId !== undefined) {
+      // One rule: the prefix list counts as ~55 entries against the group's rule quota.
+      const port = this.https ? 443 : 80;
+      this.securityGroup.addIngressRule(ec2.Peer.prefixList(props.onlyFromPrefixListId), ec2.Port.tcp(port), `CloudFront origin-facing addresses on ${port}`);
+    } else {
+      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (redirected to HTTPS when TLS is on)');
+      if (this.https) this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS');
     }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -68,18 +80,22 @@ export class PublicLoadBalancer extends Construct {
     );
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
-    const http = this.loadBalancer.addListener('Http', {
-      port: 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      open: false,
-      defaultAction: this.https
-        ? elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true })
-        : notFound,
-    });
-    Validations.of(this.securityGroup).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'The public load balancer is the architecture\'s single internet entry point; it must admit 0.0.0.0/0 on its listener ports and nothing else.',
-    });
+    if (!behindCdn) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The public load balancer is the architecture\'s single internet entry point; it must admit 0.0.0.0/0 on its listener ports and nothing else.',
+      });
+    }
+    // Behind the CDN with TLS, nothing reaches port 80: the CDN speaks HTTPS only.
+    const http =
+      behindCdn && this.https
+        ? undefined
+        : this.loadBalancer.addListener('Http', {
+            port: 80,
+            protocol: elbv2.ApplicationProtocol.HTTP,
+            open: false,
+            defaultAction: this.https ? elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }) : notFound,
+          });
 
     if (props.certificateArn !== undefined) {
       this.listener = this.loadBalancer.addListener('Https', {
@@ -90,18 +106,20 @@ export class PublicLoadBalancer extends Construct {
         certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
         defaultAction: notFound,
       });
-      acknowledge(
-        http,
-        'Port 80 only answers with a permanent redirect to HTTPS on 443; it serves no content, so it has no certificate to present.',
-        ...inCompliancePacks('ELBv2ACMCertificateRequired'),
-      );
+      if (http) {
+        acknowledge(
+          http,
+          'Port 80 only answers with a permanent redirect to HTTPS on 443; it serves no content, so it has no certificate to present.',
+          ...inCompliancePacks('ELBv2ACMCertificateRequired'),
+        );
+      }
     } else {
-      this.listener = http;
+      this.listener = http!;
       Annotations.of(this).addInfo(
         'No ingress.certificateArn is configured: the load balancer serves plain HTTP on port 80. Set a certificate to get HTTPS with TLS 1.3 and an HTTP redirect.',
       );
       acknowledge(
-        http,
+        http!,
         'No certificate is configured (ingress.certificateArn), so this deployment serves plain HTTP on port 80 by its owner\'s choice, and synth says so; setting a certificate turns on HTTPS with the TLS 1.3 policy and makes this listener a redirect.',
         ...inCompliancePacks('ALBHttpToHttpsRedirection'),
         ...inCompliancePacks('ELBv2ACMCertificateRequired'),

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -170,5 +171,21 @@ export function streamSpecs(prefix: string, row: ThresholdWindow, stream: kinesi
   return [
     spec('StreamIteratorAge', `${prefix}-events-iterator-age`, 'stream-iterator-age', `A consumer of the event stream reads records more than ${row.threshold} s old: it is falling behind and may lose records at retention.`,
       stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: period(row) }), row, ABOVE, row.threshold * 1000),
+  ];
+}
+
+/** The alarm a region's Route 53 failover health check watches. */
+export function originFailoverAlarmName(prefix: string): string {
+  return `${prefix}-origin-unavailable`;
+}
+
+/**
+ * The load balancer answering 5XX itself: no target could take the
+ * requests. Route 53 fails the region's record over while it is in alarm.
+ */
+export function originFailoverSpecs(prefix: string, row: ThresholdWindow, loadBalancer: elbv2.IApplicationLoadBalancer): AlarmSpec[] {
+  return [
+    spec('OriginUnavailable', originFailoverAlarmName(prefix), 'origin-unavailable', `The load balancer itself answered more than ${row.threshold} 5XX responses per period: no target takes requests. Route 53 sends traffic to the other region while this alarm is on.`,
+      loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: period(row) }), row, ABOVE),
   ];
 }

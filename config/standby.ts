@@ -1,0 +1,28 @@
+import { BlueprintConfig } from './types';
+
+/** Name of the standby region's vault that receives copies of the primary's recovery points. */
+export function standbyVaultName(c: BlueprintConfig): string {
+  return `${c.appName}-${c.stage}-standby-copies`;
+}
+
+/**
+ * The configuration the standby region is built from: the primary's, moved
+ * to the standby's region, network and certificate, with the smaller cache
+ * and task minimum it waits with. Its database is a replica, so no
+ * same-region replicas of its own until a failover promotes it.
+ */
+export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
+  const s = c.standby;
+  if (s === null) throw new Error('standbyConfig: the configuration has no standby');
+  return {
+    ...c,
+    env: { account: c.env.account, region: s.region, availabilityZones: s.availabilityZones },
+    network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
+    database: { ...c.database, readReplicas: 0 },
+    cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
+    services: c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: s.minTasks } })),
+    workers: c.workers.map((w) => ({ ...w, scaling: { ...w.scaling, minTasks: s.minTasks } })),
+    ingress: { ...c.ingress, certificateArn: s.certificateArn },
+    standby: null,
+  };
+}

@@ -1,0 +1,139 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+
+/** A path the CDN caches, and for how long when the origin does not say. */
+export interface CachedPath {
+  readonly pathPattern: string;
+  readonly ttl: Duration;
+}
+
+export interface ContentDeliveryProps {
+  /** Where the distribution fetches from: a load balancer's name, or a DNS name that fails over between load balancers. */
+  readonly originDomainName: string;
+  /**
+   * `https`: the origin's certificate covers the viewer's host, which the
+   * distribution forwards. `http`: the origin has no certificate.
+   */
+  readonly originProtocol: 'https' | 'http';
+  /** Header added to every origin request, which the origin requires. */
+  readonly originHeader: { readonly name: string; readonly value: string };
+  /** Cached paths; every other path goes to the origin uncached. */
+  readonly cachedPaths: readonly CachedPath[];
+  readonly priceClass: cloudfront.PriceClass;
+  /** A CLOUDFRONT-scoped web ACL (created in us-east-1). */
+  readonly webAclArn: string;
+  /**
+   * The viewer-facing name and its us-east-1 certificate.
+   * @default - the distribution's own *.cloudfront.net name
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
+}
+
+/** The longest an origin's Cache-Control may keep an object at the edge. */
+const MAX_TTL = Duration.days(365);
+
+/**
+ * A CloudFront distribution in front of one origin: listed static paths are
+ * cached (compressed, query strings in the key), everything else passes
+ * through uncached with the viewer's headers, cookies and query strings.
+ * Viewers are redirected to HTTPS; the origin is reached over TLS 1.2 when
+ * it has a certificate.
+ */
+export class ContentDelivery extends Construct {
+  public readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: ContentDeliveryProps) {
+    super(scope, id);
+    const origin = new origins.HttpOrigin(props.originDomainName, {
+      protocolPolicy: props.originProtocol === 'https' ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [props.originHeader.name]: props.originHeader.value },
+    });
+    // The viewer's Host reaches the load balancer, so host-based listener rules keep working.
+    const forwardAll = cloudfront.OriginRequestPolicy.ALL_VIEWER;
+    const cachePolicies = new Map<number, cloudfront.ICachePolicy>();
+    const cacheFor = (ttl: Duration): cloudfront.ICachePolicy => {
+      const seconds = ttl.toSeconds();
+      let policy = cachePolicies.get(seconds);
+      if (!policy) {
+        policy = new cloudfront.CachePolicy(this, `Static${seconds}s`, {
+          comment: `Static content: ${seconds} s unless the origin says otherwise`,
+          defaultTtl: ttl,
+          minTtl: Duration.seconds(0),
+          maxTtl: MAX_TTL,
+          queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+          enableAcceptEncodingGzip: true,
+          enableAcceptEncodingBrotli: true,
+        });
+        cachePolicies.set(seconds, policy);
+      }
+      return policy;
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `CDN in front of ${props.originDomainName}`,
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: forwardAll,
+        compress: true,
+      },
+      additionalBehaviors: Object.fromEntries(
+        props.cachedPaths.map((p) => [
+          p.pathPattern,
+          {
+            origin,
+            viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+            cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+            cachePolicy: cacheFor(p.ttl),
+            originRequestPolicy: forwardAll,
+            compress: true,
+          },
+        ]),
+      ),
+      priceClass: props.priceClass,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      webAclId: props.webAclArn,
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+    });
+    acknowledge(
+      this.distribution,
+      'Every request the distribution receives is logged in full by its web ACL (an encrypted log group), and every request it forwards by the load balancer\'s access log; CloudFront standard logs would need an ACL-enabled bucket for a third copy.',
+      'AwsSolutions-CFR3',
+    );
+    acknowledge(
+      this.distribution,
+      'The service is public worldwide; the web ACL\'s IP reputation list and rate limit block abusive sources instead of whole countries.',
+      'AwsSolutions-CFR1',
+    );
+    if (!props.domain) {
+      acknowledge(
+        this.distribution,
+        'No ingress.domainName is set, so viewers use the distribution\'s *.cloudfront.net name, whose default certificate CloudFront does not let a minimum TLS version be set on; setting a domain and its us-east-1 certificate applies TLSv1.2_2021.',
+        'AwsSolutions-CFR4',
+      );
+    }
+    if (props.originProtocol === 'http') {
+      acknowledge(
+        this.distribution,
+        'The load balancer has no certificate (ingress.certificateArn unset), so the distribution reaches it over HTTP, which synth says; setting the certificate and domain makes the origin HTTPS-only with TLS 1.2.',
+        'AwsSolutions-CFR5',
+        ...inCompliancePacks('CloudFrontDistributionHttpsViewerNoOutdatedSSL'),
+      );
+    }
+  }
+}

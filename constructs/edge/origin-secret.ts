@@ -1,0 +1,51 @@
+import { SecretValue } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../security/acknowledge';
+
+/** The header the CDN adds to every origin request and the load balancer's rules require. */
+export const ORIGIN_HEADER = 'X-Origin-Verify';
+
+export interface OriginSecretProps {
+  /** Secret name, e.g. `shop-prod/cdn-origin`; the same in every region it is replicated to. */
+  readonly secretName: string;
+  /** Other regions that resolve the value: the CDN's and a standby's. */
+  readonly replicaRegions: readonly string[];
+}
+
+/**
+ * A random value shared by the CDN (which sends it as `X-Origin-Verify`)
+ * and the load balancers (whose rules require it), so a request that
+ * reaches a load balancer around the CDN finds no route. Stacks read it by
+ * name as a CloudFormation dynamic reference: the value never appears in a
+ * template.
+ */
+export class OriginSecret extends Construct {
+  public readonly secret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: OriginSecretProps) {
+    super(scope, id);
+    this.secret = new secretsmanager.Secret(this, 'Secret', {
+      secretName: props.secretName,
+      description: `Value of the ${ORIGIN_HEADER} header the CDN sends and the load balancers require`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      replicaRegions: props.replicaRegions.map((region) => ({ region })),
+    });
+    acknowledge(
+      this.secret,
+      'The value only proves a request came through the CDN; CloudFormation resolves it into the distribution and the listener rules at deploy time, so a scheduled rotation would break traffic until the next deploy. Rotate by deploying after `aws secretsmanager put-secret-value` (docs/runbooks.md).',
+      'AwsSolutions-SMG4',
+      ...inCompliancePacks('SecretsManagerRotationEnabled'),
+    );
+    acknowledge(
+      this.secret,
+      'Replicated to the CDN\'s region and the standby region, where no key of this deployment exists when the secret is created; the AWS managed key of each region encrypts it. It guards no data: it is an origin check, shown in the distribution\'s configuration to whoever may read that.',
+      ...inCompliancePacks('SecretsManagerUsingKMSKey'),
+    );
+  }
+
+  /** The value as a dynamic reference, resolved in the consuming stack's region. */
+  static valueOf(secretName: string): string {
+    return SecretValue.secretsManager(secretName).unsafeUnwrap();
+  }
+}
