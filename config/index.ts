@@ -8,3 +8,4 @@ export { maxConnectionsFor, DB_INSTANCE_MEMORY_GIB } from './postgres';
 export { validateConfig } from './validate';
 export { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 export { standbyConfig, standbyVaultName } from './standby';
+export { USER_DEFAULTS } from './defaults';

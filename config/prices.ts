@@ -59,8 +59,10 @@ export const PRICES = {
   wafRuleMonth: 1,
   kinesisOnDemandStreamHour: 0.04,
   kinesisShardHour: 0.015,
-  /** AWS Backup warm storage of RDS snapshots, GB-month. */
+  /** AWS Backup warm storage of RDS snapshots, GB-month (a cross-region copy is stored again at this rate). */
   backupGbMonth: 0.095,
+  /** A Route 53 health check of an AWS endpoint or a CloudWatch alarm. */
+  route53HealthCheckMonth: 0.5,
 } as const;
 
 /**
@@ -109,6 +111,9 @@ export const UNPRICED_TYPES: Readonly<Record<string, string>> = {
   'AWS::WAFv2::WebACLAssociation': 'free',
   'AWS::WAFv2::LoggingConfiguration': 'by use: log ingestion (traffic)',
   'AWS::CDK::Metadata': 'free',
+  'AWS::CloudFront::Distribution': 'by use: requests and data transfer out (traffic)',
+  'AWS::CloudFront::CachePolicy': 'free',
+  'AWS::Route53::RecordSet': 'by use: queries (alias queries to AWS resources are free)',
 };
 
 /** Fixed-infrastructure budget per phase, USD a month (docs/architecture.md §5). */
@@ -132,6 +137,10 @@ export const TRAFFIC_ASSUMPTIONS = {
   /** New connections, active connections, bytes: LCUs per 1,000 req/s. */
   lcuPerThousandRps: 40,
   wafPerMillionRequests: 0.6,
+  /** CloudFront HTTPS requests (North America and Europe), per million. */
+  cdnPerMillionRequests: 1,
+  /** CloudFront data transfer out, first 10 TB, per GB; origin-to-CloudFront transfer is free. */
+  cdnDataTransferOutPerGb: 0.085,
   logIngestPerGb: 0.5,
   /** Log bytes written per request. */
   logBytesPerRequest: 500,

@@ -357,8 +357,8 @@ function validateIngress(p: Problems, c: BlueprintConfig): void {
     if (originDomainName !== undefined) {
       p.matches('ingress.originDomainName', originDomainName, DNS_NAME, 'a lower-case DNS name, such as origin.app.example.com, covered by ingress.certificateArn');
       if (originDomainName === domainName) p.add('ingress.originDomainName', `${show(originDomainName)} is not allowed; allowed: a name other than ingress.domainName, which points at the CDN`);
-    } else if (certificateArn !== undefined) {
-      p.add('ingress.originDomainName', 'missing value; required when the load balancer has a certificate behind the CDN, which reaches it over HTTPS by a name that certificate covers; allowed: a lower-case DNS name such as origin.app.example.com');
+    } else if (certificateArn !== undefined && domainName === undefined) {
+      p.add('ingress.originDomainName', 'missing value; required when the load balancer has a certificate behind the CDN and there is no ingress.domainName: the CDN verifies the origin\'s certificate against the viewer\'s host or the origin\'s name; allowed: a lower-case DNS name, such as origin.app.example.com, that certificate covers');
     }
   }
   if (hostedZone !== null) {

@@ -36,8 +36,8 @@ import { DataStack } from './data-stack';
 export interface AppStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
   readonly data: DataStack;
-  /** With an edge: the replicated secret holding the origin header's value, and whether this stack creates it. */
-  readonly originSecret?: { readonly name: string; readonly create: boolean; readonly replicaRegions: readonly string[] };
+  /** With an edge: the name of the secret (replicated into this region) holding the origin header's value. */
+  readonly originSecretName?: string;
   /**
    * This region's half of the Route 53 failover pair, when a standby region
    * and a hosted zone are configured.
@@ -89,11 +89,8 @@ export class AppStack extends BlueprintStack {
       onlyFromPrefixListId: c.edge ? originPrefixListId(c.edge, this.region) : undefined,
     });
 
-    if (props.originSecret) {
-      if (props.originSecret.create) {
-        new OriginSecret(this, 'OriginSecret', { secretName: props.originSecret.name, replicaRegions: props.originSecret.replicaRegions });
-      }
-      this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecret.name) };
+    if (props.originSecretName !== undefined) {
+      this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) };
     }
 
     if (c.edge) {
@@ -140,6 +137,7 @@ export class AppStack extends BlueprintStack {
         ...databaseSaturationSpecs(prefix, sat, {
           instance: database.instance,
           replicas: database.replicas,
+          instanceIsReplica: database.isReplica,
           maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
           memoryGiB: DB_INSTANCE_MEMORY_GIB[c.database.instanceClass]!,
         }),

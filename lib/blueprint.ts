@@ -33,7 +33,7 @@ interface SiteOptions {
   /** Prepended to every stack role: '' in the primary region, 'standby-' in the standby. */
   readonly rolePrefix: string;
   readonly data: DataRole;
-  readonly originSecret?: { readonly name: string; readonly create: boolean; readonly replicaRegions: readonly string[] };
+  readonly originSecretName?: string;
   readonly failover?: 'PRIMARY' | 'SECONDARY';
 }
 
@@ -57,7 +57,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
     zones,
     config,
     data,
-    originSecret: options.originSecret,
+    originSecretName: options.originSecretName,
     failover: options.failover,
     description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
@@ -104,9 +104,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
 export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const standbyCfg = config.standby ? standbyConfig(config) : undefined;
   const failover = standbyCfg !== undefined && config.ingress.hostedZone !== null;
-  const originSecretName = `${config.appName}-${config.stage}/cdn-origin-header`;
-  const replicaRegions = [EDGE_REGION, ...(standbyCfg ? [standbyCfg.env.region] : [])].filter((r) => r !== config.env.region);
-  const edgeSecret = (create: boolean) => (config.edge ? { name: originSecretName, create, replicaRegions } : undefined);
+  const originSecretName = config.edge ? `${config.appName}-${config.stage}/cdn-origin-header` : undefined;
 
   const primary = buildSite(app, config, {
     rolePrefix: '',
@@ -114,7 +112,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       kind: 'primary',
       copyBackupsTo: standbyCfg ? { region: standbyCfg.env.region, vaultName: standbyVaultName(config) } : undefined,
     },
-    originSecret: edgeSecret(true),
+    originSecretName,
     failover: failover ? 'PRIMARY' : undefined,
   });
 
@@ -133,23 +131,28 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
           secretKey: promotedSecret ? undefined : { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region },
         },
       },
-      originSecret: edgeSecret(false),
+      originSecretName,
       failover: failover ? 'SECONDARY' : undefined,
     });
-    // The standby's listener rules read the origin secret's replica, which the primary app stack creates.
-    for (const stack of [standby.app, ...standby.services.values(), ...standby.workers.values()]) stack.addStackDependency(primary.app);
+    // The replica names its source by ARN, not by reference: order the stacks explicitly.
+    standby.data.addStackDependency(primary.data);
   }
 
   let edge: EdgeStack | undefined;
-  if (config.edge && config.firewall) {
+  if (config.edge && config.firewall && originSecretName !== undefined) {
     edge = new EdgeStack(app, stackName(config, 'edge'), {
       env: { account: config.env.account, region: EDGE_REGION },
       config: { ...config, edge: config.edge, firewall: config.firewall },
       originDomainName: config.ingress.originDomainName ?? primary.app.ingress.loadBalancer.loadBalancerDnsName,
       originSecretName,
-      description: `${config.appName} ${config.stage}: CDN and web ACL (us-east-1, global)`,
+      originRegions: [config.env.region, ...(standbyCfg ? [standbyCfg.env.region] : [])],
+      description: `${config.appName} ${config.stage}: CDN, web ACL and origin secret (us-east-1, global)`,
     });
     edge.addStackDependency(primary.app);
+    // Listener rules read the origin secret's replica in their region, which the edge stack creates.
+    for (const site of [primary, ...(standby ? [standby] : [])]) {
+      for (const stack of site.services.values()) stack.addStackDependency(edge);
+    }
   }
 
   Tags.of(app).add('blueprint:app', config.appName);

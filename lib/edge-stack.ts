@@ -11,25 +11,33 @@ export interface EdgeStackProps extends StackProps {
   readonly config: BlueprintConfig & { readonly edge: EdgeConfig; readonly firewall: FirewallConfig };
   /** Where the distribution fetches from: the failover name, or the primary load balancer's DNS name. */
   readonly originDomainName: string;
-  /** Name of the replicated secret holding the origin header's value. */
+  /** Name of the secret holding the origin header's value. */
   readonly originSecretName: string;
+  /** The load balancers' regions, where the secret is replicated for their listener rules. */
+  readonly originRegions: readonly string[];
 }
 
 /**
  * The global edge, always in us-east-1 (where CloudFront takes its web ACL
  * and certificate from), whatever the deployment's region: the CDN, its
- * CLOUDFRONT-scoped web ACL with an encrypted request log, and the
- * viewer-facing DNS alias when a hosted zone is configured.
+ * CLOUDFRONT-scoped web ACL with an encrypted request log, the secret
+ * origin header's value (replicated to the load balancers' regions), and
+ * the viewer-facing DNS alias when a hosted zone is configured.
  */
 export class EdgeStack extends Stack {
   public readonly firewall: WebFirewall;
   public readonly cdn: ContentDelivery;
+  public readonly originSecret: OriginSecret;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const c = props.config;
     const prefix = `${c.appName}-${c.stage}`;
     const key = new DataKey(this, 'EdgeKey', { alias: `${prefix}-edge` });
+    this.originSecret = new OriginSecret(this, 'OriginSecret', {
+      secretName: props.originSecretName,
+      replicaRegions: props.originRegions.filter((r) => r !== this.region),
+    });
 
     this.firewall = new WebFirewall(this, 'Firewall', {
       name: `${prefix}-edge`,

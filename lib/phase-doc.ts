@@ -11,6 +11,7 @@ import {
 } from '../config/prices';
 import { stateClassOf } from '../config/state-classes';
 import { planUpgrade, synthesizeTemplates, Templates } from './plan';
+import { productionSettings } from './production-settings';
 
 /** One resource of the synthesized templates. */
 export interface Res {
@@ -94,8 +95,14 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
       case 'AWS::KMS::Key':
         add('KMS key', 'key-month', PRICES.kmsKeyMonth);
         break;
-      case 'AWS::SecretsManager::Secret':
-        add(`Secret ${r.id}`, 'secret-month', PRICES.secretMonth);
+      case 'AWS::SecretsManager::Secret': {
+        // Each replica region is billed as a secret of its own.
+        const copies = 1 + (p.ReplicaRegions ?? []).length;
+        add(`Secret ${r.id}`, copies > 1 ? `${copies} regions × secret-month` : 'secret-month', copies * PRICES.secretMonth);
+        break;
+      }
+      case 'AWS::Route53::HealthCheck':
+        add('Route 53 health check', 'health-check-month', PRICES.route53HealthCheckMonth);
         break;
       case 'AWS::CloudWatch::Alarm':
         // Priced per metric an alarm reads; summed into one row below.
@@ -117,9 +124,14 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
           p.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? month(PRICES.kinesisOnDemandStreamHour) : p.ShardCount * month(PRICES.kinesisShardHour),
         );
         break;
-      case 'AWS::Backup::BackupPlan':
-        add('AWS Backup (database)', `~${primary?.props.AllocatedStorage ?? 0} GB of snapshots`, Number(primary?.props.AllocatedStorage ?? 0) * PRICES.backupGbMonth);
+      case 'AWS::Backup::BackupPlan': {
+        const gb = Number(primary?.props.AllocatedStorage ?? 0);
+        add('AWS Backup (database)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
+        if (p.BackupPlan.BackupPlanRule.some((rule: { CopyActions?: unknown[] }) => (rule.CopyActions ?? []).length > 0)) {
+          add('AWS Backup copies (standby region)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
+        }
         break;
+      }
       default:
         if (!(r.type in UNPRICED_TYPES)) unpriced.add(r.type);
     }
@@ -140,11 +152,16 @@ export function trafficCosts(config: BlueprintConfig): CostRow[] {
   const requests = rps * HOURS_PER_MONTH * 3600;
   const gbOut = (requests * a.responseKb) / 1e6;
   const rows: CostRow[] = [
-    { component: 'Data transfer out', type: 'traffic', basis: `${Math.round(gbOut).toLocaleString('en-US')} GB`, monthly: gbOut * a.dataTransferOutPerGb },
+    config.edge
+      ? { component: 'Data transfer out (CDN)', type: 'traffic', basis: `${Math.round(gbOut).toLocaleString('en-US')} GB`, monthly: gbOut * a.cdnDataTransferOutPerGb }
+      : { component: 'Data transfer out', type: 'traffic', basis: `${Math.round(gbOut).toLocaleString('en-US')} GB`, monthly: gbOut * a.dataTransferOutPerGb },
     { component: 'NAT data processing', type: 'traffic', basis: `${Math.round(gbOut * a.natShare).toLocaleString('en-US')} GB`, monthly: gbOut * a.natShare * a.natProcessingPerGb },
     { component: 'Load balancer LCUs', type: 'traffic', basis: `${Math.round((rps / 1000) * a.lcuPerThousandRps)} LCU`, monthly: month((rps / 1000) * a.lcuPerThousandRps * a.albLcuHour) },
     { component: 'Log ingestion', type: 'traffic', basis: `${Math.round((requests * a.logBytesPerRequest) / 1e9).toLocaleString('en-US')} GB`, monthly: ((requests * a.logBytesPerRequest) / 1e9) * a.logIngestPerGb },
   ];
+  if (config.edge) {
+    rows.push({ component: 'CDN requests', type: 'traffic', basis: `${Math.round(requests / 1e6).toLocaleString('en-US')} M requests`, monthly: (requests / 1e6) * a.cdnPerMillionRequests });
+  }
   if (config.firewall) {
     rows.push({ component: 'AWS WAF requests', type: 'traffic', basis: `${Math.round(requests / 1e6).toLocaleString('en-US')} M requests`, monthly: (requests / 1e6) * a.wafPerMillionRequests });
   }
@@ -467,8 +484,6 @@ export function phasesIndex(entries: readonly { readonly config: BlueprintConfig
   ].join('\n');
 }
 
-/** A placeholder certificate in the default region, so prod is documented and checked as it runs: with HTTPS. */
-export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
 
 /** Every generated page, by path under docs/phases/, and the templates each phase was read from. */
 export function generatePhaseDocs(context: Record<string, unknown>): { files: Record<string, string>; templates: Record<PhaseName, Templates> } {
@@ -477,7 +492,7 @@ export function generatePhaseDocs(context: Record<string, unknown>): { files: Re
   const entries: { config: BlueprintConfig; facts: PhaseFacts }[] = [];
   let previous: PhaseDocInput['previous'];
   for (const phase of PHASES) {
-    const config = resolveConfig({ phase, stage: 'prod', settings: { ingress: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN } } });
+    const config = resolveConfig({ phase, stage: 'prod', settings: productionSettings(phase) });
     const templates = synthesizeTemplates(config, context);
     all[phase] = templates;
     const { markdown, facts } = phaseDoc({ config, templates, previous });

@@ -60,7 +60,7 @@ class AppRuntime {
     this.decryptSecrets = new iam.PolicyStatement({
       actions: ['kms:Decrypt'],
       resources: keys.map((k) => k.keyArn),
-      conditions: { StringEquals: { 'kms:ViaService': keys.map((k) => `secretsmanager.${k.region}.amazonaws.com`) } },
+      conditions: { StringEquals: { 'kms:ViaService': oneOrMany(keys.map((k) => `secretsmanager.${k.region}.amazonaws.com`)) } },
     });
     this.environment = {
       DB_HOST: database.instance.dbInstanceEndpointAddress,
@@ -120,6 +120,11 @@ class AppRuntime {
       key: dataKey.key,
     });
   }
+}
+
+/** A policy condition value: a string for one, a list for several. */
+function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0]! : [...values];
 }
 
 /** An app's declared secret as an ECS secret, imported by name or ARN. */

@@ -1,5 +1,7 @@
 import { ConfigError, maxConnectionsFor, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
 
+const CERT = 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
+
 /** The problems a configuration is rejected with. */
 function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
   try {
@@ -145,6 +147,50 @@ describe('invalid configurations fail with one message naming the field and what
       /^services\.web\.containerPort: 4318 clashes with the tracing collector's OTLP port in the same task; allowed: any port but 4317 and 4318$/,
     ],
     ['a root user', { settings: { services: [{ name: 'web', user: '0' }] } }, /^services\.web\.user: "0" is not allowed; allowed: a non-root numeric user/],
+    ['a CDN without a web ACL', { phase: 'phase2', settings: { firewall: null } }, /^firewall: null is not allowed when edge is on: .*allowed: an object with rateLimitPer5Minutes$/],
+    [
+      'a CDN certificate outside us-east-1',
+      { phase: 'phase2', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com', edgeCertificateArn: CERT.replace('us-east-1', 'eu-west-1') } } },
+      /^ingress\.edgeCertificateArn: .* allowed: an ACM certificate ARN in us-east-1: CloudFront only uses certificates of us-east-1$/,
+    ],
+    [
+      'a domain behind the CDN without its certificate',
+      { phase: 'phase2', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com' } } },
+      /^ingress\.edgeCertificateArn: missing value; required when the edge serves ingress\.domainName over HTTPS/,
+    ],
+    ['a CDN setting without a CDN', { settings: { ingress: { originDomainName: 'origin.example.com' } } }, /^ingress\.originDomainName: "origin\.example\.com" is not allowed when edge is null/],
+    ['a static path that is not a path', { phase: 'phase2', settings: { edge: { staticPaths: [{ pathPattern: 'assets', ttlSeconds: 60 }] } } }, /^edge\.staticPaths\[0\]\.pathPattern: "assets" is not allowed; allowed: a CloudFront path pattern/],
+    ['a static TTL over a year', { phase: 'phase2', settings: { edge: { staticPaths: [{ pathPattern: '/assets/*', ttlSeconds: 40_000_000 }] } } }, /^edge\.staticPaths\[0\]\.ttlSeconds: 40000000 is not allowed; allowed: a whole number from 0 to 31536000$/],
+    [
+      'a region without a known CloudFront prefix list',
+      { phase: 'phase2', settings: { env: { region: 'af-south-1', availabilityZones: ['af-south-1a', 'af-south-1b', 'af-south-1c'] } } },
+      /^edge\.originPrefixListIds\.af-south-1: missing value; the kit does not know the CloudFront origin-facing prefix list of af-south-1; allowed: its pl- id/,
+    ],
+    ['a standby in the primary region', { phase: 'phase3', settings: { standby: { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } } }, /^standby\.region: "us-east-1" is env\.region; allowed: another region$/],
+    ['a standby network overlapping the primary', { phase: 'phase3', settings: { standby: { vpcCidr: '10.0.0.0/17' } } }, /^standby\.vpcCidr: "10\.0\.0\.0\/17" overlaps network\.vpcCidr \(10\.0\.0\.0\/16\); allowed: a block apart from it/],
+    ['a standby zone of another region', { phase: 'phase3', settings: { standby: { availabilityZones: ['us-west-2a', 'us-west-2b', 'eu-west-1c'] } } }, /^standby\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-west-2/],
+    [
+      'HTTPS in the primary but not the standby',
+      { phase: 'phase3', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com', edgeCertificateArn: CERT } } },
+      /^standby\.certificateArn: missing value; required when ingress\.certificateArn is set/,
+    ],
+    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40$/],
+    ['a hosted zone without a domain', { settings: { ingress: { hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } } } }, /^ingress\.domainName: missing value; required when ingress\.hostedZone is set/],
+    [
+      'a domain outside the hosted zone',
+      { settings: { ingress: { certificateArn: CERT, domainName: 'app.example.org', hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } } } },
+      /^ingress\.domainName: "app\.example\.org" is not allowed; allowed: a name inside ingress\.hostedZone\.name \(example\.com\)$/,
+    ],
+    [
+      'failover DNS without an origin name',
+      { phase: 'phase3', settings: { ingress: { domainName: 'app.example.com', certificateArn: CERT, edgeCertificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },
+      /^ingress\.originDomainName: missing value; required with edge, standby and ingress\.hostedZone/,
+    ],
+    [
+      'too many listener conditions behind the CDN',
+      { phase: 'phase2', settings: { services: [{ name: 'web', pathPatterns: ['/a/*', '/b/*', '/c/*'], hostHeaders: ['a.example.com', 'b.example.com'] }] } },
+      /^services\.web\.pathPatterns: 6 listener condition values \(paths \+ hosts \+ the CDN origin header\) are not allowed; allowed: at most 5 in all$/,
+    ],
   ];
 
   test.each(cases)('%s', (_name, input, message) => {

@@ -42,8 +42,9 @@ describe('WebFirewall', () => {
     p1.appStack.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('GIVEN phase 2 THEN a regional web ACL with the rate limit from config and AWS managed rule groups, on the load balancer', () => {
-    const acl = Object.values(p2.appStack.findResources('AWS::WAFv2::WebACL'))[0]!;
+  test('GIVEN a firewall and no CDN THEN a regional web ACL with the rate limit and AWS managed rule groups, on the load balancer, logging every request', () => {
+    const regional = synthesize({ phase: 'phase2', stage: 'prod', settings: { edge: null } });
+    const acl = Object.values(regional.appStack.findResources('AWS::WAFv2::WebACL'))[0]!;
     expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
     const rules = acl.Properties.Rules as { Name: string; Priority: number; Statement: any }[];
     expect(rules.map((r) => r.Name)).toEqual([
@@ -53,20 +54,23 @@ describe('WebFirewall', () => {
       'AWSManagedRulesKnownBadInputsRuleSet',
     ]);
     expect(rules[0]!.Statement.RateBasedStatement).toEqual({ Limit: PHASE_PRESETS.phase2.firewall!.rateLimitPer5Minutes, AggregateKeyType: 'IP' });
-    p2.appStack.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+    regional.appStack.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: { Ref: Match.stringLikeRegexp('^IngressLoadBalancer') },
       WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallWebAcl'), 'Arn'] },
     });
+    regional.appStack.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-blueprint-prod', KmsKeyId: Match.anyValue() });
+    regional.appStack.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
   });
 
-  test('THEN every request is logged to an encrypted aws-waf-logs- group', () => {
-    p2.appStack.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-blueprint-prod', KmsKeyId: Match.anyValue() });
-    p2.appStack.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
+  test('GIVEN phase 2 (with the CDN) THEN the web ACL guards the CDN, not the load balancer', () => {
+    p2.appStack.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    p2.appStack.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    p2.stack('edge').hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
   });
 
   test('GIVEN a rate limit in settings THEN the rule follows it', () => {
     const tight = synthesize({ phase: 'phase2', settings: { firewall: { rateLimitPer5Minutes: 500 } } });
-    tight.appStack.hasResourceProperties('AWS::WAFv2::WebACL', {
+    tight.stack('edge').hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } } })]),
     });
   });

@@ -37,9 +37,18 @@ describe('the upgrade ladder, prod', () => {
   });
 
   test('THEN every stack of a phase is still there, under the same name, in the next', () => {
-    expect(Object.keys(phase1)).toEqual(['blueprint-prod-data', 'blueprint-prod-app', 'blueprint-prod-service-web']);
-    expect(Object.keys(phase2)).toEqual([...Object.keys(phase1), 'blueprint-prod-worker-worker']);
-    expect(Object.keys(phase3)).toEqual(Object.keys(phase2));
+    const names = (t: Templates): string[] => Object.keys(t).sort();
+    expect(names(phase1)).toEqual(['blueprint-prod-app', 'blueprint-prod-data', 'blueprint-prod-service-web']);
+    expect(names(phase2)).toEqual([...Object.keys(phase1), 'blueprint-prod-worker-worker', 'blueprint-prod-edge'].sort());
+    expect(names(phase3)).toEqual([
+      ...Object.keys(phase1),
+      'blueprint-prod-worker-worker',
+      'blueprint-prod-standby-data',
+      'blueprint-prod-standby-app',
+      'blueprint-prod-standby-service-web',
+      'blueprint-prod-standby-worker-worker',
+      'blueprint-prod-edge',
+    ].sort());
   });
 
   test('WHEN upgrading phase 1 to 2 THEN the database is resized in place and read replicas, NAT gateways and the worker queue are added', () => {

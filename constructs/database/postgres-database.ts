@@ -134,6 +134,8 @@ export class PostgresDatabase extends Construct {
       parameterGroup,
       // Replicas too: left unset, a replica would get gp2.
       storageType: rds.StorageType.GP3,
+      // Replicas too: a replica does not grow with its source, and replication stops when it is full.
+      maxAllocatedStorage: props.maxAllocatedStorageGiB,
       enablePerformanceInsights: true,
       performanceInsightRetention: props.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
       performanceInsightEncryptionKey: props.encryptionKey,
@@ -180,7 +182,6 @@ export class PostgresDatabase extends Construct {
         multiAz: true,
         storageEncryptionKey: props.encryptionKey,
         allocatedStorage: props.allocatedStorageGiB,
-        maxAllocatedStorage: props.maxAllocatedStorageGiB,
         storageEncrypted: true,
         databaseName: this.databaseName,
         credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'dbadmin', { encryptionKey: props.encryptionKey }),

@@ -1,4 +1,4 @@
-import { SecretValue } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../security/acknowledge';
@@ -30,12 +30,14 @@ export class OriginSecret extends Construct {
       description: `Value of the ${ORIGIN_HEADER} header the CDN sends and the load balancers require`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       replicaRegions: props.replicaRegions.map((region) => ({ region })),
+      // A new value would fail every request until the CDN and all rules are deployed with it.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(
       this.secret,
       'The value only proves a request came through the CDN; CloudFormation resolves it into the distribution and the listener rules at deploy time, so a scheduled rotation would break traffic until the next deploy. Rotate by deploying after `aws secretsmanager put-secret-value` (docs/runbooks.md).',
       'AwsSolutions-SMG4',
-      ...inCompliancePacks('SecretsManagerRotationEnabled'),
+      ...inCompliancePacks('SecretsManagerRotationEnabled', 'PCI.DSS.321'),
     );
     acknowledge(
       this.secret,

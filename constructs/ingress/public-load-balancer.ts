@@ -51,7 +51,8 @@ export class PublicLoadBalancer extends Construct {
     const behindCdn = props.onlyFromPrefixListId !== undefined;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: behindCdn ? 'Public load balancer: admits only the CDN' : 'Public load balancer: admits HTTP(S) from the internet',
+      // Immutable (a new description replaces the group): the rules below say who is admitted.
+      description: 'Public load balancer: admits HTTP(S) from the internet',
       allowAllOutbound: false,
     });
     if (props.onlyFromPrefixListId !== undefined) {

@@ -62,6 +62,8 @@ export interface DatabaseSaturationRows {
 export interface MonitoredDatabase {
   readonly instance: rds.IDatabaseInstance;
   readonly replicas: readonly rds.IDatabaseInstance[];
+  /** Whether `instance` itself replicates another region's database (a standby). */
+  readonly instanceIsReplica?: boolean;
   /** Storage autoscaling ceiling, GiB: free storage is measured against it. */
   readonly maxAllocatedStorageGiB: number;
   /** The instance class's memory, GiB. */
@@ -83,6 +85,12 @@ export function databaseSaturationSpecs(prefix: string, rows: DatabaseSaturation
       primary.metricFreeableMemory({ statistic: 'Minimum', period: period(rows.rdsFreeableMemoryPercent) }), rows.rdsFreeableMemoryPercent, BELOW,
       (rows.rdsFreeableMemoryPercent.threshold / 100) * db.memoryGiB * GIB),
   ];
+  if (db.instanceIsReplica) {
+    specs.push(
+      spec('DbStandbyLag', `${prefix}-db-standby-lag`, 'db-replica-lag', `The standby database is more than ${rows.rdsReplicaLagSeconds.threshold} s behind the primary region: a regional failover now would lose that much (RPO 15 minutes).`,
+        primary.metric('ReplicaLag', { statistic: 'Maximum', period: period(rows.rdsReplicaLagSeconds) }), rows.rdsReplicaLagSeconds, ABOVE),
+    );
+  }
   db.replicas.forEach((replica, i) => {
     const n = i + 1;
     specs.push(
