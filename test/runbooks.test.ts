@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECOVERY_OBJECTIVES } from '../config/prices';
+import { productionSettings } from '../lib/production-settings';
 import { synthesize } from './support/blueprint';
 
-// GIVEN the alarms of phase 3 (every kind: replicas, queues, stream, burn rates) and the runbook page
-const s = synthesize({ phase: 'phase3', stage: 'prod' });
+// GIVEN the alarms of phase 3 as it runs (every kind: replicas, queues, stream, burn rates, standby, failover) and the runbook page
+const s = synthesize({ phase: 'phase3', stage: 'prod', settings: productionSettings('phase3') });
 const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
 
 test('every alarm points to a runbook entry that exists', () => {
-  const alarms = [s.appStack, s.web, s.stack('worker-worker')].flatMap((t) => [
+  const alarms = [s.appStack, s.web, s.stack('worker-worker'), s.stack('standby-app'), s.stack('standby-service-web')].flatMap((t) => [
     ...Object.values(t.findResources('AWS::CloudWatch::Alarm')),
     ...Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')),
   ]);
@@ -18,4 +20,29 @@ test('every alarm points to a runbook entry that exists', () => {
     expect(anchor).toBeDefined();
     expect(runbooks).toContain(`<a id="${anchor}"></a>`);
   }
+});
+
+describe('the regional failover procedure', () => {
+  const section = runbooks.slice(runbooks.indexOf('<a id="regional-failover"></a>'), runbooks.indexOf('<a id="origin-header-rotation"></a>'));
+
+  test('THEN its steps split the RTO into consecutive windows that end at the RTO', () => {
+    const windows = [...section.matchAll(/^\| (\d+)-(\d+) \|/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(windows.length).toBeGreaterThanOrEqual(4);
+    expect(windows[0]![0]).toBe(0);
+    windows.slice(1).forEach(([from], i) => expect(from).toBe(windows[i]![1]));
+    expect(windows.at(-1)![1]).toBe(RECOVERY_OBJECTIVES.rtoMinutes);
+  });
+
+  test('THEN the names its commands use are the standby\'s: the database, its key alias, the cache', () => {
+    const data = s.stack('standby-data');
+    const P = `${s.config.appName}-${s.config.stage}`;
+    expect(section).toContain('--db-instance-identifier $P-postgres');
+    data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: `${P}-postgres` });
+    expect(section).toContain('alias/$P-data');
+    data.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${P}-data` });
+    expect(section).toContain('--replication-group-id $P-cache');
+    data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: `${P}-cache` });
+    expect(section).toContain('standby.databaseSecretArn');
+    expect(section).toContain('standby.minTasks');
+  });
 });

@@ -233,11 +233,13 @@ export class PostgresDatabase extends Construct {
       return replica;
     });
 
+    // The Control Tower rules check primaries only: a replica's port and deletion come from its source's.
+    const primaryOnly = (rule: string): string[] => (this.isReplica ? [] : [controlTower(rule)]);
     acknowledge(
       this.instance,
       'PostgreSQL keeps its standard port 5432 for driver and tooling compatibility; port obscurity adds nothing when the security group admits only the application tier.',
       'AwsSolutions-RDS11',
-      controlTower('rds_instance_no_default_ports_check'),
+      ...primaryOnly('rds_instance_no_default_ports_check'),
     );
     if (!props.deletionProtection) {
       acknowledge(
@@ -245,7 +247,7 @@ export class PostgresDatabase extends Construct {
         'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
         'AwsSolutions-RDS10',
         ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled', 'PCI.DSS.321'),
-        controlTower('rds_instance_deletion_protection_enabled_check'),
+        ...primaryOnly('rds_instance_deletion_protection_enabled_check'),
       );
     }
     Validations.of(this).acknowledge({

@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
-import { acknowledge } from '../security/acknowledge';
+import { acknowledge, controlTower } from '../security/acknowledge';
 
 /** A path the CDN caches, and for how long when the origin does not say. */
 export interface CachedPath {
@@ -114,6 +114,17 @@ export class ContentDelivery extends Construct {
       this.distribution,
       'Every request the distribution receives is logged in full by its web ACL (an encrypted log group), and every request it forwards by the load balancer\'s access log; CloudFront standard logs would need an ACL-enabled bucket for a third copy.',
       'AwsSolutions-CFR3',
+      controlTower('cloudfront_access_logs_enabled_check'),
+    );
+    acknowledge(
+      this.distribution,
+      'The origin is an application that answers the root path itself; a default root object would rewrite "/" to a file name the application does not serve.',
+      controlTower('cloudfront_default_root_object_configured_check'),
+    );
+    acknowledge(
+      this.distribution,
+      'One origin name: with a standby region, Route 53 failover records on that name move it between the regions\' load balancers (health-checked); without one, the single load balancer spans three zones and there is no second origin to fail over to.',
+      controlTower('cloudfront_origin_failover_enabled_check'),
     );
     acknowledge(
       this.distribution,
@@ -125,6 +136,9 @@ export class ContentDelivery extends Construct {
         this.distribution,
         'No ingress.domainName is set, so viewers use the distribution\'s *.cloudfront.net name, whose default certificate CloudFront does not let a minimum TLS version be set on; setting a domain and its us-east-1 certificate applies TLSv1.2_2021.',
         'AwsSolutions-CFR4',
+        controlTower('cloudfront_custom_ssl_certificate_check'),
+        controlTower('cloudfront_sni_enabled_check'),
+        controlTower('cloudfront_security_policy_check'),
       );
     }
     if (props.originProtocol === 'http') {
@@ -132,6 +146,7 @@ export class ContentDelivery extends Construct {
         this.distribution,
         'The load balancer has no certificate (ingress.certificateArn unset), so the distribution reaches it over HTTP, which synth says; setting the certificate and domain makes the origin HTTPS-only with TLS 1.2.',
         'AwsSolutions-CFR5',
+        controlTower('cloudfront_traffic_to_origin_encrypted_check'),
       );
     }
   }
