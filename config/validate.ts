@@ -380,8 +380,8 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
   if (c.firewall === null) {
     p.add('firewall', 'null is not allowed when edge is on: the CDN is the public endpoint, and its web ACL rate-limits and logs every request; allowed: an object with rateLimitPer5Minutes');
   }
-  if (c.standby !== null && c.ingress.hostedZone !== null && c.ingress.originDomainName === undefined) {
-    p.add('ingress.originDomainName', 'missing value; required with edge, standby and ingress.hostedZone, since the CDN\'s origin is the name whose failover records switch regions; allowed: a lower-case DNS name inside the hosted zone, such as origin.app.example.com');
+  if (c.ingress.hostedZone !== null && c.ingress.originDomainName === undefined) {
+    p.add('ingress.originDomainName', 'missing value; required with edge and ingress.hostedZone, since the CDN reaches the load balancers by this name, whose failover records switch regions; allowed: a lower-case DNS name inside the hosted zone, such as origin.app.example.com');
   }
   if (p.array('edge.staticPaths', e.staticPaths)) {
     // CloudFront allows 25 cache behaviours per distribution.
@@ -419,6 +419,9 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
 function validateStandby(p: Problems, c: BlueprintConfig): void {
   const s = c.standby;
   if (s === null) return;
+  if (c.edge === null && c.ingress.hostedZone !== null) {
+    p.add('edge', 'null is not allowed with a standby and ingress.hostedZone: failover records switch the CDN\'s origin name between the regions; allowed: an edge object');
+  }
   if (p.matches('standby.region', s.region, REGION, 'an AWS region name such as us-west-2') && s.region === c.env.region) {
     p.add('standby.region', `${show(s.region)} is env.region; allowed: another region`);
   }

@@ -5,7 +5,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, originPrefixListId } from '../config';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, HostedZoneConfig, originPrefixListId } from '../config';
 import {
   acknowledge,
   AlarmTopics,
@@ -39,11 +40,12 @@ export interface AppStackProps extends BlueprintStackProps {
   /** With an edge: the name of the secret (replicated into this region) holding the origin header's value. */
   readonly originSecretName?: string;
   /**
-   * This region's half of the Route 53 failover pair, when a standby region
-   * and a hosted zone are configured.
-   * @default - a simple alias record, or none without a hosted zone
+   * This region's half of the Route 53 failover pair on the CDN's origin
+   * name, when the CDN and a hosted zone are configured. The primary's half
+   * exists from the first CDN deploy, so a standby only adds the secondary.
+   * @default - no origin record
    */
-  readonly failover?: 'PRIMARY' | 'SECONDARY';
+  readonly originFailover?: 'PRIMARY' | 'SECONDARY';
 }
 
 /** Where a deployment's runbooks are published; alarm descriptions link to their entries. */
@@ -133,7 +135,7 @@ export class AppStack extends BlueprintStack {
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
-        ...(props.failover ? originFailoverSpecs(prefix, c.sla.originFailover, this.ingress.loadBalancer) : []),
+        ...(props.originFailover ? originFailoverSpecs(prefix, c.sla.originFailover, this.ingress.loadBalancer) : []),
         ...databaseSaturationSpecs(prefix, sat, {
           instance: database.instance,
           replicas: database.replicas,
@@ -156,20 +158,15 @@ export class AppStack extends BlueprintStack {
       runbookUrl: RUNBOOK_URL,
     });
 
-    const recordName = c.edge ? c.ingress.originDomainName : c.ingress.domainName;
     const zone = c.ingress.hostedZone;
-    if (zone !== null && recordName !== undefined) {
-      const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.ingress.loadBalancer));
-      if (props.failover) {
-        const alarm = this.alarms.entries.find((e) => e.spec.alarmName === originFailoverAlarmName(prefix))!.alarm;
-        new FailoverRecord(this, 'Failover', { zone, recordName, role: props.failover, loadBalancer: this.ingress.loadBalancer, alarm });
-      } else {
-        new route53.ARecord(this, 'Alias', {
-          zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name }),
-          recordName,
-          target,
-        });
-      }
+    if (props.originFailover && zone !== null && c.ingress.originDomainName !== undefined) {
+      new FailoverRecord(this, 'OriginRecord', {
+        zone,
+        recordName: c.ingress.originDomainName,
+        role: props.originFailover,
+        loadBalancer: this.ingress.loadBalancer,
+        alarm: this.alarms.entries.find((e) => e.spec.alarmName === originFailoverAlarmName(prefix))!.alarm,
+      });
     }
 
     new CfnOutput(this, 'Url', {
@@ -204,5 +201,21 @@ export class AppStack extends BlueprintStack {
         ...c.workers.flatMap((w) => [...QUEUE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, w.name, signal))),
       ],
     });
+  }
+
+  /**
+   * The domain's alias records in the hosted zone: to the CDN's distribution
+   * (IPv4 and IPv6) when there is one, else to this load balancer. One
+   * logical id either way, so adding the CDN repoints the name in place.
+   */
+  addDomainAlias(zone: HostedZoneConfig, domainName: string, distribution?: cloudfront.IDistribution): void {
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
+    // CloudFrontTarget would put its zone-id mapping in the distribution's stack, where nothing reads it.
+    const cdn: route53.IAliasRecordTarget | undefined = distribution && {
+      bind: () => ({ dnsName: distribution.distributionDomainName, hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
+    };
+    const target = route53.RecordTarget.fromAlias(cdn ?? new targets.LoadBalancerTarget(this.ingress.loadBalancer));
+    new route53.ARecord(this, 'DomainAlias', { zone: hostedZone, recordName: domainName, target });
+    if (distribution) new route53.AaaaRecord(this, 'DomainAliasIpv6', { zone: hostedZone, recordName: domainName, target });
   }
 }

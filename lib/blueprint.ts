@@ -34,7 +34,7 @@ interface SiteOptions {
   readonly rolePrefix: string;
   readonly data: DataRole;
   readonly originSecretName?: string;
-  readonly failover?: 'PRIMARY' | 'SECONDARY';
+  readonly originFailover?: 'PRIMARY' | 'SECONDARY';
 }
 
 /** The data, app, service and worker stacks of one region. */
@@ -58,7 +58,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
     config,
     data,
     originSecretName: options.originSecretName,
-    failover: options.failover,
+    originFailover: options.originFailover,
     description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
   const runtime = { env, zones, config, data, app: appStack };
@@ -103,7 +103,8 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
  */
 export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const standbyCfg = config.standby ? standbyConfig(config) : undefined;
-  const failover = standbyCfg !== undefined && config.ingress.hostedZone !== null;
+  // The CDN's origin name is a failover pair whenever there is a hosted zone, so a standby only adds its half.
+  const originRecords = config.edge !== null && config.ingress.hostedZone !== null;
   const originSecretName = config.edge ? `${config.appName}-${config.stage}/cdn-origin-header` : undefined;
 
   const primary = buildSite(app, config, {
@@ -113,7 +114,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       copyBackupsTo: standbyCfg ? { region: standbyCfg.env.region, vaultName: standbyVaultName(config) } : undefined,
     },
     originSecretName,
-    failover: failover ? 'PRIMARY' : undefined,
+    originFailover: originRecords ? 'PRIMARY' : undefined,
   });
 
   let standby: Site | undefined;
@@ -132,7 +133,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
         },
       },
       originSecretName,
-      failover: failover ? 'SECONDARY' : undefined,
+      originFailover: originRecords ? 'SECONDARY' : undefined,
     });
     // The replica names its source by ARN, not by reference: order the stacks explicitly.
     standby.data.addStackDependency(primary.data);
@@ -148,12 +149,14 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       originRegions: [config.env.region, ...(standbyCfg ? [standbyCfg.env.region] : [])],
       description: `${config.appName} ${config.stage}: CDN, web ACL and origin secret (us-east-1, global)`,
     });
-    edge.addStackDependency(primary.app);
     // Listener rules read the origin secret's replica in their region, which the edge stack creates.
     for (const site of [primary, ...(standby ? [standby] : [])]) {
       for (const stack of site.services.values()) stack.addStackDependency(edge);
     }
   }
+
+  const { hostedZone, domainName } = config.ingress;
+  if (hostedZone !== null && domainName !== undefined) primary.app.addDomainAlias(hostedZone, domainName, edge?.cdn.distribution);
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);

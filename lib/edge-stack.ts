@@ -1,8 +1,6 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { BlueprintConfig, EdgeConfig, FirewallConfig } from '../config';
 import { ContentDelivery, DataKey, ORIGIN_HEADER, OriginSecret, WebFirewall } from '../constructs';
@@ -21,8 +19,9 @@ export interface EdgeStackProps extends StackProps {
  * The global edge, always in us-east-1 (where CloudFront takes its web ACL
  * and certificate from), whatever the deployment's region: the CDN, its
  * CLOUDFRONT-scoped web ACL with an encrypted request log, the secret
- * origin header's value (replicated to the load balancers' regions), and
- * the viewer-facing DNS alias when a hosted zone is configured.
+ * origin header's value (replicated to the load balancers' regions). The
+ * domain's alias record stays in the app stack, where it has been since
+ * before there was a CDN.
  */
 export class EdgeStack extends Stack {
   public readonly firewall: WebFirewall;
@@ -47,7 +46,7 @@ export class EdgeStack extends Stack {
       logEncryptionKey: key.key,
     });
 
-    const { domainName, edgeCertificateArn, certificateArn, hostedZone } = c.ingress;
+    const { domainName, edgeCertificateArn, certificateArn } = c.ingress;
     this.cdn = new ContentDelivery(this, 'Cdn', {
       originDomainName: props.originDomainName,
       originProtocol: certificateArn !== undefined ? 'https' : 'http',
@@ -57,13 +56,6 @@ export class EdgeStack extends Stack {
       webAclArn: this.firewall.webAcl.attrArn,
       domain: domainName !== undefined && edgeCertificateArn !== undefined ? { name: domainName, certificateArn: edgeCertificateArn } : undefined,
     });
-
-    if (hostedZone !== null && domainName !== undefined) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: hostedZone.id, zoneName: hostedZone.name });
-      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.cdn.distribution));
-      new route53.ARecord(this, 'Alias', { zone, recordName: domainName, target });
-      new route53.AaaaRecord(this, 'AliasIpv6', { zone, recordName: domainName, target });
-    }
 
     new CfnOutput(this, 'Url', {
       description: 'Where users reach the deployment: through the CDN',

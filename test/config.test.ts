@@ -175,6 +175,11 @@ describe('invalid configurations fail with one message naming the field and what
       /^standby\.certificateArn: missing value; required when ingress\.certificateArn is set/,
     ],
     ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40$/],
+    [
+      'failover DNS without the CDN',
+      { phase: 'phase3', settings: { edge: null, ingress: { domainName: 'app.example.com', certificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },
+      /^edge: null is not allowed with a standby and ingress\.hostedZone: failover records switch the CDN's origin name between the regions; allowed: an edge object$/,
+    ],
     ['a hosted zone without a domain', { settings: { ingress: { hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } } } }, /^ingress\.domainName: missing value; required when ingress\.hostedZone is set/],
     [
       'a domain outside the hosted zone',
@@ -182,9 +187,9 @@ describe('invalid configurations fail with one message naming the field and what
       /^ingress\.domainName: "app\.example\.org" is not allowed; allowed: a name inside ingress\.hostedZone\.name \(example\.com\)$/,
     ],
     [
-      'failover DNS without an origin name',
-      { phase: 'phase3', settings: { ingress: { domainName: 'app.example.com', certificateArn: CERT, edgeCertificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },
-      /^ingress\.originDomainName: missing value; required with edge, standby and ingress\.hostedZone/,
+      'a hosted zone behind the CDN without an origin name',
+      { phase: 'phase2', settings: { ingress: { domainName: 'app.example.com', certificateArn: CERT, edgeCertificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } } } },
+      /^ingress\.originDomainName: missing value; required with edge and ingress\.hostedZone/,
     ],
     [
       'too many listener conditions behind the CDN',
