@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
-import { COMPLIANCE_PACK_NAMES, ConfigError, PhaseName, PHASES, readSettingsFile, resolveConfig, STAGES } from '../config';
+import { COMPLIANCE_PACK_NAMES, ConfigError, PHASES, readSettingsFile, resolveConfig, STAGES } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 import { CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../lib/cfn-lint';
 import { Acknowledgement, acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
-import { productionSettings } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 
 const GUARD = 'Control Tower (cfn-guard)';
 const BUILTIN = 'CloudFormation validation';
@@ -41,7 +41,7 @@ interface AckLine {
 
 function checkVariant(phase: string, stage: string, acks: Map<string, AckLine>, userSettings?: Record<string, unknown>): Row[] {
   const variant = `${phase} ${stage}`;
-  const settings = userSettings ?? (stage === 'prod' ? productionSettings(phase as PhaseName) : undefined);
+  const settings = userSettings ?? (stage === 'prod' ? PRODUCTION_SETTINGS : undefined);
   const config = resolveConfig({ phase, stage, settings });
   const outdir = mkdtempSync(join(tmpdir(), 'blueprint-check-'));
   const app = new App({ outdir, context: cdkJson.context, builtinCloudFormationValidation: true });

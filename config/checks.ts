@@ -13,6 +13,13 @@ export class Problems {
     return this.list;
   }
 
+  /** A view that records into this list, each field named under `prefix` (e.g. `phases.phase3.`). */
+  under(prefix: string): Problems {
+    const view = new Problems();
+    view.add = (field, message) => this.add(`${prefix}${field}`, message);
+    return view;
+  }
+
   /** A whole number in [min, max]. Returns whether it passed. */
   integer(field: string, value: unknown, min: number, max: number): boolean {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

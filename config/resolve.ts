@@ -3,7 +3,7 @@ import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
 import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, FirewallConfig, HostedZoneConfig, PHASES, SlackConfig, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, PhaseName, EdgeConfig, EventStreamConfig, FirewallConfig, HostedZoneConfig, PHASES, SlackConfig, STAGES } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -15,9 +15,17 @@ export class ConfigError extends Error {
 }
 
 /** A user's settings: any field of the configuration, plus the phase and stage. */
-export type UserSettings = DeepPartial<Omit<BlueprintConfig, 'phase' | 'stage'>> & {
+type SettingsFields = DeepPartial<Omit<BlueprintConfig, 'phase' | 'stage'>>;
+
+export type UserSettings = SettingsFields & {
   readonly phase?: string;
   readonly stage?: string;
+  /**
+   * Settings for one phase only, merged over the rest when that phase is
+   * built: what exists only from a phase on (the CDN's certificate, the
+   * standby region), so one file serves the whole upgrade ladder.
+   */
+  readonly phases?: { readonly [P in PhaseName]?: SettingsFields };
 };
 
 export interface ConfigInput {
@@ -89,13 +97,26 @@ export function resolveConfig(input: ConfigInput = {}): BlueprintConfig {
     phase,
     stage,
   };
-  const { phase: _p, stage: _s, ...overrides } = settings;
+  const { phase: _p, stage: _s, phases, ...overrides } = settings;
   if (input.appName !== undefined) overrides.appName = input.appName;
-  const merged = mergeObject(base as unknown as Record<string, unknown>, overrides, '', problems) as unknown as BlueprintConfig;
+  let merged = mergeObject(base as unknown as Record<string, unknown>, overrides, '', problems);
+  if (phases !== undefined) {
+    if (!isObject(phases)) {
+      problems.add('phases', `${show(phases)} is not allowed; allowed: an object keyed by ${PHASES.join(', ')}`);
+    } else {
+      for (const key of Object.keys(phases)) problems.oneOf(`phases.${key}`, key, PHASES);
+      const own = phases[phase];
+      if (own !== undefined) {
+        if (isObject(own)) merged = mergeObject(merged, own, '', problems.under(`phases.${phase}.`));
+        else problems.add(`phases.${phase}`, `${show(own)} is not allowed; allowed: an object of settings`);
+      }
+    }
+  }
 
-  const all = [...problems.all, ...(problems.all.length === 0 ? validateConfig(merged) : [])];
+  const config = merged as unknown as BlueprintConfig;
+  const all = [...problems.all, ...(problems.all.length === 0 ? validateConfig(config) : [])];
   if (all.length > 0) throw new ConfigError(all);
-  return merged;
+  return config;
 }
 
 /** Reads a JSON settings file; a missing default file means "no settings". */

@@ -11,7 +11,7 @@ import {
 } from '../config/prices';
 import { stateClassOf } from '../config/state-classes';
 import { planUpgrade, synthesizeTemplates, Templates } from './plan';
-import { productionSettings } from './production-settings';
+import { PRODUCTION_SETTINGS } from './production-settings';
 
 /** One resource of the synthesized templates. */
 export interface Res {
@@ -492,7 +492,7 @@ export function generatePhaseDocs(context: Record<string, unknown>): { files: Re
   const entries: { config: BlueprintConfig; facts: PhaseFacts }[] = [];
   let previous: PhaseDocInput['previous'];
   for (const phase of PHASES) {
-    const config = resolveConfig({ phase, stage: 'prod', settings: productionSettings(phase) });
+    const config = resolveConfig({ phase, stage: 'prod', settings: PRODUCTION_SETTINGS });
     const templates = synthesizeTemplates(config, context);
     all[phase] = templates;
     const { markdown, facts } = phaseDoc({ config, templates, previous });

@@ -3,10 +3,10 @@ import { App } from 'aws-cdk-lib';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PhaseName, resolveConfig } from '../config';
+import { resolveConfig } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 import { CFN_LINT_MISSING, cfnLintAvailable, lintExceptions, lintTemplates } from '../lib/cfn-lint';
-import { productionSettings } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 import { CDK_CONTEXT } from './support/blueprint';
 
 const available = cfnLintAvailable();
@@ -22,7 +22,7 @@ if (!available) {
     const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
     const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
     const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
-    buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...productionSettings(phase as PhaseName), services } } as never));
+    buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...PRODUCTION_SETTINGS, services } } as never));
     app.synth();
     return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
   });

@@ -1,12 +1,12 @@
 import { acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
 import { PHASES, STAGES } from '../config';
-import { productionSettings } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 import { synthesize } from './support/blueprint';
 
 // GIVEN every phase in every stage (prod with HTTPS), each synthesized once
 const variants = PHASES.flatMap((phase) =>
   STAGES.map((stage) => {
-    const settings = stage === 'prod' ? productionSettings(phase) : undefined;
+    const settings = stage === 'prod' ? PRODUCTION_SETTINGS : undefined;
     return [`${phase}, ${stage}`, synthesize({ phase, stage, settings })] as const;
   }),
 );

@@ -14,6 +14,18 @@ function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string
 }
 
 describe('resolveConfig', () => {
+  test('GIVEN a per-phase overlay THEN only that phase takes it, over the file\'s other settings', () => {
+    const settings = {
+      network: { natGateways: 2 },
+      phases: { phase3: { network: { natGateways: 3 }, standby: { minTasks: 3 } } },
+    };
+    expect(resolveConfig({ phase: 'phase2', settings }).network.natGateways).toBe(2);
+    expect(resolveConfig({ phase: 'phase2', settings }).standby).toBeNull();
+    const p3 = resolveConfig({ phase: 'phase3', settings });
+    expect(p3.network.natGateways).toBe(3);
+    expect(p3.standby).toMatchObject({ ...PHASE_PRESETS.phase3.standby, minTasks: 3 });
+  });
+
   test('GIVEN no input WHEN resolved THEN phase 1, dev, placeholder account and three zones', () => {
     const c = resolveConfig();
     expect(c.phase).toBe('phase1');
@@ -146,6 +158,8 @@ describe('invalid configurations fail with one message naming the field and what
       { settings: { services: [{ name: 'web', containerPort: 4318 }] } },
       /^services\.web\.containerPort: 4318 clashes with the tracing collector's OTLP port in the same task; allowed: any port but 4317 and 4318$/,
     ],
+    ['a per-phase overlay for an unknown phase', { settings: { phases: { phase4: {} } } }, /^phases\.phase4: "phase4" is not allowed; allowed: "phase1", "phase2", "phase3"$/],
+    ['a misspelt field in a per-phase overlay', { phase: 'phase3', settings: { phases: { phase3: { standby: { minTask: 2 } } } } }, /^phases\.phase3\.standby\.minTask: unknown field; allowed: region, availabilityZones/],
     ['a root user', { settings: { services: [{ name: 'web', user: '0' }] } }, /^services\.web\.user: "0" is not allowed; allowed: a non-root numeric user/],
     ['a CDN without a web ACL', { phase: 'phase2', settings: { firewall: null } }, /^firewall: null is not allowed when edge is on: .*allowed: an object with rateLimitPer5Minutes$/],
     [

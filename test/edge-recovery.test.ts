@@ -2,13 +2,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, PHASE_PRESETS, resolveConfig } from '../config';
 import { planUpgrade, synthesizeTemplates } from '../lib/plan';
-import { productionSettings } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 import { CDK_CONTEXT, synthesize } from './support/blueprint';
 
 // GIVEN each phase in prod as it runs (domain, hosted zone, HTTPS end to end), synthesized once
-const p1 = synthesize({ phase: 'phase1', stage: 'prod', settings: productionSettings('phase1') });
-const p2 = synthesize({ phase: 'phase2', stage: 'prod', settings: productionSettings('phase2') });
-const p3 = synthesize({ phase: 'phase3', stage: 'prod', settings: productionSettings('phase3') });
+const p1 = synthesize({ phase: 'phase1', stage: 'prod', settings: PRODUCTION_SETTINGS });
+const p2 = synthesize({ phase: 'phase2', stage: 'prod', settings: PRODUCTION_SETTINGS });
+const p3 = synthesize({ phase: 'phase3', stage: 'prod', settings: PRODUCTION_SETTINGS });
 // AND phase 2 in eu-west-1 with no domain: plain HTTP to the origin, the edge still in us-east-1
 const eu = synthesize({
   phase: 'phase2',
@@ -66,10 +66,9 @@ describe('ContentDelivery', () => {
   });
 
   test('THEN HTTPS end to end: the viewer certificate for the domain, TLS 1.2 to an HTTPS-only origin', () => {
-    const settings = productionSettings('phase2');
     expect(distribution()).toMatchObject({
       Aliases: ['app.example.com'],
-      ViewerCertificate: { AcmCertificateArn: settings.ingress!.edgeCertificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      ViewerCertificate: { AcmCertificateArn: p2.config.ingress.edgeCertificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
       Origins: [
         {
           DomainName: 'origin.app.example.com',
@@ -285,8 +284,10 @@ describe('Route 53 failover (phase 3 with a hosted zone)', () => {
 
 describe('the upgrade planner and the standby', () => {
   test('WHEN a standby is added to a running phase 3 THEN no durable resource of the primary region changes', () => {
-    const settings = productionSettings('phase3');
-    const without = synthesizeTemplates(resolveConfig({ phase: 'phase3', stage: 'prod', settings: { ...settings, standby: null } }), CDK_CONTEXT);
+    // GIVEN the same settings with the standby turned off
+    const oneRegion = { ...PRODUCTION_SETTINGS, phases: { phase3: { ingress: PRODUCTION_SETTINGS.phases!.phase3!.ingress, standby: null } } };
+    const without = synthesizeTemplates(resolveConfig({ phase: 'phase3', stage: 'prod', settings: oneRegion }), CDK_CONTEXT);
+    expect(Object.keys(without).some((name) => name.includes('standby'))).toBe(false);
     const plan = planUpgrade(without, synthesizeTemplates(p3.config, CDK_CONTEXT));
     expect(plan.blocked).toEqual([]);
     const primaryStacks = [p3.blueprint.data, p3.blueprint.app, ...p3.blueprint.services.values(), ...p3.blueprint.workers.values()].map((s: Stack) => s.stackName);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECOVERY_OBJECTIVES } from '../config/prices';
-import { productionSettings } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 import { synthesize } from './support/blueprint';
 
 // GIVEN the alarms of phase 3 as it runs (every kind: replicas, queues, stream, burn rates, standby, failover) and the runbook page
-const s = synthesize({ phase: 'phase3', stage: 'prod', settings: productionSettings('phase3') });
+const s = synthesize({ phase: 'phase3', stage: 'prod', settings: PRODUCTION_SETTINGS });
 const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
 
 test('every alarm points to a runbook entry that exists', () => {
