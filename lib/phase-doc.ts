@@ -54,8 +54,10 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
   const primary = res.find((r) => r.type === 'AWS::RDS::DBInstance' && !r.props.SourceDBInstanceIdentifier);
   for (const r of res) {
     const p = r.props;
+    const role = roleOf(r.stack);
+    const where = role.startsWith('standby-') ? 'Standby region: ' : '';
     const add = (component: string, basis: string, monthly: number): void => {
-      rows.push({ component, type: r.type, basis, monthly });
+      rows.push({ component: `${where}${component}`, type: r.type, basis, monthly });
     };
     switch (r.type) {
       case 'AWS::EC2::NatGateway':
@@ -72,7 +74,7 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         const tasks = target?.props.MinCapacity ?? 1;
         const vcpu = Number(task.props.Cpu) / 1024;
         const gb = Number(task.props.Memory) / 1024;
-        add(`${roleOf(r.stack)} (Fargate)`, `${tasks} tasks × ${vcpu} vCPU, ${gb} GB`, tasks * month(vcpu * PRICES.fargateVcpuHour + gb * PRICES.fargateGbHour));
+        add(`${role.replace(/^standby-/, '')} (Fargate)`, `${tasks} tasks × ${vcpu} vCPU, ${gb} GB`, tasks * month(vcpu * PRICES.fargateVcpuHour + gb * PRICES.fargateGbHour));
         break;
       }
       case 'AWS::RDS::DBInstance': {
@@ -81,7 +83,8 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         const storage = Number(p.AllocatedStorage ?? primary?.props.AllocatedStorage ?? 0);
         const replica = p.SourceDBInstanceIdentifier !== undefined;
         add(
-          replica ? `PostgreSQL read replica ${r.id}` : 'PostgreSQL primary',
+          // A cross-region source is an ARN string; a same-region one, a reference.
+          replica ? (typeof p.SourceDBInstanceIdentifier === 'string' ? 'PostgreSQL cross-region replica' : `PostgreSQL read replica ${r.id}`) : 'PostgreSQL primary',
           `${p.DBInstanceClass}${copies === 2 ? ' Multi-AZ' : ''}, ${storage} GB gp3`,
           copies * (month(PRICES.rdsPostgresHour[cls] ?? NaN) + storage * PRICES.rdsGp3GbMonth),
         );
@@ -180,66 +183,127 @@ export const DIAGRAM_STATEFUL_TYPES = [
   'AWS::Backup::BackupVault',
 ];
 
-/** A Mermaid flowchart of the tiers, with the edges security-group rules and IAM grants really allow. */
-export function diagram(res: readonly Res[]): string {
+/** Where a stack runs: the global edge (us-east-1), the standby region, or the primary region. */
+function siteOf(stack: string): 'edge' | 'standby' | 'primary' {
+  const role = roleOf(stack);
+  return role === 'edge' ? 'edge' : role.startsWith('standby-') ? 'standby' : 'primary';
+}
+
+/** A resource's node in the diagram: logical ids repeat in the standby region, so its nodes are prefixed. */
+export function nodeId(r: Res): string {
+  return siteOf(r.stack) === 'standby' ? `standby_${r.id}` : r.id;
+}
+
+const STORE_LABELS: Readonly<Record<string, string>> = {
+  'AWS::SQS::Queue': 'SQS queue',
+  'AWS::Kinesis::Stream': 'Kinesis stream',
+  'AWS::S3::Bucket': 'S3 access-log bucket',
+  'AWS::KMS::Key': 'KMS key',
+  'AWS::SecretsManager::Secret': 'Secret',
+  'AWS::Backup::BackupVault': 'Backup vault',
+};
+
+function node(r: Res, label: string): string {
+  return `      ${nodeId(r)}["${label}<br/><small>${r.id}</small>"]`;
+}
+
+/** One region's tiers as nested subgraphs, and the edges its security-group rules and IAM grants allow. */
+function regionDiagram(res: readonly Res[], site: string): { lines: string[]; edges: string[] } {
   const of = (type: string): Res[] => res.filter((r) => r.type === type);
-  const node = (r: Res, label: string): string => `    ${r.id}["${label}<br/><small>${r.id}</small>"]`;
   const services = of('AWS::ECS::Service');
   const db = of('AWS::RDS::DBInstance');
   const lb = of('AWS::ElasticLoadBalancingV2::LoadBalancer');
-  const lines = ['```mermaid', 'flowchart LR', '  users((users))'];
+  const caches = of('AWS::ElastiCache::ReplicationGroup');
   const waf = of('AWS::WAFv2::WebACL');
-  if (waf.length > 0) lines.push('  subgraph edge[edge]', ...waf.map((r) => node(r, 'AWS WAF web ACL')), '  end');
-  lines.push('  subgraph public[public subnets]', ...lb.map((r) => node(r, 'Application Load Balancer')), ...of('AWS::EC2::NatGateway').map((r) => node(r, 'NAT gateway')), '  end');
-  lines.push('  subgraph private[private subnets]', ...services.map((r) => node(r, `ECS service: ${roleOf(r.stack)}`)), '  end');
+  const lines = [`  subgraph ${site}[${site} region]`];
+  if (waf.length > 0) lines.push(`    subgraph ${site}_waf[regional web ACL]`, ...waf.map((r) => node(r, 'AWS WAF web ACL')), '    end');
+  lines.push(`    subgraph ${site}_public[public subnets]`, ...lb.map((r) => node(r, 'Application Load Balancer')), ...of('AWS::EC2::NatGateway').map((r) => node(r, 'NAT gateway')), '    end');
+  lines.push(`    subgraph ${site}_private[private subnets]`, ...services.map((r) => node(r, `ECS service: ${roleOf(r.stack).replace(/^standby-/, '')}`)), '    end');
   lines.push(
-    '  subgraph data[data subnets]',
+    `    subgraph ${site}_data[data subnets]`,
     ...db.map((r) => node(r, r.props.SourceDBInstanceIdentifier ? `PostgreSQL replica ${r.props.DBInstanceClass}` : `PostgreSQL ${r.props.DBInstanceClass}${r.props.MultiAZ ? ' Multi-AZ' : ''}`)),
-    ...of('AWS::ElastiCache::ReplicationGroup').map((r) => node(r, `Valkey ${r.props.NumNodeGroups} shard(s) × ${r.props.ReplicasPerNodeGroup + 1}`)),
-    '  end',
+    ...caches.map((r) => node(r, `Valkey ${r.props.NumNodeGroups} shard(s) × ${r.props.ReplicasPerNodeGroup + 1}`)),
+    '    end',
   );
-  const regional = [...of('AWS::SQS::Queue'), ...of('AWS::Kinesis::Stream'), ...of('AWS::S3::Bucket'), ...of('AWS::KMS::Key'), ...of('AWS::SecretsManager::Secret'), ...of('AWS::Backup::BackupVault')];
-  const label: Record<string, string> = {
-    'AWS::SQS::Queue': 'SQS queue',
-    'AWS::Kinesis::Stream': 'Kinesis stream',
-    'AWS::S3::Bucket': 'S3 access-log bucket',
-    'AWS::KMS::Key': 'KMS key',
-    'AWS::SecretsManager::Secret': 'Secret',
-    'AWS::Backup::BackupVault': 'Backup vault',
-  };
-  lines.push('  subgraph regional[regional services]', ...regional.map((r) => node(r, label[r.type]!)), '  end');
+  const stores = res.filter((r) => r.type in STORE_LABELS);
+  lines.push(`    subgraph ${site}_regional[regional services]`, ...stores.map((r) => node(r, STORE_LABELS[r.type]!)), '    end', '  end');
 
   const edges = new Set<string>();
-  for (const w of waf) for (const l of lb) edges.add(`  users --> ${w.id} --> ${l.id}`);
-  if (waf.length === 0) for (const l of lb) edges.add(`  users --> ${l.id}`);
+  for (const w of waf) for (const l of lb) edges.add(`  ${nodeId(w)} --> ${nodeId(l)}`);
   // Security-group rules: which tier may open connections to which.
   for (const rule of of('AWS::EC2::SecurityGroupIngress')) {
     const text = JSON.stringify(rule.props);
-    const service = services.find((s) => s.stack === rule.stack);
+    const service = services.find((x) => x.stack === rule.stack);
     if (!service) continue;
-    if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId))) for (const l of lb) edges.add(`  ${l.id} -->|":${rule.props.FromPort}"| ${service.id}`);
-    if (/DatabaseSecurityGroup/.test(text)) for (const d of db) edges.add(`  ${service.id} -->|":${rule.props.FromPort}"| ${d.id}`);
-    if (/CacheSecurityGroup/.test(text)) for (const c of of('AWS::ElastiCache::ReplicationGroup')) edges.add(`  ${service.id} -->|":${rule.props.FromPort}"| ${c.id}`);
+    const to = (targets: Res[]): void => targets.forEach((t) => edges.add(`  ${nodeId(service)} -->|":${rule.props.FromPort}"| ${nodeId(t)}`));
+    if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId))) for (const l of lb) edges.add(`  ${nodeId(l)} -->|":${rule.props.FromPort}"| ${nodeId(service)}`);
+    if (/DatabaseSecurityGroup/.test(text)) to(db);
+    if (/CacheSecurityGroup/.test(text)) to(caches);
   }
   // IAM grants: who may send to, consume from, or write to which store.
   for (const policy of of('AWS::IAM::Policy')) {
-    const service = services.find((s) => s.stack === policy.stack);
+    const service = services.find((x) => x.stack === policy.stack);
     if (!service) continue;
     for (const st of policy.props.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
       const actions = ([] as string[]).concat(st.Action);
       const target = JSON.stringify(st.Resource);
       for (const store of [...of('AWS::SQS::Queue'), ...of('AWS::Kinesis::Stream')]) {
         if (!target.includes(store.id)) continue;
-        if (actions.includes('sqs:ReceiveMessage')) edges.add(`  ${store.id} -->|consume| ${service.id}`);
-        if (actions.some((a) => a === 'sqs:SendMessage' || a.startsWith('kinesis:PutRecord'))) edges.add(`  ${service.id} -->|produce| ${store.id}`);
+        if (actions.includes('sqs:ReceiveMessage')) edges.add(`  ${nodeId(store)} -->|consume| ${nodeId(service)}`);
+        if (actions.some((a) => a === 'sqs:SendMessage' || a.startsWith('kinesis:PutRecord'))) edges.add(`  ${nodeId(service)} -->|produce| ${nodeId(store)}`);
       }
     }
   }
-  for (const d of db.filter((r) => r.props.SourceDBInstanceIdentifier)) {
-    const source = db.find((p) => !p.props.SourceDBInstanceIdentifier);
-    if (source) edges.add(`  ${source.id} -.->|replicates| ${d.id}`);
+  // Same-region replicas name their source by reference; a cross-region one, by ARN (drawn between regions).
+  const source = db.find((x) => !x.props.SourceDBInstanceIdentifier);
+  for (const d of db.filter((x) => typeof x.props.SourceDBInstanceIdentifier === 'object')) {
+    if (source) edges.add(`  ${nodeId(source)} -.->|replicates| ${nodeId(d)}`);
   }
-  return [...lines, ...[...edges].sort(), '```'].join('\n');
+  return { lines, edges: [...edges] };
+}
+
+/**
+ * A Mermaid flowchart: the edge, then each region's tiers, with the edges
+ * security-group rules and IAM grants really allow, and what crosses regions.
+ */
+export function diagram(res: readonly Res[]): string {
+  const at = (site: string): Res[] => res.filter((r) => siteOf(r.stack) === site);
+  const first = (rs: readonly Res[], type: string): Res | undefined => rs.find((r) => r.type === type);
+  const lines = ['```mermaid', 'flowchart LR', '  users((users))'];
+  const edges: string[] = [];
+
+  const edgeRes = at('edge');
+  const cdn = first(edgeRes, 'AWS::CloudFront::Distribution');
+  const edgeWaf = first(edgeRes, 'AWS::WAFv2::WebACL');
+  if (edgeRes.length > 0) {
+    lines.push(
+      '  subgraph edge[edge: us-east-1]',
+      ...(cdn ? [node(cdn, 'CloudFront distribution')] : []),
+      ...(edgeWaf ? [node(edgeWaf, 'AWS WAF web ACL (CloudFront)')] : []),
+      ...edgeRes.filter((r) => r.type in STORE_LABELS).map((r) => node(r, STORE_LABELS[r.type]!)),
+      '  end',
+    );
+  }
+  const regions = (['primary', 'standby'] as const).filter((site) => at(site).length > 0);
+  for (const site of regions) {
+    const region = regionDiagram(at(site), site);
+    lines.push(...region.lines);
+    edges.push(...region.edges);
+    const lb = first(at(site), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const regionalWaf = first(at(site), 'AWS::WAFv2::WebACL');
+    if (!lb) continue;
+    if (cdn) edges.push(`  ${nodeId(cdn)} ${site === 'primary' ? '-->' : '-.->|failover|'} ${nodeId(lb)}`);
+    else edges.push(`  users --> ${nodeId(regionalWaf ?? lb)}`);
+  }
+  if (cdn) edges.push(edgeWaf ? `  users --> ${nodeId(edgeWaf)} --> ${nodeId(cdn)}` : `  users --> ${nodeId(cdn)}`);
+  // Across regions: the standby database replicates the primary, the standby vault receives the daily copies.
+  const primaryDb = at('primary').find((r) => r.type === 'AWS::RDS::DBInstance' && !r.props.SourceDBInstanceIdentifier);
+  const standbyDb = first(at('standby'), 'AWS::RDS::DBInstance');
+  if (primaryDb && standbyDb) edges.push(`  ${nodeId(primaryDb)} -.->|replicates across regions| ${nodeId(standbyDb)}`);
+  const vault = first(at('primary'), 'AWS::Backup::BackupVault');
+  const copies = first(at('standby'), 'AWS::Backup::BackupVault');
+  if (vault && copies) edges.push(`  ${nodeId(vault)} -.->|daily copies| ${nodeId(copies)}`);
+  return [...lines, ...[...new Set(edges)].sort(), '```'].join('\n');
 }
 
 /** Every alarm: metric, statistic, threshold, window, route and runbook. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PHASES } from '../config';
 import { BUDGET_PER_MONTH, UNPRICED_TYPES } from '../config/prices';
-import { DIAGRAM_STATEFUL_TYPES, fixedCosts, generatePhaseDocs, resourcesOf } from '../lib/phase-doc';
+import { DIAGRAM_STATEFUL_TYPES, fixedCosts, generatePhaseDocs, nodeId, resourcesOf } from '../lib/phase-doc';
 import { CDK_CONTEXT } from './support/blueprint';
 
 // GIVEN the pages generated now, from every phase synthesized once
@@ -20,7 +20,10 @@ describe('npm run docs', () => {
     const diagram = page.slice(page.indexOf('```mermaid'), page.indexOf('```', page.indexOf('```mermaid') + 3));
     const stateful = resourcesOf(templates[phase]!).filter((r) => DIAGRAM_STATEFUL_TYPES.includes(r.type));
     expect(stateful.length).toBeGreaterThan(0);
-    for (const r of stateful) expect(diagram).toContain(`${r.id}["`);
+    for (const r of stateful) expect(diagram).toContain(`${nodeId(r)}["`);
+    // One declaration a node: a standby's resources do not merge into the primary's.
+    const declared = [...diagram.matchAll(/^\s+(\w+)\["/gm)].map((m) => m[1]);
+    expect(new Set(declared).size).toBe(declared.length);
   });
 
   test.each(PHASES)('THEN every resource type of %s is priced or known to have no fixed price', (phase) => {
@@ -47,5 +50,15 @@ describe('npm run docs', () => {
     expect(page).toMatch(/WebService\w+ -->\|produce\| QueueworkerQueue\w+/);
     expect(page).toMatch(/QueueworkerQueue\w+ -->\|consume\| WorkerService\w+/);
     expect(page).toMatch(/DatabaseInstance\w+ -.->\|replicates\| DatabaseReplica1\w+/);
+  });
+
+  test('THEN the phase-3 diagram draws the CDN in front of both regions and what crosses between them', () => {
+    const page = generated['phase3.md']!;
+    expect(page).toMatch(/users --> FirewallWebAcl\w+ --> CdnDistribution\w+/);
+    expect(page).toMatch(/CdnDistribution\w+ --> IngressLoadBalancer\w+/);
+    expect(page).toMatch(/CdnDistribution\w+ -.->\|failover\| standby_IngressLoadBalancer\w+/);
+    expect(page).toMatch(/DatabaseInstance\w+ -.->\|replicates across regions\| standby_DatabaseInstance\w+/);
+    expect(page).toMatch(/BackupVault\w+ -.->\|daily copies\| standby_CopyVault\w+/);
+    expect(page).toMatch(/standby_WebService\w+ -->\|":5432"\| standby_DatabaseInstance\w+/);
   });
 });
