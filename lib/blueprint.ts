@@ -1,5 +1,4 @@
 import { App, Tags } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { BlueprintConfig, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
@@ -120,17 +119,13 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   let standby: Site | undefined;
   if (standbyCfg) {
     const source = primary.data.database;
-    const promotedSecret = config.standby!.databaseSecretArn;
     standby = buildSite(app, standbyCfg, {
       rolePrefix: 'standby-',
       data: {
         kind: 'standby',
         copyVaultName: standbyVaultName(config),
-        source: {
-          instance: source.instance,
-          secret: promotedSecret ? secretsmanager.Secret.fromSecretCompleteArn(primary.data, 'PromotedDatabaseSecret', promotedSecret) : source.secret,
-          secretKey: promotedSecret ? undefined : { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region },
-        },
+        source: { instance: source.instance, secret: source.secret, secretKey: { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region } },
+        promotedSecretArn: config.standby!.databaseSecretArn,
       },
       originSecretName,
       originFailover: originRecords ? 'SECONDARY' : undefined,

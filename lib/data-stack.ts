@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, maxConnectionsFor } from '../config';
@@ -10,8 +11,12 @@ import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 export type DataRole =
   /** The region serving traffic; with `copyBackupsTo`, each recovery point is copied to that vault. */
   | { readonly kind: 'primary'; readonly copyBackupsTo?: { readonly region: string; readonly vaultName: string } }
-  /** The standby region: its database replicates `source`; its vault `copyVaultName` receives the primary's copies. */
-  | { readonly kind: 'standby'; readonly source: PostgresSource; readonly copyVaultName: string };
+  /**
+   * The standby region: its database replicates `source`; its vault
+   * `copyVaultName` receives the primary's copies. After a promotion,
+   * `promotedSecretArn` (in this region) replaces the source's secret.
+   */
+  | { readonly kind: 'standby'; readonly source: PostgresSource; readonly copyVaultName: string; readonly promotedSecretArn?: string };
 
 export interface DataStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
@@ -65,7 +70,7 @@ export class DataStack extends BlueprintStack {
       backupRetentionDays: c.database.backupRetentionDays,
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
       readReplicas: c.database.readReplicas,
-      replicaOf: props.role.kind === 'standby' ? props.role.source : undefined,
+      replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
       encryptionKey: key,
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
@@ -124,5 +129,12 @@ export class DataStack extends BlueprintStack {
         retention: Duration.hours(c.eventStream.retentionHours),
       });
     }
+  }
+
+  /** The replica's source, reading its credentials from the promoted database's own secret once there is one. */
+  private replicaSource(source: PostgresSource, promotedSecretArn: string | undefined): PostgresSource {
+    if (promotedSecretArn === undefined) return source;
+    // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
+    return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
   }
 }

@@ -298,3 +298,17 @@ describe('the upgrade planner and the standby', () => {
     expect(plan.changes.find((c) => c.type === 'AWS::Backup::BackupPlan')).toMatchObject({ stack: 'blueprint-prod-data', impact: 'updated in place' });
   });
 });
+
+describe('after a regional failover', () => {
+  test('GIVEN standby.databaseSecretArn THEN the standby\'s tasks read that secret, decrypted in their own region only', () => {
+    const promoted = 'arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-promoted-AbCdEf';
+    const s = synthesize({ phase: 'phase3', stage: 'prod', settings: { phases: { phase3: { standby: { databaseSecretArn: promoted } } } } });
+    const web = s.stack('standby-service-web');
+    const containers = Object.values(web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: string }[] }[];
+    const secrets = containers.flatMap((c) => c.Secrets ?? []);
+    expect(secrets.find((x) => x.Name === 'DB_PASSWORD')!.ValueFrom).toBe(`${promoted}:password::`);
+    const policy = JSON.stringify(web.findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('"kms:ViaService":"secretsmanager.us-west-2.amazonaws.com"');
+    expect(policy).not.toContain('secretsmanager.us-east-1.amazonaws.com');
+  });
+});
