@@ -18,13 +18,14 @@ const eu = synthesize({
 
 const ORIGIN_SECRET = '{{resolve:secretsmanager:blueprint-prod/cdn-origin-header:SecretString:::}}';
 const standby = PHASE_PRESETS.phase3.standby!;
+const LADDER = [
+  ['phase1', p1],
+  ['phase2', p2],
+  ['phase3', p3],
+] as const;
 
 describe('edge: only where the phase says', () => {
-  test.each([
-    ['phase1', p1],
-    ['phase2', p2],
-    ['phase3', p3],
-  ] as const)('GIVEN %s THEN the edge stack exists exactly when the preset has an edge', (phase, s) => {
+  test.each(LADDER)('GIVEN %s THEN the edge stack exists exactly when the preset has an edge', (phase, s) => {
     expect(s.blueprint.edge !== undefined).toBe(PHASE_PRESETS[phase].edge !== null);
   });
 
@@ -160,11 +161,7 @@ describe('the load balancer behind the CDN', () => {
 });
 
 describe('DatabaseBackup across regions', () => {
-  test.each([
-    ['phase1', p1],
-    ['phase2', p2],
-    ['phase3', p3],
-  ] as const)('GIVEN %s THEN a daily plan kept for the phase\'s days, copied to the standby only where there is one', (phase, s) => {
+  test.each(LADDER)('GIVEN %s THEN a daily plan kept for the phase\'s days, copied to the standby only where there is one', (phase, s) => {
     const rule = Object.values(s.data.findResources('AWS::Backup::BackupPlan'))[0]!.Properties.BackupPlan.BackupPlanRule[0];
     const days = PHASE_PRESETS[phase].database.backupPlanRetentionDays;
     expect(rule).toMatchObject({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: days } });
