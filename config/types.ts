@@ -250,9 +250,10 @@ export interface EdgeConfig {
   /** Edge locations served: `PriceClass_100` (North America, Europe) is the cheapest. */
   readonly priceClass: (typeof PRICE_CLASSES)[number];
   /**
-   * The load balancers' region's CloudFront origin-facing managed prefix list
-   * id, when the kit's table lacks the region (`aws ec2 describe-managed-prefix-lists
-   * --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`).
+   * CloudFront's origin-facing managed prefix list id by region, for a load
+   * balancer region missing from the kit's table (config/edge.ts):
+   * `aws ec2 describe-managed-prefix-lists --region <region> --filters
+   * Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`.
    */
   readonly originPrefixListIds: Readonly<Record<string, string>>;
 }

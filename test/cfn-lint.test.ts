@@ -1,6 +1,6 @@
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import { App } from 'aws-cdk-lib';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../config';
@@ -18,8 +18,10 @@ if (!available) {
 (available ? describe : describe.skip)('cfn-lint on the synthesized templates', () => {
   // GIVEN phase 1 in prod and phase 3 in prod with a canary deployment, HTTPS, written to disk once.
   // (`npm run check` lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
+  const outdirs: string[] = [];
   const templates = ['phase1', 'phase3'].flatMap((phase) => {
     const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
+    outdirs.push(outdir);
     const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
     const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
     buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...PRODUCTION_SETTINGS, services } } as never));
@@ -27,6 +29,7 @@ if (!available) {
     return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
   });
   const findings = lintTemplates(templates);
+  afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('THEN there are templates to lint', () => {
     // phase 1: data, app, web; phase 3: those, a worker, the standby region's four, and the edge.

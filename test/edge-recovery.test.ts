@@ -138,6 +138,7 @@ describe('the load balancer behind the CDN', () => {
     };
     expect(ingress(p2)).toEqual([expect.objectContaining({ SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS['us-east-1'], FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
     expect(ingress(eu)).toEqual([expect.objectContaining({ SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS['eu-west-1'], FromPort: 80, ToPort: 80 })]);
+    p3.stack('standby-app').hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS[standby.region], FromPort: 443 });
   });
 
   test('THEN nothing listens on port 80 when the CDN speaks HTTPS to it', () => {
@@ -285,7 +286,8 @@ describe('the upgrade planner and the standby', () => {
     const oneRegion = { ...PRODUCTION_SETTINGS, phases: { phase3: { ingress: PRODUCTION_SETTINGS.phases!.phase3!.ingress, standby: null } } };
     const without = synthesizeTemplates(resolveConfig({ phase: 'phase3', stage: 'prod', settings: oneRegion }), CDK_CONTEXT);
     expect(Object.keys(without).some((name) => name.includes('standby'))).toBe(false);
-    const plan = planUpgrade(without, synthesizeTemplates(p3.config, CDK_CONTEXT));
+    const withStandby = Object.fromEntries(p3.app.synth().stacks.map((st) => [st.stackName, st.template]));
+    const plan = planUpgrade(without, withStandby);
     expect(plan.blocked).toEqual([]);
     const primaryStacks = [p3.blueprint.data, p3.blueprint.app, ...p3.blueprint.services.values(), ...p3.blueprint.workers.values()].map((s: Stack) => s.stackName);
     const touched = plan.changes.filter((c) => primaryStacks.includes(c.stack) && c.stateClass === 'durable');

@@ -31,10 +31,12 @@ export interface ContentDeliveryProps {
    * @default - the distribution's own *.cloudfront.net name
    */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
+  /**
+   * The longest an origin's Cache-Control may keep a cached path's object at the edge.
+   * @default Duration.days(365)
+   */
+  readonly maxTtl?: Duration;
 }
-
-/** The longest an origin's Cache-Control may keep an object at the edge. */
-const MAX_TTL = Duration.days(365);
 
 /**
  * A CloudFront distribution in front of one origin: listed static paths are
@@ -55,6 +57,7 @@ export class ContentDelivery extends Construct {
     });
     // The viewer's Host reaches the load balancer, so host-based listener rules keep working.
     const forwardAll = cloudfront.OriginRequestPolicy.ALL_VIEWER;
+    const maxTtl = props.maxTtl ?? Duration.days(365);
     const cachePolicies = new Map<number, cloudfront.ICachePolicy>();
     const cacheFor = (ttl: Duration): cloudfront.ICachePolicy => {
       const seconds = ttl.toSeconds();
@@ -64,7 +67,7 @@ export class ContentDelivery extends Construct {
           comment: `Static content: ${seconds} s unless the origin says otherwise`,
           defaultTtl: ttl,
           minTtl: Duration.seconds(0),
-          maxTtl: MAX_TTL,
+          maxTtl,
           queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
           enableAcceptEncodingGzip: true,
           enableAcceptEncodingBrotli: true,
