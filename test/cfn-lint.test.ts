@@ -18,17 +18,22 @@ if (!available) {
 (available ? describe : describe.skip)('cfn-lint on the synthesized templates', () => {
   // GIVEN phase 1 in prod and phase 3 in prod with a canary deployment, HTTPS, written to disk once.
   // (`npm run check` lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
+  // In beforeAll, not the describe body: jest runs a skipped describe's body too.
   const outdirs: string[] = [];
-  const templates = ['phase1', 'phase3'].flatMap((phase) => {
-    const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
-    outdirs.push(outdir);
-    const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-    const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
-    buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...PRODUCTION_SETTINGS, services } } as never));
-    app.synth();
-    return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+  let templates: string[] = [];
+  let findings: ReturnType<typeof lintTemplates> = [];
+  beforeAll(() => {
+    templates = ['phase1', 'phase3'].flatMap((phase) => {
+      const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
+      outdirs.push(outdir);
+      const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
+      const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
+      buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...PRODUCTION_SETTINGS, services } } as never));
+      app.synth();
+      return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+    });
+    findings = lintTemplates(templates);
   });
-  const findings = lintTemplates(templates);
   afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('THEN there are templates to lint', () => {
