@@ -542,6 +542,8 @@ export function phasesIndex(entries: readonly { readonly config: BlueprintConfig
     `| Valkey | ${col((e) => `${e.config.cache.shards} × ${e.config.cache.replicasPerShard + 1} ${e.config.cache.nodeType}`)} |`,
     `| event stream | ${col((e) => (e.config.eventStream ? e.config.eventStream.mode : 'none'))} |`,
     `| WAF | ${col((e) => (e.config.firewall ? `${e.config.firewall.rateLimitPer5Minutes} req / 5 min / IP` : 'none'))} |`,
+    `| CDN | ${col((e) => (e.config.edge ? `CloudFront ${e.config.edge.priceClass}, ${e.config.edge.staticPaths.length} cached paths` : 'none'))} |`,
+    `| standby region | ${col((e) => (e.config.standby ? `${e.config.standby.region}: replica, ${e.config.standby.cache.shards} cache shard(s), ${e.config.standby.minTasks} tasks per service` : 'none'))} |`,
     `| alarms | ${col((e) => String(e.facts.alarms))} |`,
     `| resources | ${col((e) => String(e.facts.resources))} |`,
     '',
