@@ -396,7 +396,7 @@ function componentRows(res: readonly Res[]): string[] {
 function protectionRows(res: readonly Res[]): string[] {
   return res
     .filter((r) => stateClassOf(r.type) !== 'stateless' && !['AWS::EC2::Subnet', 'AWS::KMS::Alias', 'AWS::Logs::LogGroup'].includes(r.type))
-    .map((r) => `| ${r.type.replace('AWS::', '')} | ${r.id} | ${r.deletionPolicy ?? 'Delete'} | ${stateClassOf(r.type)} |`);
+    .map((r) => `| ${r.type.replace('AWS::', '')} | ${r.id} | ${roleOf(r.stack)} | ${r.deletionPolicy ?? 'Delete'} | ${stateClassOf(r.type)} |`);
 }
 
 const PHASE_TITLES: Readonly<Record<PhaseName, string>> = { phase1: 'simple', phase2: 'scaled', phase3: 'distributed' };
@@ -485,9 +485,14 @@ export function phaseDoc(input: PhaseDocInput): { markdown: string; facts: Phase
     `- PostgreSQL: point-in-time recovery over ${c.database.backupRetentionDays} days (RPO ${RECOVERY_OBJECTIVES.rpoMinutes} minutes), AWS Backup daily recovery points kept ${c.database.backupPlanRetentionDays} days, final snapshot on delete${c.protection.deletionProtection ? ', deletion protection on' : ''}.`,
     `- Cache: daily snapshots kept ${c.cache.snapshotRetentionDays} days; a final snapshot on delete.`,
     `- RTO ${RECOVERY_OBJECTIVES.rtoMinutes} minutes: Multi-AZ failover for the database and cache, tasks in three zones.`,
+    ...(c.standby
+      ? [
+          `- A region lost: every recovery point is copied to ${c.standby.region}, where a cross-region replica (its lag alarmed against the RPO) is promoted by the [regional failover runbook](../runbooks.md#regional-failover) within the RTO.`,
+        ]
+      : []),
     '',
-    '| type | logical id | on stack deletion | state class |',
-    '|---|---|---|---|',
+    '| type | logical id | stack | on stack deletion | state class |',
+    '|---|---|---|---|---|',
     ...protectionRows(res),
     '',
     '## Upgrade',
