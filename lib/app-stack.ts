@@ -170,7 +170,9 @@ export class AppStack extends BlueprintStack {
     }
 
     new CfnOutput(this, 'Url', {
-      description: 'Where the services answer (point your DNS name here)',
+      description: c.edge
+        ? 'The load balancer, which answers only the CDN (point ingress.originDomainName here); users go through the edge stack\'s Url'
+        : 'Where the services answer (point your DNS name here)',
       value: `${this.ingress.https ? 'https' : 'http'}://${this.ingress.loadBalancer.loadBalancerDnsName}`,
     });
     new CfnOutput(this, 'DashboardUrl', {
