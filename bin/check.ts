@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
-import { COMPLIANCE_PACK_NAMES, ConfigError, PHASES, readSettingsFile, resolveConfig, STAGES } from '../config';
+import { COMPLIANCE_PACK_NAMES, ConfigError, deploymentName, PHASES, readSettingsFile, resolveConfig, STAGES } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 import { CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../lib/cfn-lint';
 import { Acknowledgement, acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
@@ -48,7 +48,7 @@ function checkVariant(phase: string, stage: string, acks: Map<string, AckLine>, 
   buildBlueprint(app, config);
   Validations.of(app).addPlugins(new CfnGuardValidator());
   const rows: Row[] = [];
-  const normalize = (path: string): string => path.replace(`${config.appName}-${config.stage}-`, '<app>-<stage>-');
+  const normalize = (path: string): string => path.replace(`${deploymentName(config)}-`, '<app>-<stage>-');
 
   // cdk-nag: each pack's findings with and without acknowledgements.
   const allAcks = acknowledgements(app);

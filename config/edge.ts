@@ -19,6 +19,9 @@ export const CLOUDFRONT_ORIGIN_PREFIX_LISTS: Readonly<Record<string, string>> = 
   'ap-northeast-1': 'pl-58a04531',
 };
 
+/** The longest an origin's Cache-Control may keep a cached path at the edge, and the longest TTL a static path may set: a year. */
+export const EDGE_MAX_TTL_SECONDS = 31_536_000;
+
 /** The region a CLOUDFRONT-scoped web ACL and a distribution's certificate must be in. */
 export const EDGE_REGION = 'us-east-1';
 

@@ -145,6 +145,3 @@ export const TRAFFIC_ASSUMPTIONS = {
   /** Log bytes written per request. */
   logBytesPerRequest: 500,
 } as const;
-
-/** docs/architecture.md §6. */
-export const RECOVERY_OBJECTIVES = { rpoMinutes: 15, rtoMinutes: 60 } as const;

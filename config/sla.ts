@@ -11,6 +11,9 @@ export const SLA_ROWS = {
   dbConnections: { targetPercent: 80, alertAbovePercent: 90, periodSeconds: 60, evaluationPeriods: 5, route: 'notify' },
 } as const;
 
+/** Recovery objectives (docs/architecture.md §6): the data a failure may lose, and the time back to service. */
+export const RECOVERY_OBJECTIVES = { rpoMinutes: 15, rtoMinutes: 60 } as const;
+
 /** Availability objective per phase, percent (docs/architecture.md §3). */
 export const AVAILABILITY_PERCENT: Readonly<Record<PhaseName, number>> = {
   phase1: 99.9,

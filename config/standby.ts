@@ -1,8 +1,9 @@
+import { deploymentName } from './names';
 import { BlueprintConfig } from './types';
 
 /** Name of the standby region's vault that receives copies of the primary's recovery points. */
 export function standbyVaultName(c: BlueprintConfig): string {
-  return `${c.appName}-${c.stage}-standby-copies`;
+  return `${deploymentName(c)}-standby-copies`;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCidr, Problems, show } from './checks';
-import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
+import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_MAX_TTL_SECONDS, EDGE_REGION, originPrefixListId } from './edge';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { SCALING_TABLE } from './scaling';
 import { AppSettings, BlueprintConfig, DEPLOYMENT_STRATEGIES, ImageSource, COMPLIANCE_PACK_NAMES, PRICE_CLASSES, SecretRef, ServiceConfig, SlaTable, ThresholdRow, WorkerConfig } from './types';
@@ -397,7 +397,7 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
         if (seen.has(sp.pathPattern)) p.add(`${at}.pathPattern`, `${show(sp.pathPattern)} is listed twice; allowed: each pattern once`);
         seen.add(sp.pathPattern);
       }
-      p.integer(`${at}.ttlSeconds`, sp.ttlSeconds, 0, 31_536_000);
+      p.integer(`${at}.ttlSeconds`, sp.ttlSeconds, 0, EDGE_MAX_TTL_SECONDS);
     });
   }
   p.oneOf('edge.priceClass', e.priceClass, PRICE_CLASSES);

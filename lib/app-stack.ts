@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, HostedZoneConfig, originPrefixListId } from '../config';
+import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConfig, originPrefixListId } from '../config';
 import {
   acknowledge,
   AlarmTopics,
@@ -72,7 +72,7 @@ export class AppStack extends BlueprintStack {
     super(scope, id, props);
     const c = props.config;
     const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
-    const prefix = `${c.appName}-${c.stage}`;
+    const prefix = deploymentName(c);
 
     // ECS Exec sessions are encrypted with the data key and logged to the task's own
     // log group (KMS-encrypted), where the rest of its output already goes.

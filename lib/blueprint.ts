@@ -1,5 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
@@ -25,7 +25,7 @@ export interface Blueprint extends Site {
 
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
 export function stackName(config: BlueprintConfig, role: string): string {
-  return `${config.appName}-${config.stage}-${role}`;
+  return `${deploymentName(config)}-${role}`;
 }
 
 interface SiteOptions {
@@ -104,7 +104,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const standbyCfg = config.standby ? standbyConfig(config) : undefined;
   // The CDN's origin name is a failover pair whenever there is a hosted zone, so a standby only adds its half.
   const originRecords = config.edge !== null && config.ingress.hostedZone !== null;
-  const originSecretName = config.edge ? `${config.appName}-${config.stage}/cdn-origin-header` : undefined;
+  const originSecretName = config.edge ? `${deploymentName(config)}/cdn-origin-header` : undefined;
 
   const primary = buildSite(app, config, {
     rolePrefix: '',

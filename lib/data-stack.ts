@@ -3,7 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BlueprintConfig, maxConnectionsFor } from '../config';
+import { BlueprintConfig, deploymentName, maxConnectionsFor } from '../config';
 import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
@@ -45,7 +45,7 @@ export class DataStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const prefix = `${c.appName}-${c.stage}`;
+    const prefix = deploymentName(c);
 
     this.dataKey = new DataKey(this, 'DataKey', { alias: `${prefix}-data` });
     const key = this.dataKey.key;

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BlueprintConfig, EdgeConfig, FirewallConfig } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_MAX_TTL_SECONDS, EdgeConfig, FirewallConfig } from '../config';
 import { ContentDelivery, DataKey, ORIGIN_HEADER, OriginSecret, WebFirewall } from '../constructs';
 
 export interface EdgeStackProps extends StackProps {
@@ -31,7 +31,7 @@ export class EdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const prefix = `${c.appName}-${c.stage}`;
+    const prefix = deploymentName(c);
     const key = new DataKey(this, 'EdgeKey', { alias: `${prefix}-edge` });
     this.originSecret = new OriginSecret(this, 'OriginSecret', {
       secretName: props.originSecretName,
@@ -52,6 +52,7 @@ export class EdgeStack extends Stack {
       originProtocol: certificateArn !== undefined ? 'https' : 'http',
       originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) },
       cachedPaths: c.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
+      maxTtl: Duration.seconds(EDGE_MAX_TTL_SECONDS),
       priceClass: c.edge.priceClass as cloudfront.PriceClass,
       webAclArn: this.firewall.webAcl.attrArn,
       domain: domainName !== undefined && edgeCertificateArn !== undefined ? { name: domainName, certificateArn: edgeCertificateArn } : undefined,

@@ -1,11 +1,10 @@
-import { BlueprintConfig, PhaseName, PHASES, resolveConfig } from '../config';
+import { BlueprintConfig, PhaseName, PHASES, RECOVERY_OBJECTIVES, resolveConfig } from '../config';
 import {
   BUDGET_PER_MONTH,
   HOURS_PER_MONTH,
   PRICE_SOURCE,
   PRICES,
   PRICES_AS_OF,
-  RECOVERY_OBJECTIVES,
   TRAFFIC_ASSUMPTIONS,
   UNPRICED_TYPES,
 } from '../config/prices';

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppSettings, BlueprintConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, deploymentName, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
   admitFrom,
   allowProduce,
@@ -192,7 +192,7 @@ export class WebServiceStack extends BlueprintStack {
     });
     runtime.wire(s.name, this.web.task, this.web.securityGroup);
 
-    const prefix = `${c.appName}-${c.stage}`;
+    const prefix = deploymentName(c);
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
         ...serviceAlarmSpecs(prefix, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
@@ -238,7 +238,7 @@ export class WorkerStack extends BlueprintStack {
     });
     runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
 
-    const prefix = `${c.appName}-${c.stage}`;
+    const prefix = deploymentName(c);
     const queues = data.queues.get(w.name)!;
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [

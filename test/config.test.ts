@@ -1,6 +1,5 @@
+import { TEST_CERTIFICATE_ARN as CERT } from './support/blueprint';
 import { ConfigError, maxConnectionsFor, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
-
-const CERT = 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
 
 /** The problems a configuration is rejected with. */
 function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {

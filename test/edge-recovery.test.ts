@@ -226,7 +226,11 @@ describe('the standby region (phase 3)', () => {
   });
 
   test('THEN its tasks read the primary\'s database secret, and may decrypt it only through Secrets Manager in either region', () => {
-    const policy = JSON.stringify(p3.stack('standby-service-web').findResources('AWS::IAM::Policy'));
+    const web = p3.stack('standby-service-web');
+    const containers = Object.values(web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: unknown }[] }[];
+    const password = JSON.stringify(containers.flatMap((c) => c.Secrets ?? []).find((x) => x.Name === 'DB_PASSWORD')!.ValueFrom);
+    expect(password).toContain('"StackName":"blueprint-prod-data","Region":"us-east-1"');
+    const policy = JSON.stringify(web.findResources('AWS::IAM::Policy'));
     expect(policy).toContain('"kms:ViaService":["secretsmanager.us-west-2.amazonaws.com","secretsmanager.us-east-1.amazonaws.com"]');
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECOVERY_OBJECTIVES } from '../config/prices';
+import { deploymentName, RECOVERY_OBJECTIVES } from '../config';
 import { PRODUCTION_SETTINGS } from '../lib/production-settings';
 import { synthesize } from './support/blueprint';
 
@@ -35,7 +35,7 @@ describe('the regional failover procedure', () => {
 
   test('THEN the names its commands use are the standby\'s: the database, its key alias, the cache', () => {
     const data = s.stack('standby-data');
-    const P = `${s.config.appName}-${s.config.stage}`;
+    const P = deploymentName(s.config);
     expect(section).toContain('--db-instance-identifier $P-postgres');
     data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: `${P}-postgres` });
     expect(section).toContain('alias/$P-data');

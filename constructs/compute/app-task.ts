@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { resolve } from 'node:path';
 import { Construct } from 'constructs';
-import { acknowledge, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
+import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
 
 export interface AppTaskProps {
   /**
@@ -119,8 +119,7 @@ export class AppTask extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    acknowledge(this.logGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
-    acknowledge(this.logGroup, 'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve to a key.', controlTower('cloudwatch_log_group_encrypted_check'));
+    acknowledgeLogGroup(this.logGroup, props.logEncryptionKey);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Definition', {
       cpu: props.cpu,

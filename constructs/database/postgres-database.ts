@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export const POSTGRES_PORT = 5432;
 
@@ -195,7 +195,7 @@ export class PostgresDatabase extends Construct {
       this.secret = primary.secret!;
     }
     this.instance.node.addDependency(...logGroups);
-    for (const group of logGroups) acknowledge(group, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
+    for (const group of logGroups) acknowledgeLogGroup(group, props.encryptionKey);
 
     const zones = props.vpc.availabilityZones;
     this.replicas = Array.from({ length: props.readReplicas }, (_, i) => {

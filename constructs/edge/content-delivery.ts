@@ -31,11 +31,8 @@ export interface ContentDeliveryProps {
    * @default - the distribution's own *.cloudfront.net name
    */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
-  /**
-   * The longest an origin's Cache-Control may keep a cached path's object at the edge.
-   * @default Duration.days(365)
-   */
-  readonly maxTtl?: Duration;
+  /** The longest an origin's Cache-Control may keep a cached path's object at the edge. */
+  readonly maxTtl: Duration;
 }
 
 /**
@@ -57,7 +54,6 @@ export class ContentDelivery extends Construct {
     });
     // The viewer's Host reaches the load balancer, so host-based listener rules keep working.
     const forwardAll = cloudfront.OriginRequestPolicy.ALL_VIEWER;
-    const maxTtl = props.maxTtl ?? Duration.days(365);
     const cachePolicies = new Map<number, cloudfront.ICachePolicy>();
     const cacheFor = (ttl: Duration): cloudfront.ICachePolicy => {
       const seconds = ttl.toSeconds();
@@ -67,7 +63,7 @@ export class ContentDelivery extends Construct {
           comment: `Static content: ${seconds} s unless the origin says otherwise`,
           defaultTtl: ttl,
           minTtl: Duration.seconds(0),
-          maxTtl,
+          maxTtl: props.maxTtl,
           queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
           enableAcceptEncodingGzip: true,
           enableAcceptEncodingBrotli: true,

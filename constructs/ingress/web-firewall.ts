@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge, controlTower } from '../security/acknowledge';
+import { acknowledgeLogGroup } from '../security/acknowledge';
 
 export interface WebFirewallProps {
   /** Name of the web ACL and its metrics. */
@@ -64,10 +64,7 @@ export class WebFirewall extends Construct {
       encryptionKey: props.logEncryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.logGroup, 'Logs are kept for protection.logRetentionDays (30 by default, as docs/architecture.md §8 specifies), not the control\'s one year; raise that setting to 365 where an auditor requires it.', controlTower('cloudwatch_log_group_retention_period_check'));
-    if (Stack.of(props.logEncryptionKey) !== Stack.of(this)) {
-      acknowledge(this.logGroup, 'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve to a key.', controlTower('cloudwatch_log_group_encrypted_check'));
-    }
+    acknowledgeLogGroup(this.logGroup, props.logEncryptionKey);
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       logDestinationConfigs: [this.logGroup.logGroupArn],

@@ -87,7 +87,7 @@ export function databaseSaturationSpecs(prefix: string, rows: DatabaseSaturation
   ];
   if (db.instanceIsReplica) {
     specs.push(
-      spec('DbStandbyLag', `${prefix}-db-standby-lag`, 'db-replica-lag', `The standby database is more than ${rows.rdsReplicaLagSeconds.threshold} s behind the primary region: a regional failover now would lose that much (RPO 15 minutes).`,
+      spec('DbStandbyLag', `${prefix}-db-standby-lag`, 'db-replica-lag', `The standby database is more than ${rows.rdsReplicaLagSeconds.threshold} s behind the primary region: a regional failover now would lose that much.`,
         primary.metric('ReplicaLag', { statistic: 'Maximum', period: period(rows.rdsReplicaLagSeconds) }), rows.rdsReplicaLagSeconds, ABOVE),
     );
   }

@@ -2,7 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdkJson from '../../cdk.json';
 import { BlueprintConfig, ConfigInput, resolveConfig } from '../../config';
-import { Blueprint, buildBlueprint } from '../../lib/blueprint';
+import { Blueprint, buildBlueprint, stackName } from '../../lib/blueprint';
+import { placeholderCertificateArn } from '../../lib/production-settings';
 
 export interface Synthesized {
   readonly config: BlueprintConfig;
@@ -29,7 +30,7 @@ export function synthesize(input: ConfigInput = {}): Synthesized {
   const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   const blueprint = buildBlueprint(app, config);
   const stack = (role: string): Template => {
-    const found = app.node.tryFindChild(`${config.appName}-${config.stage}-${role}`);
+    const found = app.node.tryFindChild(stackName(config, role));
     if (!found) throw new Error(`no stack for ${role}`);
     return Template.fromStack(found as Stack);
   };
@@ -45,4 +46,4 @@ export function synthesize(input: ConfigInput = {}): Synthesized {
 }
 
 /** A certificate ARN in the default region, for HTTPS cases. */
-export const TEST_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
+export const TEST_CERTIFICATE_ARN = placeholderCertificateArn('us-east-1');
