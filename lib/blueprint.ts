@@ -138,7 +138,9 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   if (config.edge && config.firewall && originSecretName !== undefined) {
     edge = new EdgeStack(app, stackName(config, 'edge'), {
       env: { account: config.env.account, region: EDGE_REGION },
-      config: { ...config, edge: config.edge, firewall: config.firewall },
+      config,
+      edge: config.edge,
+      firewall: config.firewall,
       originDomainName: config.ingress.originDomainName ?? primary.app.ingress.loadBalancer.loadBalancerDnsName,
       originSecretName,
       originRegions: [config.env.region, ...(standbyCfg ? [standbyCfg.env.region] : [])],

@@ -6,7 +6,10 @@ import { BlueprintConfig, deploymentName, EDGE_MAX_TTL_SECONDS, EdgeConfig, Fire
 import { ContentDelivery, DataKey, ORIGIN_HEADER, OriginSecret, WebFirewall } from '../constructs';
 
 export interface EdgeStackProps extends StackProps {
-  readonly config: BlueprintConfig & { readonly edge: EdgeConfig; readonly firewall: FirewallConfig };
+  readonly config: BlueprintConfig;
+  /** The configuration's edge and firewall, both set when there is an edge stack. */
+  readonly edge: EdgeConfig;
+  readonly firewall: FirewallConfig;
   /** Where the distribution fetches from: the failover name, or the primary load balancer's DNS name. */
   readonly originDomainName: string;
   /** Name of the secret holding the origin header's value. */
@@ -41,7 +44,7 @@ export class EdgeStack extends Stack {
     this.firewall = new WebFirewall(this, 'Firewall', {
       name: `${prefix}-edge`,
       scope: 'CLOUDFRONT',
-      rateLimitPer5Minutes: c.firewall.rateLimitPer5Minutes,
+      rateLimitPer5Minutes: props.firewall.rateLimitPer5Minutes,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: key.key,
     });
@@ -51,9 +54,9 @@ export class EdgeStack extends Stack {
       originDomainName: props.originDomainName,
       originProtocol: certificateArn !== undefined ? 'https' : 'http',
       originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) },
-      cachedPaths: c.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
+      cachedPaths: props.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
       maxTtl: Duration.seconds(EDGE_MAX_TTL_SECONDS),
-      priceClass: c.edge.priceClass as cloudfront.PriceClass,
+      priceClass: props.edge.priceClass as cloudfront.PriceClass,
       webAclArn: this.firewall.webAcl.attrArn,
       domain: domainName !== undefined && edgeCertificateArn !== undefined ? { name: domainName, certificateArn: edgeCertificateArn } : undefined,
     });

@@ -45,7 +45,7 @@ describe('phase 2', () => {
       },
       DeletionPolicy: 'Retain',
     });
-    for (const q of Object.values(queues)) expect(q.Properties.KmsMasterKeyId).toBeDefined();
+    for (const q of Object.values(queues)) expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
     p2.data.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });

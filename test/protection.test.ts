@@ -30,10 +30,9 @@ describe('DatabaseBackup', () => {
     expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toMatch(/:db:.*DatabaseInstance/);
   });
 
-  test('THEN point-in-time recovery stays on (RPO 15 minutes)', () => {
-    p1.data.hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: Match.anyValue(), MultiAZ: true });
-    const primary = Object.values(p1.data.findResources('AWS::RDS::DBInstance'))[0]!;
-    expect(primary.Properties.BackupRetentionPeriod).toBeGreaterThan(0);
+  test('THEN point-in-time recovery stays on (RPO 15 minutes) for the phase\'s window, in every phase', () => {
+    p1.data.hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: PHASE_PRESETS.phase1.database.backupRetentionDays, MultiAZ: true });
+    p2.data.hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: PHASE_PRESETS.phase2.database.backupRetentionDays, MultiAZ: true });
   });
 });
 
