@@ -17,9 +17,9 @@ import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
 import { COMPLIANCE_PACK_NAMES, ConfigError, deploymentName, PHASES, readSettingsFile, resolveConfig, STAGES } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
-import { CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../lib/cfn-lint';
+import { CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../review/cfn-lint';
 import { Acknowledgement, acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
-import { PRODUCTION_SETTINGS } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 
 const GUARD = 'Control Tower (cfn-guard)';
 const BUILTIN = 'CloudFormation validation';

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cdkJson from '../cdk.json';
-import { generatePhaseDocs } from '../lib/phase-doc';
+import { generatePhaseDocs } from '../review/phase-doc';
 
 const dir = join(__dirname, '..', 'docs', 'phases');
 mkdirSync(dir, { recursive: true });

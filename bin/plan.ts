@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
 import { ConfigError, readSettingsFile, resolveConfig } from '../config';
-import { formatPlan, planUpgrade, synthesizeTemplates } from '../lib/plan';
+import { formatPlan, planUpgrade, synthesizeTemplates } from '../review/plan';
 
 const usage = 'usage: npm run plan -- --from <phase> --to <phase> [--stage <stage>] [--settings <file.json>] [--json]';
 

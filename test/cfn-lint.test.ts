@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
-import { CFN_LINT_MISSING, cfnLintAvailable, lintExceptions, lintTemplates } from '../lib/cfn-lint';
-import { PRODUCTION_SETTINGS } from '../lib/production-settings';
+import { CFN_LINT_MISSING, cfnLintAvailable, lintExceptions, lintTemplates } from '../review/cfn-lint';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { CDK_CONTEXT } from './support/blueprint';
 
 const available = cfnLintAvailable();

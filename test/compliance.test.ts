@@ -1,6 +1,6 @@
 import { acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
 import { PHASES, STAGE_DEFAULTS, STAGES } from '../config';
-import { PRODUCTION_SETTINGS } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { synthesize } from './support/blueprint';
 
 // GIVEN every phase in every stage with its own defaults (prod with HTTPS), each synthesized once.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PHASES } from '../config';
 import { BUDGET_PER_MONTH, UNPRICED_TYPES } from '../config/prices';
-import { DIAGRAM_STATEFUL_TYPES, fixedCosts, generatePhaseDocs, nodeId, resourcesOf } from '../lib/phase-doc';
+import { DIAGRAM_STATEFUL_TYPES, fixedCosts, generatePhaseDocs, nodeId, resourcesOf } from '../review/phase-doc';
 import { CDK_CONTEXT } from './support/blueprint';
 
 // GIVEN the pages generated now, from every phase synthesized once

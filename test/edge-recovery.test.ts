@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, PHASE_PRESETS, resolveConfig } from '../config';
-import { planUpgrade, synthesizeTemplates } from '../lib/plan';
-import { PRODUCTION_SETTINGS } from '../lib/production-settings';
+import { planUpgrade, synthesizeTemplates } from '../review/plan';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { CDK_CONTEXT, synthesize } from './support/blueprint';
 
 // GIVEN each phase in prod as it runs (domain, hosted zone, HTTPS end to end), synthesized once

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentName, RECOVERY_OBJECTIVES } from '../config';
-import { PRODUCTION_SETTINGS } from '../lib/production-settings';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { synthesize } from './support/blueprint';
 
 // GIVEN the alarms of phase 3 as it runs (every kind: replicas, queues, stream, burn rates, standby, failover) and the runbook page

@@ -1,6 +1,6 @@
 import { resolveConfig } from '../config';
-import { stateClassOf } from '../config/state-classes';
-import { formatPlan, planUpgrade, synthesizeTemplates, Templates } from '../lib/plan';
+import { stateClassOf } from '../review/state-classes';
+import { formatPlan, planUpgrade, synthesizeTemplates, Templates } from '../review/plan';
 import { CDK_CONTEXT } from './support/blueprint';
 
 // GIVEN the prod ladder, each phase synthesized once

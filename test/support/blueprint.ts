@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cdkJson from '../../cdk.json';
 import { BlueprintConfig, ConfigInput, resolveConfig } from '../../config';
 import { Blueprint, buildBlueprint, stackName } from '../../lib/blueprint';
-import { placeholderCertificateArn } from '../../lib/production-settings';
+import { placeholderCertificateArn } from '../../review/production-settings';
 
 export interface Synthesized {
   readonly config: BlueprintConfig;

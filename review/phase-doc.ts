@@ -8,7 +8,7 @@ import {
   TRAFFIC_ASSUMPTIONS,
   UNPRICED_TYPES,
 } from '../config/prices';
-import { stateClassOf } from '../config/state-classes';
+import { stateClassOf } from './state-classes';
 import { planUpgrade, synthesizeTemplates, Templates } from './plan';
 import { PRODUCTION_SETTINGS } from './production-settings';
 

@@ -1,8 +1,8 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { BlueprintConfig } from '../config';
-import { BLAST_RADIUS, CONDITIONAL_UPDATES, StateClass, stateClassOf } from '../config/state-classes';
-import { buildBlueprint } from './blueprint';
+import { BLAST_RADIUS, CONDITIONAL_UPDATES, StateClass, stateClassOf } from './state-classes';
+import { buildBlueprint } from '../lib/blueprint';
 
 export type Impact = 'added' | 'updated in place' | 'replaced' | 'may be replaced' | 'removed' | 'orphaned';
 
