@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * npm run deploy -- --phase <phase> --stage <stage> [--settings file.json]
+ *                   [--plan-only [--markdown]] [--force "reason"]
+ *                   [--allow-replace <stack>/<logicalId> ... --reason "why"]
+ *
+ * The guarded deploy (ADR 0024): synthesizes the configuration, publishes
+ * its assets, plans every stack against what is deployed (change sets),
+ * refuses a replacement or removal of a durable resource and a deploy while
+ * the SLO burn-rate page alarm is in ALARM, executes the reviewed change
+ * sets and sets each stack's protective stack policy. The plan goes to
+ * stdout, progress to stderr. Exits 1 when a guard refuses or a deploy
+ * fails, 2 on bad arguments or configuration.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { App } from 'aws-cdk-lib';
+import * as cdkJson from '../cdk.json';
+import { ConfigError, readSettingsFile, resolveConfig } from '../config';
+import { buildBlueprint } from '../lib/blueprint';
+import { deploymentOf } from '../review/deploy/assembly';
+import { formatDeploymentPlan } from '../review/deploy/format';
+import { GuardedDeploy, GuardError } from '../review/deploy/guard';
+
+const usage =
+  'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--plan-only [--markdown]] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
+
+/**
+ * `cdk publish-assets` of the pinned CLI: it builds and uploads file and image
+ * assets and the templates, through the bootstrap roles. The command is marked
+ * unstable in CLI 2.1148 (hence the opt-in); the CLI is pinned (ADR 0024).
+ */
+function publishAssets(assemblyDir: string): () => Promise<void> {
+  return () =>
+    new Promise((resolve, reject) => {
+      const cli = spawn(join('node_modules', '.bin', 'cdk'), ['publish-assets', '--unstable=publish-assets', '--all', '--app', assemblyDir], { stdio: ['ignore', 2, 2] });
+      cli.on('error', reject);
+      cli.on('exit', (code) => (code === 0 ? resolve() : reject(new GuardError(`cdk publish-assets exited ${code}`))));
+    });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      phase: { type: 'string' },
+      stage: { type: 'string' },
+      settings: { type: 'string' },
+      'plan-only': { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      force: { type: 'string' },
+      'allow-replace': { type: 'string', multiple: true, default: [] },
+      reason: { type: 'string' },
+    },
+  });
+  if (!values.phase || !values.stage) {
+    console.error(usage);
+    return 2;
+  }
+  const settings = readSettingsFile(values.settings ?? 'blueprint.settings.json', values.settings !== undefined);
+  const config = resolveConfig({ phase: values.phase, stage: values.stage, settings });
+
+  const outdir = join('cdk.out', `deploy-${config.appName}-${config.stage}`);
+  const app = new App({ context: cdkJson.context, outdir });
+  buildBlueprint(app, config);
+  const deployment = deploymentOf(app.synth(), config);
+
+  const guard = new GuardedDeploy(deployment, {
+    clients: (region) => ({ cloudFormation: new CloudFormationClient({ region }), cloudWatch: new CloudWatchClient({ region }) }),
+    publishAssets: publishAssets(outdir),
+    log: (line) => console.error(line),
+  });
+  const title = `${values['plan-only'] ? 'Plan' : 'Deploy'} ${config.appName} ${config.stage} (${config.phase}) against what is deployed`;
+  const allowReplace = values['allow-replace'];
+
+  if (values['plan-only']) {
+    const plan = await guard.plan(allowReplace);
+    const alarms = await guard.errorBudget();
+    console.log(formatDeploymentPlan(plan, title, { markdown: values.markdown, alarms }));
+    return plan.refused.length > 0 ? 1 : 0;
+  }
+  const outcome = await guard.deploy({ force: values.force, allowReplace, reason: values.reason });
+  console.log(formatDeploymentPlan(outcome.plan, title, { alarms: outcome.alarms }));
+  if (outcome.result === 'refused') {
+    console.error(`Refused by the ${outcome.guard === 'plan' ? 'plan' : 'error-budget'} guard${outcome.deployed.length > 0 ? ` after deploying ${outcome.deployed.join(', ')}` : '; nothing was deployed'}.`);
+    return 1;
+  }
+  console.error(`Deployed ${outcome.deployed.length} stack(s); every stack has its protective stack policy.`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError' && 'code' in e)) {
+      console.error(e.message);
+      console.error(usage);
+      process.exitCode = 2;
+    } else if (e instanceof GuardError) {
+      console.error(e.message);
+      process.exitCode = e.kind === 'usage' ? 2 : 1;
+    } else if (e instanceof Error && /ValidationFailed|Validation failed/.test(`${e.name} ${e.message}`)) {
+      console.error('The configuration does not pass the compliance checks, so it cannot be deployed: fix or acknowledge the findings listed above.');
+      process.exitCode = 2;
+    } else {
+      throw e;
+    }
+  },
+);

@@ -1,0 +1,153 @@
+import type { Change } from '@aws-sdk/client-cloudformation';
+import { BLAST_RADIUS, CONDITIONAL_UPDATES, StateClass, stateClassOf } from '../state-classes';
+
+/**
+ * The review of a CloudFormation change set against the state classes: the
+ * same verdicts as the offline planner (review/plan.ts), but on what
+ * CloudFormation says it will do to the stack as deployed.
+ * Change set fields: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html
+ */
+
+export type Verdict = 'ok' | 'warning' | 'refused' | 'allowed by override';
+
+export interface ReviewedChange {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  /** CloudFormation's action: Add, Modify, Remove, Import, Dynamic. */
+  readonly action: string;
+  /** For a Modify: True, Conditional or False. */
+  readonly replacement?: string;
+  readonly stateClass: StateClass;
+  /** Properties whose change may recreate the resource. */
+  readonly causes: readonly string[];
+  readonly verdict: Verdict;
+  readonly reason?: string;
+}
+
+/** A resource of the synthesized template, as the review reads it. */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Readonly<Record<string, unknown>>;
+}
+
+/** The name property of a type, where it is not `<Type>Name`, `<Type>Identifier`, `<Type>Id` or `Name`. */
+const NAME_PROPERTY_EXCEPTIONS: Readonly<Record<string, string>> = {
+  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
+  'AWS::EC2::SecurityGroup': 'GroupName',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+};
+
+/**
+ * The physical name a template gives a resource, if any. CloudFormation
+ * cannot replace a custom-named resource: the new one would need the name
+ * the old one still holds, and the update fails
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html).
+ */
+export function customName(resource: TemplateResource): string | undefined {
+  // A custom resource's properties are its handler's input, not a physical name.
+  if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') return undefined;
+  const short = resource.Type.split('::').pop() ?? '';
+  const candidates = [NAME_PROPERTY_EXCEPTIONS[resource.Type], `${short}Name`, `${short}Identifier`, `${short}Id`, 'Name'];
+  for (const property of candidates) {
+    const value = property === undefined ? undefined : resource.Properties?.[property];
+    if (value !== undefined) return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return undefined;
+}
+
+/** A change-set value (always a string) as the JSON value it stands for, so the planner's rules compare numbers and booleans. */
+function valueOf(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export interface ReviewInput {
+  readonly stack: string;
+  readonly changes: readonly Change[];
+  /** The synthesized template's resources, by logical id. */
+  readonly resources: Readonly<Record<string, TemplateResource>>;
+  /** `<stack>/<logicalId>` a deliberate migration may replace or remove. */
+  readonly allow: ReadonlySet<string>;
+}
+
+/**
+ * One verdict per resource change. Refused: a durable resource replaced,
+ * possibly replaced or removed (unless every possibly-replacing property
+ * change is in place by a rule of review/state-classes.ts), or a
+ * custom-named resource replaced. Warning: a transient resource replaced
+ * or removed, or a custom-named one possibly replaced.
+ */
+export function reviewChanges(input: ReviewInput): ReviewedChange[] {
+  const reviewed: ReviewedChange[] = [];
+  for (const change of input.changes) {
+    const rc = change.ResourceChange;
+    if (change.Type !== 'Resource' || rc?.LogicalResourceId === undefined) continue;
+    const logicalId = rc.LogicalResourceId;
+    const type = rc.ResourceType ?? 'unknown';
+    const stateClass = stateClassOf(type);
+    const action = rc.Action ?? 'unknown';
+    const recreating = (rc.Details ?? []).filter(
+      (d) => d.Target?.Attribute === 'Properties' && (d.Target.RequiresRecreation === 'Always' || d.Target.RequiresRecreation === 'Conditionally'),
+    );
+    const causes = [...new Set(recreating.map((d) => d.Target?.Name ?? '?'))];
+    const resource = input.resources[logicalId];
+    let replacement = action === 'Modify' ? rc.Replacement : undefined;
+
+    if (replacement === 'Conditional' && recreating.length > 0) {
+      // CloudFormation cannot tell; the planner's rules can, given the values (IncludePropertyValues).
+      const inPlace = recreating.every((d) => {
+        const rule = CONDITIONAL_UPDATES.find((r) => r.type === type && r.property === d.Target?.Name);
+        return (
+          d.Target?.RequiresRecreation === 'Conditionally' &&
+          rule !== undefined &&
+          rule.inPlace(valueOf(d.Target.BeforeValue), valueOf(d.Target.AfterValue), resource?.Properties ?? {})
+        );
+      });
+      if (inPlace) replacement = 'False';
+    }
+
+    let verdict: Verdict = 'ok';
+    let reason: string | undefined;
+    const replaced = replacement === 'True' || replacement === 'Conditional';
+    const name = resource ? customName(resource) : undefined;
+    if (stateClass === 'durable' && action === 'Remove') {
+      verdict = 'refused';
+      reason = 'durable: removing it from the stack deletes or detaches its data';
+    } else if (stateClass === 'durable' && replaced) {
+      verdict = 'refused';
+      reason = `durable: ${replacement === 'True' ? 'replacing' : 'possibly replacing'} it loses or detaches its data`;
+    } else if (replacement === 'True' && name !== undefined) {
+      verdict = 'refused';
+      reason = `custom-named (${name}): CloudFormation cannot replace it and would fail the update`;
+    } else if (stateClass === 'transient' && (replaced || action === 'Remove')) {
+      verdict = 'warning';
+      reason = BLAST_RADIUS[type] ?? 'rebuilt from empty';
+    } else if (replacement === 'Conditional' && name !== undefined) {
+      verdict = 'warning';
+      reason = `custom-named (${name}): if CloudFormation does replace it, the update fails`;
+    }
+    if (verdict === 'refused' && input.allow.has(`${input.stack}/${logicalId}`)) verdict = 'allowed by override';
+    reviewed.push({ stack: input.stack, logicalId, type, action, replacement, stateClass, causes, verdict, reason });
+  }
+  return reviewed;
+}
+
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  Add: 'added',
+  Remove: 'removed',
+  Import: 'imported',
+  Dynamic: 'dynamic',
+};
+
+/** What a change does, in the planner's words. */
+export function impactOf(c: ReviewedChange): string {
+  if (c.action !== 'Modify') return ACTION_WORDS[c.action] ?? c.action;
+  if (c.replacement === 'True') return 'replaced';
+  if (c.replacement === 'Conditional') return 'may be replaced';
+  return 'updated in place';
+}
