@@ -79,17 +79,3 @@ export function stackPolicyFor(template: PolicyTemplate, options: StackPolicyOpt
   }
   return policy;
 }
-
-/** Whether a policy denies an action on a resource, evaluated as CloudFormation does (a Deny wins over an Allow; nothing matched is denied). */
-export function policyDenies(policy: StackPolicy, action: string, logicalId: string, type: string): boolean {
-  const matches = (s: PolicyStatement): boolean => {
-    const actions = typeof s.Action === 'string' ? [s.Action] : s.Action;
-    const resources = typeof s.Resource === 'string' ? [s.Resource] : s.Resource;
-    const actionOk = actions.some((a) => a === action || a === 'Update:*');
-    const resourceOk = resources.some((r) => r === '*' || r === `LogicalResourceId/${logicalId}`);
-    const typeOk = s.Condition === undefined || s.Condition.StringEquals.ResourceType.includes(type);
-    return actionOk && resourceOk && typeOk;
-  };
-  const matched = policy.Statement.filter(matches);
-  return matched.some((s) => s.Effect === 'Deny') || !matched.some((s) => s.Effect === 'Allow');
-}

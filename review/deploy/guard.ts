@@ -296,11 +296,13 @@ export class GuardedDeploy {
     }
     try {
       await this.executeAndWait(stack, changes.length);
-    } finally {
+    } catch (e) {
+      // On success protect() sets the protective policy; on failure it is restored here before the error surfaces.
       if (overridden.length > 0) {
         await cfn.send(new SetStackPolicyCommand({ StackName: stack.name, StackPolicyBody: JSON.stringify(stackPolicyFor(stack.template)) }));
         this.options.log(`${stack.name}: override stack policy replaced by the protective one`);
       }
+      throw e;
     }
   }
 
