@@ -102,9 +102,12 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
       // CloudFormation cannot tell; the planner's rules can, given the values (IncludePropertyValues).
       const inPlace = recreating.every((d) => {
         const rule = CONDITIONAL_UPDATES.find((r) => r.type === type && r.property === d.Target?.Name);
+        // Without values (neither before nor after) a rule has nothing to settle.
+        const known = d.Target?.BeforeValue !== undefined || d.Target?.AfterValue !== undefined;
         return (
           d.Target?.RequiresRecreation === 'Conditionally' &&
           rule !== undefined &&
+          known &&
           rule.inPlace(valueOf(d.Target.BeforeValue), valueOf(d.Target.AfterValue), resource?.Properties ?? {})
         );
       });

@@ -1,0 +1,78 @@
+import { Change } from '@aws-sdk/client-cloudformation';
+import { customName, ReviewedChange, reviewChanges, TemplateResource } from '../../review/deploy/review';
+import { change } from './fake-aws';
+
+// GIVEN a stack's synthesized resources, and the change set CloudFormation computed for it
+const RESOURCES: Record<string, TemplateResource> = {
+  Database: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceIdentifier: 'shop-prod-postgres', MultiAZ: true, BackupRetentionPeriod: 14 } },
+  Cache: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { ReplicationGroupId: 'shop-prod-cache' } },
+  PageAlarm: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmName: 'shop-prod-availability-burn-page' } },
+  TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: { Family: 'web' } },
+  OriginSecretReplica: { Type: 'Custom::OriginSecret', Properties: { Name: 'shop-prod/cdn-origin-header' } },
+};
+
+function review(changes: Change[], allow: string[] = []): ReviewedChange[] {
+  return reviewChanges({ stack: 'shop-prod-data', changes, resources: RESOURCES, allow: new Set(allow) });
+}
+const verdicts = (changes: Change[], allow: string[] = []): string[] => review(changes, allow).map((c) => `${c.logicalId} ${c.verdict}`);
+
+describe('reviewing a change set against the state classes', () => {
+  test('WHEN CloudFormation may replace the database on a change the planner knows is in place THEN it is an in-place update', () => {
+    const reviewed = review([
+      change('Database', 'AWS::RDS::DBInstance', 'Modify', 'Conditional', [{ name: 'BackupRetentionPeriod', recreation: 'Conditionally', before: '7', after: '14' }]),
+    ]);
+    expect(reviewed).toMatchObject([{ logicalId: 'Database', verdict: 'ok', replacement: 'False' }]);
+  });
+
+  test('WHEN the same property turns backups off THEN the possible replacement is refused', () => {
+    const reviewed = review([
+      change('Database', 'AWS::RDS::DBInstance', 'Modify', 'Conditional', [{ name: 'BackupRetentionPeriod', recreation: 'Conditionally', before: '7', after: '0' }]),
+    ]);
+    expect(reviewed).toMatchObject([{ verdict: 'refused', causes: ['BackupRetentionPeriod'], reason: 'durable: possibly replacing it loses or detaches its data' }]);
+  });
+
+  test('WHEN a conditional replacement comes without values (no rule can settle it) THEN it is refused', () => {
+    expect(verdicts([change('Database', 'AWS::RDS::DBInstance', 'Modify', 'Conditional', [{ name: 'AvailabilityZone', recreation: 'Conditionally' }])])).toEqual(['Database refused']);
+  });
+
+  test('WHEN a custom-named stateless resource would be replaced THEN it is refused: CloudFormation would fail the update', () => {
+    const reviewed = review([change('PageAlarm', 'AWS::CloudWatch::CompositeAlarm', 'Modify', 'True', [{ name: 'AlarmName', recreation: 'Always' }])]);
+    expect(reviewed).toMatchObject([{ verdict: 'refused', stateClass: 'stateless', reason: expect.stringContaining('custom-named (shop-prod-availability-burn-page)') }]);
+  });
+
+  test('WHEN a transient cache or an unnamed stateless resource is replaced THEN the cache is a warning with its blast radius and the task definition is fine', () => {
+    const reviewed = review([
+      change('Cache', 'AWS::ElastiCache::ReplicationGroup', 'Modify', 'Conditional', [{ name: 'Engine', recreation: 'Conditionally' }]),
+      change('TaskDefinition', 'AWS::ECS::TaskDefinition', 'Modify', 'True', [{ name: 'ContainerDefinitions', recreation: 'Always' }]),
+    ]);
+    expect(reviewed.map((c) => `${c.logicalId} ${c.verdict}`)).toEqual(['Cache warning', 'TaskDefinition ok']);
+    expect(reviewed[0]!.reason).toMatch(/the cache starts empty/);
+  });
+
+  test('WHEN an override names a refused change THEN that change, and only that one, is allowed by override', () => {
+    const changes = [change('Database', 'AWS::RDS::DBInstance', 'Modify', 'True', [{ name: 'StorageEncrypted', recreation: 'Always' }]), change('Logs', 'AWS::S3::Bucket', 'Remove')];
+    expect(verdicts(changes, ['shop-prod-data/Database'])).toEqual(['Database allowed by override', 'Logs refused']);
+    expect(verdicts(changes, ['shop-prod-app/Database'])).toEqual(['Database refused', 'Logs refused']);
+  });
+
+  test('WHEN durable resources are added or modified in place THEN nothing is refused', () => {
+    expect(
+      verdicts([change('Replica', 'AWS::RDS::DBInstance', 'Add'), change('Database', 'AWS::RDS::DBInstance', 'Modify', 'False', [{ name: 'AllocatedStorage', recreation: 'Never' }])]),
+    ).toEqual(['Replica ok', 'Database ok']);
+  });
+});
+
+describe('a resource\'s custom name', () => {
+  test.each([
+    ['AWS::S3::Bucket', { BucketName: 'logs' }, 'logs'],
+    ['AWS::RDS::DBInstance', { DBInstanceIdentifier: 'db' }, 'db'],
+    ['AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: 'cache' }, 'cache'],
+    ['AWS::SecretsManager::Secret', { Name: 'app/secret' }, 'app/secret'],
+    ['AWS::CloudWatch::CompositeAlarm', { AlarmName: 'page' }, 'page'],
+    ['AWS::EC2::SecurityGroup', { GroupName: 'sg' }, 'sg'],
+    ['AWS::S3::Bucket', {}, undefined],
+    ['Custom::OriginSecret', { Name: 'x' }, undefined],
+  ])('%s with %j is named %s', (type, properties, name) => {
+    expect(customName({ Type: type, Properties: properties })).toBe(name);
+  });
+});
