@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run deploy -- --phase <phase> --stage <stage> [--settings file.json]
- *                   [--plan-only [--markdown]] [--force "reason"]
+ *                   [--plan-only] [--markdown] [--force "reason"]
  *                   [--allow-replace <stack>/<logicalId> ... --reason "why"]
  *
  * The guarded deploy (ADR 0024): synthesizes the configuration, publishes
@@ -26,7 +26,7 @@ import { formatDeploymentPlan } from '../review/deploy/format';
 import { GuardedDeploy, GuardError } from '../review/deploy/guard';
 
 const usage =
-  'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--plan-only [--markdown]] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
+  'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--plan-only] [--markdown] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
 
 /**
  * `cdk publish-assets` of the pinned CLI: it builds and uploads file and image
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     return plan.refused.length > 0 ? 1 : 0;
   }
   const outcome = await guard.deploy({ force: values.force, allowReplace, reason: values.reason });
-  console.log(formatDeploymentPlan(outcome.plan, title, { alarms: outcome.alarms }));
+  console.log(formatDeploymentPlan(outcome.plan, title, { markdown: values.markdown, alarms: outcome.alarms }));
   if (outcome.result === 'refused') {
     console.error(`Refused by the ${outcome.guard === 'plan' ? 'plan' : 'error-budget'} guard${outcome.deployed.length > 0 ? ` after deploying ${outcome.deployed.join(', ')}` : '; nothing was deployed'}.`);
     return 1;
