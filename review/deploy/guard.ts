@@ -39,8 +39,12 @@ export interface GuardOptions {
 export interface StackPlan {
   readonly stack: string;
   readonly region: string;
-  /** `changes`: reviewed; `no changes`: CloudFormation found nothing to do; `not planned`: the change set could not be created (see note). */
-  readonly status: 'changes' | 'no changes' | 'not planned';
+  /**
+   * `changes`: reviewed; `no changes`: CloudFormation found nothing to do;
+   * `new`: not deployed yet, every resource is added; `not planned`: the
+   * change set could not be created (see note).
+   */
+  readonly status: 'changes' | 'no changes' | 'new' | 'not planned';
   readonly note?: string;
   readonly changes: readonly ReviewedChange[];
 }
@@ -116,12 +120,22 @@ export class GuardedDeploy {
     this.changeSetName = options.changeSetName ?? `blueprint-guard-${Date.now()}`;
   }
 
-  /** Every stack's reviewed change set; each change set is deleted once read. */
+  /**
+   * Every stack's reviewed change set; each change set is deleted once read.
+   * A stack not deployed yet has nothing to compare with: its plan is its
+   * template, all added, and planning it creates nothing (no empty
+   * REVIEW_IN_PROGRESS stack to clean up, no DeleteStack for the plan role).
+   */
   async plan(allowReplace: readonly string[] = []): Promise<DeploymentPlan> {
     const allow = this.checkAllow(allowReplace);
     await this.publishOnce();
     const stacks: StackPlan[] = [];
     for (const stack of this.deployment.stacks) {
+      const existing = await this.describeStack(stack);
+      if (existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS') {
+        stacks.push(newStackPlan(stack));
+        continue;
+      }
       const prepared = await this.prepare(stack);
       await this.discard(stack, prepared);
       stacks.push(this.stackPlan(stack, prepared, allow));
@@ -335,6 +349,14 @@ export class GuardedDeploy {
     }
     this.options.log(`${stack.name}: stack policy freezes its durable resources`);
   }
+}
+
+function newStackPlan(stack: StackDeployment): StackPlan {
+  const changes: Change[] = Object.entries(stack.template.Resources ?? {}).map(([id, r]) => ({
+    Type: 'Resource',
+    ResourceChange: { Action: 'Add', LogicalResourceId: id, ResourceType: r.Type },
+  }));
+  return { stack: stack.name, region: stack.region, status: 'new', changes: reviewChanges({ stack: stack.name, changes, resources: stack.template.Resources ?? {}, allow: new Set() }) };
 }
 
 function summarize(stacks: readonly StackPlan[]): DeploymentPlan {

@@ -121,10 +121,8 @@ describe('the guarded deploy, happy path', () => {
       'ExecuteChangeSet shop-prod-app',
       'SetStackPolicy shop-prod-app',
     ]);
+    // The new standby stack is created once, by the change set reviewed just before it runs.
     expect(w.standby.journal).toEqual([
-      'CreateChangeSet shop-prod-standby-data CREATE',
-      'DeleteChangeSet shop-prod-standby-data',
-      'DeleteStack shop-prod-standby-data',
       'CreateChangeSet shop-prod-standby-data CREATE',
       'ExecuteChangeSet shop-prod-standby-data',
       'SetStackPolicy shop-prod-standby-data',
@@ -152,7 +150,10 @@ describe('the guarded deploy, happy path', () => {
     const plan = await w.guard.plan();
     const alarms = await w.guard.errorBudget();
 
-    expect(plan.stacks.map((s) => `${s.stack} ${s.status}`)).toEqual(['shop-prod-data no changes', 'shop-prod-app changes', 'shop-prod-standby-data changes']);
+    expect(plan.stacks.map((s) => `${s.stack} ${s.status}`)).toEqual(['shop-prod-data no changes', 'shop-prod-app changes', 'shop-prod-standby-data new']);
+    // A stack not deployed yet is planned from its template, without creating anything in its region.
+    expect(plan.stacks[2]!.changes.map((c) => `${c.logicalId} ${c.action} ${c.verdict}`)).toEqual(['Replica Add ok']);
+    expect(w.standby.journal).toEqual([]);
     expect(alarms).toEqual([
       { region: PRIMARY, alarmName: PAGE, state: 'OK' },
       { region: STANDBY, alarmName: PAGE, state: 'missing' },
@@ -227,18 +228,32 @@ describe('the guards refuse', () => {
 
   test('WHEN a stack that could not be planned before its dependencies deployed turns out to replace a durable resource THEN the deploy stops there', async () => {
     const refusedReplica = change('Replica', 'AWS::RDS::DBInstance', 'Modify', 'Conditional', [{ name: 'SourceDBInstanceIdentifier', recreation: 'Conditionally' }]);
-    const w = world({}, { planned: { 'shop-prod-standby-data': (attempt) => (attempt === 0 ? { failed: 'No export named shop-prod-data:DatabaseArn found' } : [refusedReplica]) } });
+    const w = world(
+      {},
+      {
+        stacks: { 'shop-prod-standby-data': 'UPDATE_COMPLETE' },
+        planned: { 'shop-prod-standby-data': (attempt) => (attempt === 0 ? { failed: 'No export named shop-prod-data:DatabaseArn found' } : [refusedReplica]) },
+      },
+    );
     const outcome = await w.guard.deploy();
 
-    expect(outcome.plan.stacks.find((s) => s.stack === 'shop-prod-standby-data')).toMatchObject({ status: 'changes' });
+    expect(outcome.plan.stacks.find((s) => s.stack === 'shop-prod-standby-data')).toMatchObject({ status: 'changes', changes: [{ logicalId: 'Replica', verdict: 'refused' }] });
     expect(outcome).toMatchObject({ result: 'refused', guard: 'plan', deployed: ['shop-prod-app'] });
     expect(outcome.plan.refused.map((c) => c.logicalId)).toEqual(['Replica']);
     expect(w.standby.cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
     expectNoResidue(w);
   });
 
+  test('WHEN a new stack\'s change set fails THEN the deploy stops with CloudFormation\'s reason and leaves no empty stack behind', async () => {
+    const w = world({}, { planned: { 'shop-prod-standby-data': { failed: 'Template format error: Unresolved resource dependencies [Vpc]' } } });
+    await expect(w.guard.deploy()).rejects.toThrow('shop-prod-standby-data: the change set could not be created: Template format error: Unresolved resource dependencies [Vpc]');
+    expect(w.standby.journal).toEqual(['CreateChangeSet shop-prod-standby-data CREATE', 'DeleteChangeSet shop-prod-standby-data', 'DeleteStack shop-prod-standby-data']);
+    expectNoResidue(w);
+    expect(w.standby.stacks.has('shop-prod-standby-data')).toBe(false);
+  });
+
   test('WHEN a stack cannot be planned before its dependencies deploy THEN the plan says so instead of failing', async () => {
-    const w = world({}, { planned: { 'shop-prod-standby-data': { failed: 'No export named shop-prod-data:DatabaseArn found' } } });
+    const w = world({}, { stacks: { 'shop-prod-standby-data': 'UPDATE_COMPLETE' }, planned: { 'shop-prod-standby-data': { failed: 'No export named shop-prod-data:DatabaseArn found' } } });
     const plan = await w.guard.plan();
     expect(plan.stacks[2]).toMatchObject({ status: 'not planned', note: 'No export named shop-prod-data:DatabaseArn found' });
     expect(plan.refused).toEqual([]);
