@@ -167,6 +167,11 @@ describe('the guarded deploy, happy path', () => {
     expect(text).toMatch(/^Stack shop-prod-app \(eu-west-1\): changes$/m);
     expect(text).toMatch(/updated in place +stateless AWS::ECS::Service Service/);
     expect(text).toMatch(/^Safe: no durable resource is replaced or removed\.$/m);
+    // The pipeline's job summary: the same plan as Markdown.
+    const md = formatDeploymentPlan(plan, 'Plan shop prod', { alarms, markdown: true });
+    expect(md).toMatch(/^### Plan shop prod$/m);
+    expect(md).toMatch(/^\*\*shop-prod-app \(eu-west-1\): changes\*\*\n\n```\n {11}updated in place/m);
+    expect(md).toMatch(/^- Error budget: shop-prod-availability-burn-page \(eu-west-1\) is OK$/m);
   });
 });
 
