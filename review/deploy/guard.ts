@@ -166,7 +166,6 @@ export class GuardedDeploy {
 
     const plan = await this.plan(allowReplace);
     if (plan.refused.length > 0) return { result: 'refused', guard: 'plan', plan, alarms: [], deployed: [] };
-    for (const c of plan.overridden) this.options.log(`OVERRIDE ${c.stack}/${c.logicalId} (${c.type}) may be ${c.action === 'Remove' ? 'removed' : 'replaced'}: ${request.reason}`);
 
     const alarms = await this.errorBudget();
     const burning = alarms.filter((a) => a.state === 'ALARM');
@@ -176,26 +175,29 @@ export class GuardedDeploy {
     }
 
     const deployed: string[] = [];
+    // The plan reported at the end is what was executed: each stack's second review replaces its first.
+    const final = new Map(plan.stacks.map((s) => [s.stack, s]));
+    const outcomePlan = (): DeploymentPlan => summarize([...final.values()]);
     for (const stack of this.deployment.stacks) {
       // Planned again now that the stacks before it are deployed: the change set executed is the one reviewed here.
       const prepared = await this.prepare(stack);
       const reviewed = this.stackPlan(stack, prepared, allow);
-      const refused = reviewed.changes.filter((c) => c.verdict === 'refused');
-      if (refused.length > 0 || prepared.status === 'failed') {
+      final.set(stack.name, reviewed);
+      if (reviewed.changes.some((c) => c.verdict === 'refused') || prepared.status === 'failed') {
         await this.discard(stack, prepared);
         if (prepared.status === 'failed') throw new GuardError(`${stack.name}: the change set could not be created: ${prepared.reason}`);
-        return { result: 'refused', guard: 'plan', plan: summarize([...plan.stacks.filter((s) => s.stack !== stack.name), reviewed]), alarms, deployed };
+        return { result: 'refused', guard: 'plan', plan: outcomePlan(), alarms, deployed };
       }
       if (prepared.status === 'empty') {
         await this.discard(stack, prepared);
         this.options.log(`${stack.name}: no changes`);
       } else {
-        await this.execute(stack, reviewed.changes);
+        await this.execute(stack, reviewed.changes, request.reason ?? '');
         deployed.push(stack.name);
       }
       await this.protect(stack);
     }
-    return { result: 'deployed', plan, alarms, deployed };
+    return { result: 'deployed', plan: outcomePlan(), alarms, deployed };
   }
 
   private clients(region: string): RegionClients {
@@ -298,9 +300,10 @@ export class GuardedDeploy {
   }
 
   /** Executes the reviewed change set under a stack policy that lets exactly the overridden resources go, then waits. */
-  private async execute(stack: StackDeployment, changes: readonly ReviewedChange[]): Promise<void> {
+  private async execute(stack: StackDeployment, changes: readonly ReviewedChange[], reason: string): Promise<void> {
     const cfn = this.cfn(stack);
     const overridden = changes.filter((c) => c.verdict === 'allowed by override');
+    for (const c of overridden) this.options.log(`OVERRIDE ${c.stack}/${c.logicalId} (${c.type}) may be ${c.action === 'Remove' ? 'removed' : 'replaced'}: ${reason}`);
     if (overridden.length > 0) {
       // ExecuteChangeSet takes no StackPolicyDuringUpdateBody: the override is set before and replaced after.
       const removed = Object.fromEntries(changes.filter((c) => c.action === 'Remove').map((c): [string, TemplateResource] => [c.logicalId, { Type: c.type }]));
