@@ -2,10 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { resolveConfig } from '../../config';
 import { buildBlueprint } from '../../lib/blueprint';
 import { Deployment, deploymentOf, pageAlarmName } from '../../review/deploy/assembly';
+import { GuardedDeploy } from '../../review/deploy/guard';
 import { DENIED_ACTIONS, durableResources, STACK_POLICY_MAX_BYTES, stackPolicyFor } from '../../review/stack-policy';
 import { stateClassOf } from '../../review/state-classes';
 import { CDK_CONTEXT } from '../support/blueprint';
-import { policyDenies } from './fake-aws';
+import { FakeRegion, policyDenies } from './fake-aws';
 
 // GIVEN every phase of the prod stage, synthesized once, as the guarded deploy reads it
 function deployment(phase: string): Deployment {
@@ -105,5 +106,29 @@ describe('the deployment the guard reads from the assembly (phase 3)', () => {
       { region: regionOf('blueprint-prod-app'), alarmName: 'blueprint-prod-availability-burn-page' },
       { region: regionOf('blueprint-prod-standby-app'), alarmName: 'blueprint-prod-availability-burn-page' },
     ]);
+  });
+});
+
+describe('the guarded deploy of the synthesized phase 3, nothing changed', () => {
+  test('THEN every stack, in each of its regions, ends with the stack policy of its own template', async () => {
+    const d = deployments.phase3;
+    const regions = new Map(
+      [...new Set(d.stacks.map((s) => s.region))].map((region) => {
+        const mine = d.stacks.filter((s) => s.region === region).map((s) => s.name);
+        return [region, new FakeRegion(region, { stacks: Object.fromEntries(mine.map((n) => [n, 'UPDATE_COMPLETE'])), planned: Object.fromEntries(mine.map((n) => [n, { empty: true }])) })];
+      }),
+    );
+    const guard = new GuardedDeploy(d, { clients: (r) => regions.get(r)!, publishAssets: async () => undefined, log: () => undefined, pollIntervalMs: 0 });
+
+    const outcome = await guard.deploy();
+
+    expect(outcome).toMatchObject({ result: 'deployed', deployed: [] });
+    expect(regions.size).toBe(2);
+    for (const s of d.stacks) {
+      const region = regions.get(s.region)!;
+      expect({ stack: s.name, policy: region.stacks.get(s.name)!.policy }).toEqual({ stack: s.name, policy: stackPolicyFor(s.template) });
+      expect(region.stacks.get(s.name)!.terminationProtection).toBe(s.terminationProtection);
+    }
+    expect([...regions.values()].flatMap((r) => [...r.changeSets.keys()])).toEqual([]);
   });
 });
