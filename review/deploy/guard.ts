@@ -264,13 +264,12 @@ export class GuardedDeploy {
       }),
     );
     for (;;) {
-      // Before and after values let the planner's in-place rules settle a "Conditional" replacement.
-      const head = await cfn.send(new DescribeChangeSetCommand({ StackName: stack.name, ChangeSetName: this.changeSetName, IncludePropertyValues: true }));
+      const head = await cfn.send(new DescribeChangeSetCommand({ StackName: stack.name, ChangeSetName: this.changeSetName }));
       if (head.Status === 'CREATE_COMPLETE') {
         const changes = [...(head.Changes ?? [])];
         let next = head.NextToken;
         while (next) {
-          const page = await cfn.send(new DescribeChangeSetCommand({ StackName: stack.name, ChangeSetName: this.changeSetName, IncludePropertyValues: true, NextToken: next }));
+          const page = await cfn.send(new DescribeChangeSetCommand({ StackName: stack.name, ChangeSetName: this.changeSetName, NextToken: next }));
           changes.push(...(page.Changes ?? []));
           next = page.NextToken;
         }

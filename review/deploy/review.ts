@@ -1,5 +1,5 @@
 import type { Change } from '@aws-sdk/client-cloudformation';
-import { BLAST_RADIUS, CONDITIONAL_UPDATES, StateClass, stateClassOf } from '../state-classes';
+import { StateClass, stateClassOf } from '../state-classes';
 
 /**
  * The review of a CloudFormation change set against the state classes: the
@@ -56,16 +56,6 @@ export function customName(resource: TemplateResource): string | undefined {
   return undefined;
 }
 
-/** A change-set value (always a string) as the JSON value it stands for, so the planner's rules compare numbers and booleans. */
-function valueOf(raw: string | undefined): unknown {
-  if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export interface ReviewInput {
   readonly stack: string;
   readonly changes: readonly Change[];
@@ -77,8 +67,8 @@ export interface ReviewInput {
 
 /**
  * One verdict per resource change. Refused: a durable resource replaced,
- * possibly replaced or removed (unless every possibly-replacing property
- * change is in place by a rule of review/state-classes.ts), or a
+ * possibly replaced (`Conditional`: CloudFormation itself decides only while
+ * it executes, so the guard assumes the worst) or removed, or a
  * custom-named resource replaced. Warning: a transient resource replaced
  * or removed, or a custom-named one possibly replaced.
  */
@@ -96,23 +86,7 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
     );
     const causes = [...new Set(recreating.map((d) => d.Target?.Name ?? '?'))];
     const resource = input.resources[logicalId];
-    let replacement = action === 'Modify' ? rc.Replacement : undefined;
-
-    if (replacement === 'Conditional' && recreating.length > 0) {
-      // CloudFormation cannot tell; the planner's rules can, given the values (IncludePropertyValues).
-      const inPlace = recreating.every((d) => {
-        const rule = CONDITIONAL_UPDATES.find((r) => r.type === type && r.property === d.Target?.Name);
-        // Without values (neither before nor after) a rule has nothing to settle.
-        const known = d.Target?.BeforeValue !== undefined || d.Target?.AfterValue !== undefined;
-        return (
-          d.Target?.RequiresRecreation === 'Conditionally' &&
-          rule !== undefined &&
-          known &&
-          rule.inPlace(valueOf(d.Target.BeforeValue), valueOf(d.Target.AfterValue), resource?.Properties ?? {})
-        );
-      });
-      if (inPlace) replacement = 'False';
-    }
+    const replacement = action === 'Modify' ? rc.Replacement : undefined;
 
     let verdict: Verdict = 'ok';
     let reason: string | undefined;
@@ -129,7 +103,7 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
       reason = `custom-named (${name}): CloudFormation cannot replace it and would fail the update`;
     } else if (stateClass === 'transient' && (replaced || action === 'Remove')) {
       verdict = 'warning';
-      reason = BLAST_RADIUS[type] ?? 'rebuilt from empty';
+      reason = 'transient: rebuilt from empty (npm run plan names what that costs)';
     } else if (replacement === 'Conditional' && name !== undefined) {
       verdict = 'warning';
       reason = `custom-named (${name}): if CloudFormation does replace it, the update fails`;

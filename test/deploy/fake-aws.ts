@@ -142,7 +142,7 @@ export function change(
   type: string,
   action: 'Add' | 'Modify' | 'Remove',
   replacement?: 'True' | 'False' | 'Conditional',
-  details: readonly { name: string; recreation: 'Never' | 'Conditionally' | 'Always'; before?: string; after?: string }[] = [],
+  details: readonly { name: string; recreation: 'Never' | 'Conditionally' | 'Always' }[] = [],
 ): Change {
   return {
     Type: 'Resource',
@@ -152,7 +152,7 @@ export function change(
       ResourceType: type,
       Replacement: replacement,
       Details: details.map((d) => ({
-        Target: { Attribute: 'Properties', Name: d.name, RequiresRecreation: d.recreation, BeforeValue: d.before, AfterValue: d.after },
+        Target: { Attribute: 'Properties', Name: d.name, RequiresRecreation: d.recreation },
         Evaluation: 'Static',
         ChangeSource: 'DirectModification',
       })),
