@@ -106,6 +106,10 @@ main().then(
     } else if (e instanceof Error && /ValidationFailed|Validation failed/.test(`${e.name} ${e.message}`)) {
       console.error('The configuration does not pass the compliance checks, so it cannot be deployed: fix or acknowledge the findings listed above.');
       process.exitCode = 2;
+    } else if (e instanceof Error) {
+      // An AWS error (credentials, permissions, throttling) says enough in one line.
+      console.error(`${e.name}: ${e.message}`);
+      process.exitCode = 1;
     } else {
       throw e;
     }

@@ -290,6 +290,17 @@ describe('a deliberate migration, by override', () => {
     expect(policyDenies(after!, 'Update:Replace', 'Database', 'AWS::RDS::DBInstance')).toBe(true);
   });
 
+  test('WHEN --allow-replace names a bucket removed from the template THEN the override lets it be deleted and keeps the other bucket frozen', async () => {
+    const w = world({ planned: { 'shop-prod-data': [change('OldLogs', 'AWS::S3::Bucket', 'Remove')], 'shop-prod-app': [inPlace] } });
+    const outcome = await w.guard.deploy({ allowReplace: ['shop-prod-data/OldLogs'], reason: 'its objects moved to the Logs bucket' });
+
+    expect(outcome.result).toBe('deployed');
+    expect(w.logs).toContain('OVERRIDE shop-prod-data/OldLogs (AWS::S3::Bucket) may be removed: its objects moved to the Logs bucket');
+    const [during] = w.primary.policiesSet('shop-prod-data');
+    expect(policyDenies(during!, 'Update:Delete', 'OldLogs', 'AWS::S3::Bucket')).toBe(false);
+    expect(policyDenies(during!, 'Update:Delete', 'Logs', 'AWS::S3::Bucket')).toBe(true);
+  });
+
   test('WHEN the overridden update fails THEN the protective policy is still restored', async () => {
     const w = world({ planned: { 'shop-prod-data': [replaceDb], 'shop-prod-app': [inPlace] }, endsIn: { 'shop-prod-data': 'UPDATE_ROLLBACK_COMPLETE' } });
     await expect(w.guard.deploy({ allowReplace: ['shop-prod-data/Database'], reason: 'migration' })).rejects.toThrow('shop-prod-data: deploy ended UPDATE_ROLLBACK_COMPLETE');
