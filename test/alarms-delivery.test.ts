@@ -1,16 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { deploymentName } from '../config';
 import { MAX_ALARMS_PER_WIDGET } from '../constructs';
+import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { synthesize } from './support/blueprint';
 
-// GIVEN phase 3 in production with a standby region, Slack, and the 20 web
-// services `npm run bench` builds, synthesized once
+// GIVEN phase 3 in production (HTTPS, hosted zone, CDN, a standby region) with
+// Slack and the 20 web services `npm run bench` builds, synthesized once
 const services = Array.from({ length: 20 }, (_, i) => (i === 0 ? { name: 'web' } : { name: `svc${i}`, pathPatterns: [`/svc${i}/*`], priority: i }));
 const s = synthesize({
   phase: 'phase3',
   stage: 'prod',
-  settings: { services, alarms: { pageEmails: ['oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } } },
+  settings: { ...PRODUCTION_SETTINGS, services, alarms: { pageEmails: ['oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } } },
 });
 const prefix = deploymentName(s.config);
 const account = s.config.env.account;
@@ -136,5 +139,22 @@ describe('dashboards', () => {
       // Every web service's alarms are on its region's dashboard.
       for (const svc of services) expect(shown).toContain(`arn:aws:cloudwatch:${site.region}:${account}:alarm:${prefix}-${svc.name}-error-rate`);
     }
+  });
+});
+
+describe('a region that goes dark', () => {
+  const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
+  const adr = readFileSync(join(__dirname, '..', 'docs', 'adr', '0014-standby-region.md'), 'utf8');
+
+  test('THEN the runbook and ADR 0014 say what the templates do: Unhealthy only on insufficient data, and missing data reads OK', () => {
+    for (const site of sites) {
+      const t = templates.get(site.app)!;
+      t.hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', InsufficientDataHealthStatus: 'Unhealthy' } });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-origin-unavailable`, MetricName: 'HTTPCode_ELB_5XX_Count', TreatMissingData: 'notBreaching' });
+    }
+    expect(runbooks).toContain('the alarm treats missing\ndata as not breaching');
+    expect(runbooks).toContain('a region that goes dark reads OK');
+    expect(adr).toContain('a region that goes dark reads healthy on this check');
+    for (const text of [runbooks, adr]) expect(text).not.toMatch(/cannot be read,? counts? as\s+unhealthy/);
   });
 });
