@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -48,7 +48,7 @@ export class AlarmTopics extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicsProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9_.-]+$/.test(props.alarmNamePrefix)) {
+    if (!Token.isUnresolved(props.alarmNamePrefix) && !/^[A-Za-z0-9_.-]+$/.test(props.alarmNamePrefix)) {
       throw new Error(`AlarmTopics: alarmNamePrefix "${props.alarmNamePrefix}" must be letters, digits, '.', '_' or '-' (it becomes an ARN pattern)`);
     }
     const stack = Stack.of(this);
