@@ -84,6 +84,7 @@ export const UNPRICED_TYPES: Readonly<Record<string, string>> = {
   'AWS::EC2::FlowLog': 'by use: log ingestion (traffic)',
   'AWS::IAM::Role': 'free',
   'AWS::IAM::Policy': 'free',
+  'AWS::IAM::ManagedPolicy': 'free',
   'AWS::KMS::Alias': 'free',
   'AWS::Logs::LogGroup': 'by use: ingestion and storage (traffic)',
   'AWS::Lambda::Function': 'by use: one invocation per deployment',

@@ -5,6 +5,7 @@ export * from './cache/redis-cache';
 export * from './ingress/public-load-balancer';
 export * from './compute/web-service';
 export * from './monitoring/alarm-topics';
+export * from './monitoring/alarm-chat-channel';
 export * from './monitoring/sla-alarms';
 export * from './monitoring/golden-signals-dashboard';
 export * from './security/data-key';

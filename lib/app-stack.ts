@@ -46,6 +46,12 @@ export interface AppStackProps extends BlueprintStackProps {
    * @default - no origin record
    */
   readonly originFailover?: 'PRIMARY' | 'SECONDARY';
+  /**
+   * Which site of the deployment this is. Names that are global per
+   * account (the dashboard's) carry `-standby` in the standby's site.
+   * @default 'primary'
+   */
+  readonly site?: 'primary' | 'standby';
 }
 
 /** Where a deployment's runbooks are published; alarm descriptions link to their entries. */
@@ -121,12 +127,14 @@ export class AppStack extends BlueprintStack {
       );
     }
 
+    // Slack takes both topics through the deployment's one channel configuration (NotificationsStack).
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       encryptionKey: dataKey.key,
+      alarmNamePrefix: prefix,
       pageEmails: c.alarms.pageEmails,
       notifyEmails: c.alarms.notifyEmails,
       pageHttpsEndpoints: c.alarms.pageHttpsEndpoints,
-      slack: c.alarms.slack ? { ...c.alarms.slack, configurationName: prefix } : undefined,
+      chatChannel: c.alarms.slack !== null,
     });
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };
@@ -175,13 +183,9 @@ export class AppStack extends BlueprintStack {
         : 'Where the services answer (point your DNS name here)',
       value: `${this.ingress.https ? 'https' : 'http'}://${this.ingress.loadBalancer.loadBalancerDnsName}`,
     });
-    new CfnOutput(this, 'DashboardUrl', {
-      description: 'The golden-signals dashboard',
-      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${prefix}`,
-    });
-
+    // Dashboard names are global per account: the standby's carries its site.
     this.dashboard = new GoldenSignalsDashboard(this, 'Dashboard', {
-      dashboardName: prefix,
+      dashboardName: props.site === 'standby' ? `${prefix}-standby` : prefix,
       loadBalancer: this.ingress.loadBalancer,
       clusterName: this.cluster.clusterName,
       database: db,
@@ -203,6 +207,7 @@ export class AppStack extends BlueprintStack {
         ...c.workers.flatMap((w) => [...QUEUE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, w.name, signal))),
       ],
     });
+    new CfnOutput(this, 'DashboardUrl', { description: 'The golden-signals dashboard of this region', value: this.dashboard.consoleUrl });
   }
 
   /**

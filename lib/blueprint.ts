@@ -4,6 +4,7 @@ import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
+import { NotificationsStack } from './notifications-stack';
 import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
@@ -21,6 +22,8 @@ export interface Blueprint extends Site {
   readonly edge?: EdgeStack;
   /** The standby region's stacks, when the configuration has one. */
   readonly standby?: Site;
+  /** The one Slack channel configuration for every site's alarm topics, when `alarms.slack` is set. */
+  readonly notifications?: NotificationsStack;
 }
 
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
@@ -58,6 +61,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
     data,
     originSecretName: options.originSecretName,
     originFailover: options.originFailover,
+    site: options.rolePrefix === '' ? 'primary' : 'standby',
     description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
   const runtime = { env, zones, config, data, app: appStack };
@@ -152,11 +156,23 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     }
   }
 
+  const slack = config.alarms.slack;
+  const notifications =
+    slack === null
+      ? undefined
+      : new NotificationsStack(app, stackName(config, 'notifications'), {
+          env: { account: config.env.account, region: config.env.region },
+          slack,
+          configurationName: deploymentName(config),
+          topicArns: [primary, ...(standby ? [standby] : [])].flatMap((site) => site.app.topics.topicArns),
+          description: `${config.appName} ${config.stage}: Slack channel for every region's alarm topics (account-wide)`,
+        });
+
   const { hostedZone, domainName } = config.ingress;
   if (hostedZone !== null && domainName !== undefined) primary.app.addDomainAlias(hostedZone, domainName, edge?.cdn.distribution);
 
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
   addCompliancePlugins(app, config.compliancePacks);
-  return { ...primary, edge, standby };
+  return { ...primary, edge, standby, notifications };
 }

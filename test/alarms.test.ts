@@ -195,11 +195,21 @@ describe('saturation alarms', () => {
 });
 
 describe('AlarmTopics', () => {
-  test('THEN page and notify topics are KMS-encrypted, TLS-only, with the configured subscribers', () => {
+  test('THEN page and notify topics are KMS-encrypted, TLS-only, open to the deployment\'s alarms, with the configured subscribers', () => {
     s.appStack.resourceCountIs('AWS::SNS::Topic', 2);
     s.appStack.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     s.appStack.allResourcesProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': s.config.env.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${s.config.env.region}:${s.config.env.account}:alarm:blueprint-dev-*` } },
+          }),
+        ]),
+      },
     });
     s.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: pageTopic } });
     s.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com', TopicArn: { Ref: notifyTopic } });
@@ -210,10 +220,13 @@ describe('AlarmTopics', () => {
       settings: { alarms: { pageHttpsEndpoints: ['https://events.pager.example.com/hook'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } } },
     });
     routed.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pager.example.com/hook' });
-    routed.appStack.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+    // One channel configuration per deployment, in its own stack, reading the app stack's topics.
+    routed.appStack.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    const output = (route: string) => ({ 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-dev-app', OutputName: Match.stringLikeRegexp(`^PublishOutputRefAlarmTopics${route}`) }) });
+    routed.stack('notifications').hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCD',
-      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^AlarmTopicsPage') }, { Ref: Match.stringLikeRegexp('^AlarmTopicsNotify') }],
+      SnsTopicArns: [output('Page'), output('Notify')],
     });
   });
 

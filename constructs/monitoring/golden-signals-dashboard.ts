@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -6,7 +6,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { loadBalancerErrorRate } from './sla-alarms';
 
+/**
+ * An alarm-status widget shows at most 100 alarms:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/add_remove_alarm_dashboard.html
+ */
+export const MAX_ALARMS_PER_WIDGET = 100;
+
 export interface GoldenSignalsDashboardProps {
+  /**
+   * Dashboard names are global per account, not per region: two sites of
+   * one deployment (a primary and a standby region) need different names.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+   */
   readonly dashboardName: string;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly clusterName: string;
@@ -24,7 +35,10 @@ export interface GoldenSignalsDashboardProps {
     readonly cacheEngineCpuPercent: number;
     readonly queueOldestMessageSeconds: number;
   };
-  /** Names of every alarm of the deployment, shown as one status grid. */
+  /**
+   * Names of every alarm of the deployment, shown as status grids of at
+   * most `MAX_ALARMS_PER_WIDGET` alarms each, in this order.
+   */
   readonly alarmNames: readonly string[];
   /**
    * Graph period.
@@ -41,9 +55,18 @@ export interface GoldenSignalsDashboardProps {
  */
 export class GoldenSignalsDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard in the CloudWatch console of its own region. */
+  public readonly consoleUrl: string;
+  /** The alarm-status widgets, each within `MAX_ALARMS_PER_WIDGET`. */
+  public readonly alarmWidgets: readonly cloudwatch.AlarmStatusWidget[];
 
   constructor(scope: Construct, id: string, props: GoldenSignalsDashboardProps) {
     super(scope, id);
+    if (!Token.isUnresolved(props.dashboardName) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.dashboardName)) {
+      throw new Error(`GoldenSignalsDashboard: dashboardName "${props.dashboardName}" must be 1-255 letters, digits, '-' or '_'`);
+    }
+    const duplicate = props.alarmNames.find((name, i) => props.alarmNames.indexOf(name) !== i);
+    if (duplicate !== undefined) throw new Error(`GoldenSignalsDashboard: alarm ${duplicate} is listed twice in alarmNames`);
     const p = props.period ?? Duration.minutes(1);
     const lb = props.loadBalancer.metrics;
     const lbName = props.loadBalancer.loadBalancerFullName;
@@ -122,18 +145,25 @@ export class GoldenSignalsDashboard extends Construct {
       }),
     );
     const stack = Stack.of(this);
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        width: 24,
-        alarms: props.alarmNames.map((name) =>
-          cloudwatch.Alarm.fromAlarmArn(
-            this,
-            `Alarm-${name}`,
-            stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          ),
-        ),
-      }),
+    this.consoleUrl = `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards/dashboard/${props.dashboardName}`;
+    const alarms = props.alarmNames.map((name) =>
+      cloudwatch.Alarm.fromAlarmArn(
+        this,
+        `Alarm-${name}`,
+        stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ),
     );
+    const widgets = Math.ceil(alarms.length / MAX_ALARMS_PER_WIDGET);
+    this.alarmWidgets = Array.from(
+      { length: widgets },
+      (_, i) =>
+        new cloudwatch.AlarmStatusWidget({
+          title: widgets === 1 ? 'Alarms' : `Alarms (${i + 1} of ${widgets})`,
+          width: 24,
+          height: 6,
+          alarms: alarms.slice(i * MAX_ALARMS_PER_WIDGET, (i + 1) * MAX_ALARMS_PER_WIDGET),
+        }),
+    );
+    for (const widget of this.alarmWidgets) this.dashboard.addWidgets(widget);
   }
 }
