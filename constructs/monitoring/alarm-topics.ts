@@ -1,4 +1,3 @@
-import { Annotations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -44,14 +43,6 @@ export class AlarmTopics extends Construct {
         notificationTopics: [this.page, this.notify],
         loggingLevel: chatbot.LoggingLevel.ERROR,
       });
-    }
-
-    const slack = props.slack ? 1 : 0;
-    if (props.pageEmails.length + props.pageHttpsEndpoints.length + slack === 0) {
-      Annotations.of(this).addInfo('No subscriber on the page topic: alarms that page reach nobody. Set alarms.pageEmails, alarms.pageHttpsEndpoints or alarms.slack.');
-    }
-    if (props.notifyEmails.length + slack === 0) {
-      Annotations.of(this).addInfo('No subscriber on the notify topic: set alarms.notifyEmails or alarms.slack.');
     }
   }
 }
