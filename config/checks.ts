@@ -5,8 +5,10 @@
 export class Problems {
   private readonly list: string[] = [];
 
+  /** Records a problem once: two checks of one value may fail for one reason. */
   add(field: string, message: string): void {
-    this.list.push(`${field}: ${message}`);
+    const line = `${field}: ${message}`;
+    if (!this.list.includes(line)) this.list.push(line);
   }
 
   get all(): readonly string[] {
@@ -76,7 +78,10 @@ export class Problems {
 }
 
 export function show(value: unknown): string {
-  return value === undefined ? 'missing value' : JSON.stringify(value);
+  if (value === undefined) return 'missing value';
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value < 0 ? '-' : ''}a number beyond the double range (such as 1e400)`;
+  return JSON.stringify(value);
 }
 
 /** Parses `a.b.c.d/n` into a 32-bit network address and prefix, or undefined. */

@@ -94,13 +94,13 @@ describe('invalid configurations fail with one message naming the field and what
     ['bad CIDR', { settings: { network: { vpcCidr: '10.0.0.0/33' } } }, /^network\.vpcCidr: "10\.0\.0\.0\/33" is not allowed; allowed: a private \(RFC 1918\) \/16 or \/17/],
     ['public CIDR', { settings: { network: { vpcCidr: '8.8.0.0/16' } } }, /^network\.vpcCidr: "8\.8\.0\.0\/16" is not allowed/],
     ['CIDR with host bits', { settings: { network: { vpcCidr: '10.0.1.0/16' } } }, /^network\.vpcCidr: "10\.0\.1\.0\/16" is not allowed/],
-    ['bad region', { settings: { env: { region: 'useast1' } } }, /^env\.region: "useast1" is not allowed; allowed: an AWS region name such as us-east-1$/],
+    ['bad region', { settings: { env: { region: 'useast1' } } }, /^env\.region: "useast1" is not allowed; allowed: an AWS region with three zones: us-east-1, us-east-2, us-west-2, /],
     [
       'zone of another region',
       { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b', 'eu-west-1c'] } } },
-      /^env\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-east-1, such as us-east-1a$/,
+      /^env\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-east-1 \(us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f\)$/,
     ],
-    ['two zones', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b'] } } }, /^env\.availabilityZones: .* allowed: exactly three different zones of env\.region$/],
+    ['two zones', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b'] } } }, /^env\.availabilityZones: .* allowed: exactly three different zones of us-east-1 \(us-east-1a, .*\)$/],
     [
       'threshold out of range',
       { settings: { sla: { errorRate: { alertAbovePercent: 150 } } } },
@@ -128,7 +128,7 @@ describe('invalid configurations fail with one message naming the field and what
       /^database\.maxAllocatedStorageGiB: 50 is less than database\.allocatedStorageGiB \(100\); allowed: at least 100$/,
     ],
     ['Fargate memory not valid for the CPU', { settings: { services: [{ name: 'web', cpu: 256, memoryMiB: 4096 }] } }, /^services\.web\.memoryMiB: 4096 is not allowed; allowed: 512, 1024, 2048$/],
-    ['health-check path without a slash', { settings: { services: [{ name: 'web', healthCheckPath: 'health' }] } }, /^services\.web\.healthCheckPath: "health" is not allowed; allowed: a URL path starting with "\/"$/],
+    ['health-check path without a slash', { settings: { services: [{ name: 'web', healthCheckPath: 'health' }] } }, /^services\.web\.healthCheckPath: "health" is not allowed; allowed: a URL path starting with "\/", at most 1024 characters$/],
     [
       'two services with one priority',
       { settings: { services: [{ name: 'web' }, { name: 'api', pathPatterns: ['/api/*'] }] } },
@@ -136,7 +136,7 @@ describe('invalid configurations fail with one message naming the field and what
     ],
     ['unknown field', { settings: { database: { multiAZ: false } } }, /^database\.multiAZ: unknown field; allowed: engineVersion, instanceClass/],
     ['wrong type', { settings: { network: { natGateways: 'two' } } }, /^network\.natGateways: "two" is not allowed; allowed: a whole number from 1 to 3$/],
-    ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address$/],
+    ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address such as oncall@example\.com$/],
     [
       'secret ARN in another region',
       { settings: { services: [{ name: 'web', secrets: { API_KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-AbCdEf' } } }] } },
@@ -157,7 +157,7 @@ describe('invalid configurations fail with one message naming the field and what
       { settings: { services: [{ name: 'web', containerPort: 4318 }] } },
       /^services\.web\.containerPort: 4318 clashes with the tracing collector's OTLP port in the same task; allowed: any port but 4317 and 4318$/,
     ],
-    ['a per-phase overlay for an unknown phase', { settings: { phases: { phase4: {} } } }, /^phases\.phase4: "phase4" is not allowed; allowed: "phase1", "phase2", "phase3"$/],
+    ['a per-phase overlay for an unknown phase', { settings: { phases: { phase4: {} } } }, /^phases\.phase4: unknown field; allowed: phase1, phase2, phase3$/],
     ['a misspelt field in a per-phase overlay', { phase: 'phase3', settings: { phases: { phase3: { standby: { minTask: 2 } } } } }, /^phases\.phase3\.standby\.minTask: unknown field; allowed: region, availabilityZones/],
     ['a root user', { settings: { services: [{ name: 'web', user: '0' }] } }, /^services\.web\.user: "0" is not allowed; allowed: a non-root numeric user/],
     ['a CDN without a web ACL', { phase: 'phase2', settings: { firewall: null } }, /^firewall: null is not allowed when edge is on: .*allowed: an object with rateLimitPer5Minutes$/],
@@ -187,7 +187,7 @@ describe('invalid configurations fail with one message naming the field and what
       { phase: 'phase3', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com', edgeCertificateArn: CERT } } },
       /^standby\.certificateArn: missing value; required when ingress\.certificateArn is set/,
     ],
-    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40$/],
+    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40 \(the smallest scaling\.maxTasks\)$/],
     [
       'failover DNS without the CDN',
       { phase: 'phase3', settings: { edge: null, ingress: { domainName: 'app.example.com', certificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },
