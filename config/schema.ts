@@ -335,7 +335,7 @@ export const configShape = {
     obj({
       account: d(text(/^\d{12}$/, 'a 12-digit AWS account id'), '12-digit AWS account id the stacks are bound to.'),
       region: d(region, 'Primary region.'),
-      availabilityZones: d(list(zone), 'Exactly three zones of `region`; never looked up.'),
+      availabilityZones: d(list(zone, 0, Number.MAX_SAFE_INTEGER, 'a list of three different zones of env.region'), 'Exactly three zones of `region`; never looked up.'),
     }),
     'Where the deployment lives.',
   ),
@@ -438,7 +438,7 @@ export const configShape = {
   standby: d(
     obj({
       region: d(region, 'The standby region; not env.region.'),
-      availabilityZones: d(list(zone), 'Exactly three zones of `region`; never looked up.'),
+      availabilityZones: d(list(zone, 0, Number.MAX_SAFE_INTEGER, 'a list of three different zones of env.region'), 'Exactly three zones of `region`; never looked up.'),
       vpcCidr: d(vpcCidr, 'The standby VPC\'s block: apart from network.vpcCidr so the two can be peered.'),
       natGateways: d(natGateways, 'NAT gateways of the standby VPC.'),
       certificateArn: d(acmCertificate.optional(), 'ACM certificate in `region` covering ingress.originDomainName; required when the primary has HTTPS.'),

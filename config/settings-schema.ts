@@ -55,14 +55,11 @@ export const settingsSchema = obj({
   ),
 });
 
-/** The JSON Schema of blueprint.settings.json (written to blueprint.settings.schema.json by `npm run docs`). */
-export function settingsJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(settingsSchema, {
+function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',
-    // The phase overlays repeat the settings' shape: define it once.
-    reused: 'ref',
     override: ({ jsonSchema }) => {
       const js = jsonSchema as Record<string, unknown>;
       if (typeof js.allowed === 'string') {
@@ -71,5 +68,35 @@ export function settingsJsonSchema(): Record<string, unknown> {
       }
     },
   }) as Record<string, unknown>;
-  return { ...schema, title: 'Blueprint Kit settings (blueprint.settings.json)' };
+}
+
+/**
+ * The JSON Schema of blueprint.settings.json (written to
+ * blueprint.settings.schema.json by `npm run docs`). The settings' fields
+ * are defined once and referenced by the file and by each phase overlay;
+ * `unevaluatedProperties` keeps unknown keys out of both.
+ */
+export function settingsJsonSchema(): Record<string, unknown> {
+  const { $schema: draft, additionalProperties: _fields, ...fields } = toJsonSchema(obj(settingsFields));
+  const { $schema: _draft, additionalProperties: _top, properties, ...top } = toJsonSchema(settingsSchema);
+  const overlay = (properties as Record<string, Record<string, unknown>>).phases!;
+  return {
+    $schema: draft,
+    title: 'Blueprint Kit settings (blueprint.settings.json)',
+    ...top,
+    $ref: '#/$defs/settings',
+    properties: {
+      ...Object.fromEntries(['$schema', 'phase', 'stage'].map((key) => [key, (properties as Record<string, unknown>)[key]])),
+      phases: {
+        description: overlay.description,
+        type: 'object',
+        properties: Object.fromEntries(
+          PHASES.map((p) => [p, { description: `Settings for ${p} only, merged over the rest when ${p} is built.`, $ref: '#/$defs/settings', unevaluatedProperties: false }]),
+        ),
+        additionalProperties: false,
+      },
+    },
+    unevaluatedProperties: false,
+    $defs: { settings: fields },
+  };
 }

@@ -1,5 +1,9 @@
 import { TEST_CERTIFICATE_ARN as CERT } from './support/blueprint';
-import { ConfigError, maxConnectionsFor, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import Ajv2020 from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, maxConnectionsFor, notes, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import { settingsFiles } from '../review/settings-doc';
 
 /** The problems a configuration is rejected with. */
 function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
@@ -235,5 +239,66 @@ describe('maxConnectionsFor', () => {
     ['r7g.2xlarge', 5000],
   ])('%s allows %d connections', (instanceClass, expected) => {
     expect(maxConnectionsFor(instanceClass)).toBe(expected);
+  });
+});
+
+describe('generated from the settings schema', () => {
+  const files = settingsFiles();
+
+  test.each(Object.keys(files))('%s is what `npm run docs` writes (run it when this fails)', (path) => {
+    expect(readFileSync(join(__dirname, '..', path), 'utf8')).toBe(files[path]);
+  });
+
+  test('GIVEN docs/settings.md THEN every field has a description and a type', () => {
+    const sections = files['docs/settings.md']!.split(/\n#{2,3} /).slice(1);
+    expect(sections.length).toBeGreaterThan(150);
+    for (const section of sections) expect(section).toMatch(/^`[^`]+`\n\n(?!- )[^\n]+\n\n- Type: /);
+  });
+
+  test('GIVEN docs/settings.md THEN a phase-decided field shows each phase\'s value and a stage-decided one each stage\'s', () => {
+    expect(files['docs/settings.md']).toContain('### `database.instanceClass`');
+    expect(files['docs/settings.md']).toMatch(/### `database\.instanceClass`[^#]*- Value: phase1: `"t4g\.medium"` · phase2: `"r7g\.large"` · phase3: `"r7g\.2xlarge"`/);
+    expect(files['docs/settings.md']).toMatch(/### `protection\.deletionProtection`[^#]*- Value: dev: `false` · staging: `false` · prod: `true`/);
+  });
+
+  test('GIVEN the JSON Schema THEN an editor accepts a valid file and flags unknown keys, overlays included, and bad values', () => {
+    const schema = JSON.parse(files['blueprint.settings.schema.json']!);
+    expect(schema.$defs.settings.properties.cache.properties.engineVersion.enum).toEqual(['7.2', '8.0', '8.1']);
+    const check = new Ajv2020({ strict: false }).compile(schema);
+    const valid = {
+      $schema: './blueprint.settings.schema.json',
+      appName: 'shop',
+      services: [{ name: 'web', image: 'nginx:1.27' }],
+      phases: { phase3: { standby: { minTasks: 3 } } },
+    };
+    expect(check(valid)).toBe(true);
+    expect(resolveConfig({ phase: 'phase3', settings: valid }).standby?.minTasks).toBe(3);
+    expect(check({ constructor: 1 })).toBe(false);
+    expect(check({ phases: { phase3: { phase: 'phase1' } } })).toBe(false);
+    expect(check({ services: [{ name: 'web', image: 'Nginx:1.27' }] })).toBe(false);
+    expect(check({ cache: { engineVersion: '6.2' } })).toBe(false);
+  });
+
+  test('GIVEN a settings file naming its schema THEN it is accepted', () => {
+    expect(resolveConfig({ settings: { $schema: './blueprint.settings.schema.json', appName: 'shop' } }).appName).toBe('shop');
+  });
+});
+
+describe('notes', () => {
+  test('GIVEN the defaults THEN three lines: plain HTTP, no page subscriber, no notify subscriber', () => {
+    expect(notes(resolveConfig())).toEqual([
+      expect.stringMatching(/^No ingress\.certificateArn: the load balancer serves plain HTTP/),
+      expect.stringMatching(/^No subscriber on the page topic/),
+      expect.stringMatching(/^No subscriber on the notify topic/),
+    ]);
+  });
+
+  test('GIVEN a CDN without an origin certificate THEN a note says the origin header travels over plain HTTP', () => {
+    expect(notes(resolveConfig({ phase: 'phase2' }))).toContainEqual(expect.stringMatching(/X-Origin-Verify origin header travels over plain HTTP between CloudFront and the load balancer/));
+  });
+
+  test('GIVEN a certificate and subscribers THEN nothing needs saying', () => {
+    const settings = { ingress: { certificateArn: CERT }, alarms: { pageEmails: ['oncall@example.com'], notifyEmails: ['team@example.com'] } };
+    expect(notes(resolveConfig({ settings }))).toEqual([]);
   });
 });
