@@ -31,14 +31,16 @@ export const VALKEY_VERSIONS = ['7.2', '8.0', '8.1'] as const;
  * ElastiCache node types of the current generations that run Valkey
  * (ElastiCache supported node types, docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
  */
-const SIZES = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
-export const CACHE_NODE_TYPES = [
-  ...['micro', 'small', 'medium'].flatMap((size) => [`cache.t4g.${size}`, `cache.t3.${size}`]),
-  ...['m7g', 'm6g', 'r7g', 'r6g'].flatMap((family) => SIZES.map((size) => `cache.${family}.${size}`)),
-  ...['m5', 'r5'].flatMap((family) => ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'].map((size) => `cache.${family}.${size}`)),
-  ...['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'].map((size) => `cache.r6gd.${size}`),
-  ...SIZES.map((size) => `cache.c7gn.${size}`),
-] as [string, ...string[]];
+const LARGE_UP = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
+const CACHE_FAMILIES: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['t4g', 't3'], ['micro', 'small', 'medium']],
+  [['m7g', 'm6g', 'r7g', 'r6g', 'c7gn'], LARGE_UP],
+  [['m5', 'r5'], ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge']],
+  [['r6gd'], LARGE_UP.slice(1)],
+];
+export const CACHE_NODE_TYPES = CACHE_FAMILIES.flatMap(([families, sizes]) => families.flatMap((f) => sizes.map((size) => `cache.${f}.${size}`))) as [string, ...string[]];
+/** The table in one line: cache.{t4g,t3}.{micro,small,medium}, ... */
+export const CACHE_NODE_TYPES_TEXT = CACHE_FAMILIES.map(([families, sizes]) => `cache.{${families.join(',')}}.{${sizes.join(',')}}`).join(', ');
 
 /**
  * ElastiCache's limit on nodes in one cluster-mode-enabled replication group

@@ -80,7 +80,7 @@ export class Problems {
 export function show(value: unknown): string {
   if (value === undefined) return 'missing value';
   // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null.
-  if (typeof value === 'number' && !Number.isFinite(value)) return `${value < 0 ? '-' : ''}a number beyond the double range (such as 1e400)`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return value < 0 ? 'a number below the double range (such as -1e400)' : 'a number beyond the double range (such as 1e400)';
   return JSON.stringify(value);
 }
 

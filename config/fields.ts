@@ -8,6 +8,9 @@ import { show } from './checks';
  * Schema and docs/settings.md show beside the field's description.
  */
 
+// Every field gives its own message; this one is the net under them, so the library's wording never reaches a user.
+z.config({ customError: (iss) => rejection(iss.input, 'see docs/settings.md') });
+
 /** Metadata of a field: what it does and what it may hold. */
 export interface FieldMeta {
   readonly description?: string;

@@ -123,7 +123,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * so it is refused wherever it appears.
  */
 function prototypeKeys(value: unknown, path: string, problems: Problems): void {
-  if (Array.isArray(value)) value.forEach((v, i) => prototypeKeys(v, `${path}[${i}]`, problems));
+  if (Array.isArray(value)) value.forEach((v, i) => prototypeKeys(v, isObject(v) && typeof v.name === 'string' && v.name !== '' ? join(path, v.name) : `${path}[${i}]`, problems));
   if (!isObject(value)) return;
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
@@ -139,7 +139,8 @@ function report(problems: Problems, result: { success: boolean; error?: { issues
   for (const issue of result.error?.issues ?? []) {
     const at = fieldPath(input, issue.path, prefix);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.add(join(at, key), issue.message);
+      // __proto__ is reported once, by prototypeKeys, wherever it appears.
+      for (const key of issue.keys.filter((k) => k !== '__proto__')) problems.add(join(at, key), issue.message);
     } else if (issue.code === 'invalid_key') {
       problems.add(at, issue.issues[0]?.message ?? issue.message);
     } else {

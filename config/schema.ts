@@ -3,7 +3,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CACHE_NODE_TYPES, MAX_CACHE_NODES, POSTGRES_VERSIONS, VALKEY_VERSIONS, versionRanges } from './catalog';
+import { CACHE_NODE_TYPES, CACHE_NODE_TYPES_TEXT, MAX_CACHE_NODES, POSTGRES_VERSIONS, VALKEY_VERSIONS, versionRanges } from './catalog';
 import { parseCidr } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { describe as d, dict, int, intWhere, list, num, obj, oneOf, oneOfNumbers, rejection, text, bool } from './fields';
@@ -72,7 +72,7 @@ const vpcCidr = text(
   },
 );
 const natGateways = int(1, 3);
-const cacheNodeType = oneOf(CACHE_NODE_TYPES, 'a current-generation ElastiCache node type such as cache.t4g.small, cache.m7g.large or cache.r7g.xlarge');
+const cacheNodeType = oneOf(CACHE_NODE_TYPES, `an ElastiCache node type that runs Valkey: ${CACHE_NODE_TYPES_TEXT}`);
 /** Shards of a cluster-mode group: ElastiCache's 500 nodes, and at least one replica each. */
 const cacheShards = int(1, MAX_CACHE_NODES / 2);
 const dnsName = text(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as app.example.com');
@@ -90,10 +90,15 @@ const IMAGE_ALLOWED =
   '[registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine';
 const imageReference = text(IMAGE_REFERENCE, `a container image reference ${IMAGE_ALLOWED}`);
 const IMAGE_SOURCE_ALLOWED = `a container image reference ${IMAGE_ALLOWED}; or { "directory": a folder of the project holding a Dockerfile }`;
+const imageError = (iss: { input?: unknown }): string => rejection(iss.input, IMAGE_SOURCE_ALLOWED);
 const imageSource = z
-  .union([z.string().regex(IMAGE_REFERENCE), z.strictObject({ directory: z.string().refine((dir) => existsSync(join(dir, 'Dockerfile'))) })], {
-    error: (iss) => rejection(iss.input, IMAGE_SOURCE_ALLOWED),
-  })
+  .union(
+    [
+      z.string({ error: imageError }).regex(IMAGE_REFERENCE, { error: imageError }),
+      obj({ directory: text(/^[^\0]+$/, 'a folder of the project holding a Dockerfile') }).refine((image) => existsSync(join(image.directory, 'Dockerfile')), { error: imageError }),
+    ],
+    { error: imageError },
+  )
   .meta({ allowed: IMAGE_SOURCE_ALLOWED });
 
 const NAME_ALLOWED = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
@@ -137,7 +142,7 @@ const secretRef = obj({
 
 const appSettings = {
   environment: d(
-    dict(variableName, text(/^[\s\S]*$/, 'a string'), 'an object of variable names and string values'),
+    dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
     'Plain environment variables; never secrets.',
   ),
   secrets: d(

@@ -1,4 +1,3 @@
-import { MAX_CACHE_NODES } from './catalog';
 import { parseCidr, Problems, show } from './checks';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 import { zonesOf } from './regions';
@@ -50,14 +49,22 @@ function validateDatabase(p: Problems, c: BlueprintConfig): void {
 }
 
 /**
- * A cluster-mode group holds at most 500 nodes (ElastiCache quotas,
- * "Nodes per cluster (cluster mode enabled)").
+ * Cache alarms in the app stack: engine CPU, memory and evictions per node,
+ * and replication lag per replica node (constructs/monitoring/saturation-alarms.ts).
+ * CloudFormation allows 500 resources per stack (CloudFormation quotas); the
+ * cache may take 400 of them, the rest of the stack about 40 today. This
+ * binds long before ElastiCache's 500 nodes per cluster-mode group.
  */
+const CACHE_ALARM_BUDGET = 400;
+
 function validateCache(p: Problems, at: string, shards: number, replicasPerShard: number): void {
-  const nodes = shards * (1 + replicasPerShard);
-  if (nodes > MAX_CACHE_NODES) {
-    const most = Math.floor(MAX_CACHE_NODES / (1 + replicasPerShard));
-    p.add(`${at}.shards`, `${shards} shards of ${1 + replicasPerShard} nodes are ${nodes} nodes, above ElastiCache's ${MAX_CACHE_NODES} per cluster; allowed: at most ${most} with ${replicasPerShard} replicas per shard`);
+  const perShard = 3 * (1 + replicasPerShard) + replicasPerShard;
+  if (shards * perShard > CACHE_ALARM_BUDGET) {
+    const most = Math.floor(CACHE_ALARM_BUDGET / perShard);
+    p.add(
+      `${at}.shards`,
+      `${shards} is not allowed; allowed: at most ${most} with ${replicasPerShard} replica${replicasPerShard === 1 ? '' : 's'} per shard, since each shard adds ${perShard} alarms to the app stack and CloudFormation allows 500 resources per stack (${CACHE_ALARM_BUDGET} for the cache)`,
+    );
   }
 }
 
