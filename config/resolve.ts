@@ -104,8 +104,13 @@ export function readSettingsFile(path: string, required: boolean): unknown {
   if (statSync(path).isDirectory()) {
     throw new ConfigError([`settings: ${path} is a directory; allowed: the path of a JSON settings file`]);
   }
-  // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse refuses as an invisible token.
-  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse refuses as an invisible token.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new ConfigError([`settings: ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); allowed: a readable JSON settings file`]);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -89,13 +89,13 @@ const IMAGE_REFERENCE =
 const IMAGE_ALLOWED =
   '[registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine';
 const imageReference = text(IMAGE_REFERENCE, `a container image reference ${IMAGE_ALLOWED}`);
-const IMAGE_SOURCE_ALLOWED = `a container image reference ${IMAGE_ALLOWED}; or { "directory": a folder of the project holding a Dockerfile }`;
+const IMAGE_SOURCE_ALLOWED = `a container image reference ${IMAGE_ALLOWED}; or { "directory": a folder with a Dockerfile, relative to the project }`;
 const imageError = (iss: { input?: unknown }): string => rejection(iss.input, IMAGE_SOURCE_ALLOWED);
 const imageSource = z
   .union(
     [
       z.string({ error: imageError }).regex(IMAGE_REFERENCE, { error: imageError }),
-      obj({ directory: text(/^[^\0]+$/, 'a folder of the project holding a Dockerfile') }).refine((image) => existsSync(join(image.directory, 'Dockerfile')), { error: imageError }),
+      obj({ directory: text(/^[^\0]+$/, 'a folder with a Dockerfile, relative to the project') }).refine((image) => existsSync(join(image.directory, 'Dockerfile')), { error: imageError }),
     ],
     { error: imageError },
   )

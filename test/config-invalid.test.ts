@@ -26,7 +26,7 @@ const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east
 const USER = 'a non-root numeric user, uid or uid:gid with a uid other than 0, such as 1000';
 const EMAIL = 'an email address such as oncall@example.com';
 const IMAGE =
-  'a container image reference [registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine; or { "directory": a folder of the project holding a Dockerfile }';
+  'a container image reference [registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine; or { "directory": a folder with a Dockerfile, relative to the project }';
 const CACHE_TYPES =
   'an ElastiCache node type that runs Valkey: cache.{t4g,t3}.{micro,small,medium}, cache.{m7g,m6g,r7g,r6g,c7gn}.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}, cache.{m5,r5}.{large,xlarge,2xlarge,4xlarge,12xlarge,24xlarge}, cache.{r6gd}.{xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}';
 const APP_NAME = 'lower-case letters, digits and single hyphens, 2-20 characters, starting with a letter and not ending with a hyphen';
