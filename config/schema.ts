@@ -74,7 +74,7 @@ const vpcCidr = text(
 const natGateways = int(1, 3);
 const cacheNodeType = oneOf(CACHE_NODE_TYPES, `an ElastiCache node type that runs Valkey: ${CACHE_NODE_TYPES_TEXT}`);
 /** Shards of a cluster-mode group: ElastiCache's 500 nodes, and at least one replica each. */
-const cacheShards = int(1, MAX_CACHE_NODES / 2);
+const cacheShards = int(1, MAX_CACHE_NODES / 2, `a whole number from 1 to ${MAX_CACHE_NODES / 2} (ElastiCache allows ${MAX_CACHE_NODES} nodes per cluster, and each shard has a primary and a replica or more)`);
 const dnsName = text(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as app.example.com');
 const acmCertificate = text(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN');
 

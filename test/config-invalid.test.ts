@@ -188,7 +188,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   // Cache size.
   ['58 cache shards', { settings: { cache: { shards: 58 } } }, 'cache.shards: 58 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
   ['40 shards of three replicas', { settings: { cache: { shards: 40, replicasPerShard: 3 } } }, 'cache.shards: 40 is not allowed; allowed: at most 26 with 3 replicas per shard, since each shard adds 15 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
-  ['251 cache shards', { settings: { cache: { shards: 251 } } }, 'cache.shards: 251 is not allowed; allowed: a whole number from 1 to 250'],
+  ['251 cache shards', { settings: { cache: { shards: 251 } } }, 'cache.shards: 251 is not allowed; allowed: a whole number from 1 to 250 (ElastiCache allows 500 nodes per cluster, and each shard has a primary and a replica or more)'],
   ['60 standby cache shards', phase3({ standby: { cache: { shards: 60 } } }), 'standby.cache.shards: 60 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
   ['six replicas per shard', { settings: { cache: { replicasPerShard: 6 } } }, 'cache.replicasPerShard: 6 is not allowed; allowed: a whole number from 1 to 5'],
 
@@ -282,7 +282,7 @@ describe('the settings file', () => {
     expect(problemsOf({ settings: { appName: 'shop-', env: { account: 1 }, phases: { phase2: { cache: { shards: 0 } } } } })).toEqual([
       `appName: "shop-" is not allowed; allowed: ${APP_NAME}`,
       'env.account: 1 is a JSON number; allowed: a 12-digit AWS account id, written as a string in quotes',
-      'phases.phase2.cache.shards: 0 is not allowed; allowed: a whole number from 1 to 250',
+      'phases.phase2.cache.shards: 0 is not allowed; allowed: a whole number from 1 to 250 (ElastiCache allows 500 nodes per cluster, and each shard has a primary and a replica or more)',
     ]);
   });
 });
