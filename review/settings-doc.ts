@@ -23,6 +23,7 @@ type Def = {
   valueType?: z.ZodType;
   entries?: Record<string, string>;
   values?: unknown[];
+  format?: string;
 };
 
 interface Row {
@@ -36,7 +37,8 @@ interface Row {
 function rows(schema: z.ZodType, path: readonly string[], valued: boolean): Row[] {
   const def = unwrap(schema)._zod.def as unknown as Def;
   if (def.type === 'object') {
-    const own = path.length > 0 ? [{ path, schema, valued: false }] : [];
+    // A capability that may be null shows, per phase, whether it is on.
+    const own = path.length > 0 ? [{ path, schema, valued: valued && schema.isNullable() }] : [];
     return [...own, ...Object.entries(def.shape!).flatMap(([key, field]) => rows(field, [...path, key], valued))];
   }
   if (def.type === 'array') {
@@ -72,6 +74,8 @@ function typeOf(schema: z.ZodType): string {
       return 'string';
     case 'literal':
       return typeof def.values![0];
+    case 'number':
+      return def.format?.includes('int') ? 'whole number' : 'number';
     default:
       return def.type;
   }
@@ -80,15 +84,23 @@ function typeOf(schema: z.ZodType): string {
 function valueAt(config: unknown, path: readonly string[]): unknown {
   let value = config;
   for (const key of path) {
-    if (value === undefined || value === null) return undefined;
+    if (value === null) return OFF;
+    if (value === undefined) return undefined;
     // A list's documented value is its first entry's: the sample service or worker.
+    if (key === '[]' && (value as readonly unknown[]).length === 0) return NO_ENTRY;
     value = key === '[]' ? (value as readonly unknown[])[0] : (value as Record<string, unknown>)[key];
   }
   return value;
 }
 
+const NO_ENTRY = Symbol('no entry');
+const OFF = Symbol('off');
+
 function show(value: unknown): string {
   if (value === undefined) return 'unset';
+  if (value === NO_ENTRY) return 'no entry';
+  if (value === OFF) return 'off (null)';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).some((v) => typeof v === 'object' && v !== null)) return 'on';
   const json = JSON.stringify(value);
   return `\`${json.length > 120 ? `${json.slice(0, 117)}...` : json}\``;
 }
