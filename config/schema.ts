@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CACHE_NODE_TYPES, CACHE_NODE_TYPES_TEXT, MAX_CACHE_NODES, POSTGRES_VERSIONS, VALKEY_VERSIONS, versionRanges } from './catalog';
 import { parseCidr } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
-import { describe as d, dict, int, intWhere, list, num, obj, oneOf, oneOfNumbers, rejection, text, bool } from './fields';
+import { bool, describe as d, dict, int, intWhere, list, num, obj, oneOf, oneOfNumbers, rejection, text } from './fields';
 import { REGIONS } from './regions';
 
 /**
@@ -15,9 +15,20 @@ import { REGIONS } from './regions';
  * Schema of blueprint.settings.json and docs/settings.md. Checks that relate
  * two fields live in config/validate.ts; values per phase in config/phases.ts.
  *
- * To add a setting: add the field here with its description, give it a
- * value in config/defaults.ts, config/phases.ts or config/stages.ts, and run
- * `npm run docs`.
+ * To add a setting:
+ * 1. Declare it in its object below, `name: d(builder(...), 'What it does.')`,
+ *    with a builder of config/fields.ts (int, num, oneOf, text, list, obj,
+ *    dict, ...), which gives the message and the allowed text. A list of
+ *    objects with a `name` merges by name like services; `.nullable()` makes
+ *    a capability that null turns off; `.optional()` a value that may be unset.
+ * 2. Give it a value where it belongs: USER_DEFAULTS (config/defaults.ts),
+ *    every preset of config/phases.ts, or STAGE_DEFAULTS (config/stages.ts);
+ *    the compiler refuses a preset that lacks a required field. A nullable
+ *    capability that a settings file may turn on gets its starting value in
+ *    TEMPLATES (config/resolve.ts).
+ * 3. A rule that relates it to another field goes in config/validate.ts.
+ * 4. `npm run docs` rewrites docs/settings.md and blueprint.settings.schema.json;
+ *    add its refusals to test/config-invalid.test.ts.
  */
 
 export const PHASES = ['phase1', 'phase2', 'phase3'] as const;
