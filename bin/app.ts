@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { ConfigError, readSettingsFile, resolveConfig } from '../config';
+import { ConfigError, notes, readSettingsFile, resolveConfig } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 
 const DEFAULT_SETTINGS_FILE = 'blueprint.settings.json';
@@ -14,6 +14,7 @@ try {
     appName: app.node.tryGetContext('appName'),
     settings: readSettingsFile(settingsPath ?? DEFAULT_SETTINGS_FILE, settingsPath !== undefined),
   });
+  for (const note of notes(config)) console.error(`Note: ${note}`);
   buildBlueprint(app, config);
 } catch (e) {
   if (e instanceof ConfigError) {

@@ -10,3 +10,8 @@ export { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_MAX_TTL_SECONDS, EDGE_REGION, orig
 export { standbyConfig, standbyVaultName } from './standby';
 export { USER_DEFAULTS } from './defaults';
 export { deploymentName } from './names';
+export { notes } from './notes';
+export { configSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_MEMORY_MIB } from './schema';
+export { settingsSchema, settingsJsonSchema } from './settings-schema';
+export { metaOf, FieldMeta } from './fields';
+export { REGION_ZONES, REGIONS, zonesOf } from './regions';

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
 import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { configSchema, configShape } from './schema';
+import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, PhaseName, EdgeConfig, EventStreamConfig, FirewallConfig, HostedZoneConfig, PHASES, SlackConfig, STAGES } from './types';
+import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, FirewallConfig, PhaseName } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -18,6 +21,8 @@ export class ConfigError extends Error {
 type SettingsFields = DeepPartial<Omit<BlueprintConfig, 'phase' | 'stage'>>;
 
 export type UserSettings = SettingsFields & {
+  /** The JSON Schema an editor checks the file with. */
+  readonly $schema?: string;
   readonly phase?: string;
   readonly stage?: string;
   /**
@@ -39,83 +44,54 @@ export interface ConfigInput {
   readonly settings?: unknown;
 }
 
-interface Named {
-  readonly name: string;
-}
-
 /**
- * Fields the preset's shape alone cannot describe, by path. Every other
- * field merges key by key over the preset, and a key the preset lacks is an
- * unknown field.
+ * Where a capability the preset has off (null, or no entries) starts when a
+ * settings file turns it on; the file need state only what differs.
  */
-type FieldRule =
-  /** A list keyed by name; a new name starts from the preset's first entry, or the template. */
-  | { readonly kind: 'named-list'; readonly template?: Named }
-  /** null turns a capability off; an object turns it on, filled from the preset or the template. */
-  | { readonly kind: 'nullable'; readonly template: object }
-  /** Keys the user names (variables, secrets) or a value of several shapes: taken as given, checked by validation. */
-  | { readonly kind: 'as-given' };
-
-const FIELD_RULES: readonly (readonly [RegExp, FieldRule])[] = [
-  [/^services$/, { kind: 'named-list' }],
-  [/^workers$/, { kind: 'named-list', template: SAMPLE_WORKER }],
-  [/^eventStream$/, { kind: 'nullable', template: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig }],
-  [/^firewall$/, { kind: 'nullable', template: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig }],
-  [/^edge$/, { kind: 'nullable', template: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {} } satisfies EdgeConfig }],
-  [/^edge\.(staticPaths|originPrefixListIds)$/, { kind: 'as-given' }],
-  [/^standby$/, { kind: 'nullable', template: STANDBY_TEMPLATE }],
-  [/^ingress\.hostedZone$/, { kind: 'nullable', template: { id: '', name: '' } satisfies HostedZoneConfig }],
-  [/^alarms\.slack$/, { kind: 'nullable', template: { workspaceId: '', channelId: '' } satisfies SlackConfig }],
-  [/^(services|workers)\.[^.]+\.(environment|secrets|image)$/, { kind: 'as-given' }],
-];
-
-function ruleFor(field: string): FieldRule | undefined {
-  return FIELD_RULES.find(([pattern]) => pattern.test(field))?.[1];
-}
+const TEMPLATES: Readonly<Record<string, unknown>> = {
+  workers: SAMPLE_WORKER,
+  eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
+  firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
+  edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {} } satisfies EdgeConfig,
+  standby: STANDBY_TEMPLATE,
+};
 
 /**
  * Resolves context + user settings + phase preset + stage defaults into one
  * validated configuration, or throws a ConfigError naming every bad field.
+ *
+ * Three passes, each reporting all it finds: the settings file against its
+ * schema (every field, at its own path, phase overlays included); the merged
+ * configuration against the configuration's schema; then the rules that
+ * relate fields (config/validate.ts). No construct exists before this returns.
  */
 export function resolveConfig(input: ConfigInput = {}): BlueprintConfig {
   const problems = new Problems();
-  const settings = (isObject(input.settings) ? input.settings : {}) as Record<string, unknown>;
+  const settings = isObject(input.settings) ? input.settings : {};
   if (input.settings !== undefined && !isObject(input.settings)) {
     problems.add('settings', `${show(input.settings)} is not allowed; allowed: a JSON object`);
   }
-
-  const phase = input.phase ?? settings.phase ?? DEFAULT_PHASE;
-  const stage = input.stage ?? settings.stage ?? DEFAULT_STAGE;
-  const phaseOk = problems.oneOf('phase', phase, PHASES);
-  const stageOk = problems.oneOf('stage', stage, STAGES);
-  if (!phaseOk || !stageOk) throw new ConfigError(problems.all);
-
-  const base: BlueprintConfig = {
-    ...USER_DEFAULTS,
-    ...PHASE_PRESETS[phase],
-    ...STAGE_DEFAULTS[stage],
-    phase,
-    stage,
-  };
-  const { phase: _p, stage: _s, phases, ...overrides } = settings;
-  if (input.appName !== undefined) overrides.appName = input.appName;
-  let merged = mergeObject(base as unknown as Record<string, unknown>, overrides, '', problems);
-  if (phases !== undefined) {
-    if (!isObject(phases)) {
-      problems.add('phases', `${show(phases)} is not allowed; allowed: an object keyed by ${PHASES.join(', ')}`);
-    } else {
-      for (const key of Object.keys(phases)) problems.oneOf(`phases.${key}`, key, PHASES);
-      const own = phases[phase];
-      if (own !== undefined) {
-        if (isObject(own)) merged = mergeObject(merged, own, '', problems.under(`phases.${phase}.`));
-        else problems.add(`phases.${phase}`, `${show(own)} is not allowed; allowed: an object of settings`);
-      }
-    }
+  for (const [field, value] of [['phase', input.phase], ['stage', input.stage], ['appName', input.appName]] as const) {
+    if (value !== undefined) report(problems, configShape[field].safeParse(value), value, field);
   }
+  prototypeKeys(settings, '', problems);
+  report(problems, settingsSchema.safeParse(settings), settings, '');
+  if (problems.all.length > 0) throw new ConfigError(problems.all);
 
-  const config = merged as unknown as BlueprintConfig;
-  const all = [...problems.all, ...(problems.all.length === 0 ? validateConfig(config) : [])];
-  if (all.length > 0) throw new ConfigError(all);
+  const phase = (input.phase ?? settings.phase ?? DEFAULT_PHASE) as PhaseName;
+  const stage = (input.stage ?? settings.stage ?? DEFAULT_STAGE) as BlueprintConfig['stage'];
+  const base: BlueprintConfig = { ...USER_DEFAULTS, ...PHASE_PRESETS[phase], ...STAGE_DEFAULTS[stage], phase, stage };
+  const { $schema: _schema, phase: _p, stage: _s, phases, ...overrides } = settings;
+  if (input.appName !== undefined) overrides.appName = input.appName;
+  let merged = merge(configSchema, base, overrides, '');
+  const overlay = isObject(phases) ? phases[phase] : undefined;
+  if (overlay !== undefined) merged = merge(configSchema, merged, overlay, '');
+
+  report(problems, configSchema.safeParse(merged), merged, '');
+  if (problems.all.length > 0) throw new ConfigError(problems.all);
+  const config = merged as BlueprintConfig;
+  const rules = validateConfig(config);
+  if (rules.length > 0) throw new ConfigError(rules);
   return config;
 }
 
@@ -125,8 +101,18 @@ export function readSettingsFile(path: string, required: boolean): unknown {
     if (required) throw new ConfigError([`settings: file ${path} does not exist; allowed: the path of a JSON settings file`]);
     return undefined;
   }
+  if (statSync(path).isDirectory()) {
+    throw new ConfigError([`settings: ${path} is a directory; allowed: the path of a JSON settings file`]);
+  }
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse refuses as an invisible token.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new ConfigError([`settings: ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); allowed: a readable JSON settings file`]);
+  }
+  try {
+    return JSON.parse(text);
   } catch (e) {
     throw new ConfigError([`settings: ${path} is not valid JSON (${(e as Error).message}); allowed: a JSON object`]);
   }
@@ -136,54 +122,95 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function mergeObject(base: Record<string, unknown>, over: Record<string, unknown>, path: string, problems: Problems): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    // Absent, as in JSON; only code can pass an explicit undefined.
-    if (value === undefined) continue;
+/**
+ * `__proto__` as a key: JSON.parse keeps it as an own key, but the schema
+ * library's records skip it and an object spread would set the prototype,
+ * so it is refused wherever it appears.
+ */
+function prototypeKeys(value: unknown, path: string, problems: Problems): void {
+  if (Array.isArray(value)) value.forEach((v, i) => prototypeKeys(v, isObject(v) && typeof v.name === 'string' && v.name !== '' ? join(path, v.name) : `${path}[${i}]`, problems));
+  if (!isObject(value)) return;
+  for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (!(key in base)) {
-      problems.add(field, `unknown field; allowed: ${Object.keys(base).join(', ')}`);
-      continue;
-    }
-    const rule = ruleFor(field);
-    if (rule?.kind === 'as-given') {
-      out[key] = value;
-    } else if (rule?.kind === 'named-list') {
-      out[key] = mergeNamedList(field, base[key] as readonly Named[], rule.template, value, problems);
-    } else if (rule?.kind === 'nullable') {
-      out[key] = value === null ? null : mergeValue(isObject(base[key]) ? base[key] : rule.template, value, field, problems);
-    } else {
-      out[key] = mergeValue(base[key], value, field, problems);
-    }
+    if (key === '__proto__') problems.add(field, 'unknown field; allowed: a setting named in docs/settings.md');
+    else prototypeKeys(value[key], field, problems);
   }
-  return out;
 }
 
-function mergeValue(base: unknown, over: unknown, field: string, problems: Problems): unknown {
-  if (isObject(base)) {
-    if (!isObject(over)) {
-      problems.add(field, `${show(over)} is not allowed; allowed: an object with ${Object.keys(base).join(', ')}`);
-      return base;
+type Issue = z.core.$ZodIssue;
+
+/** One line per problem of a parse, each naming the setting by its path. */
+function report(problems: Problems, result: { success: boolean; error?: { issues: readonly Issue[] } }, input: unknown, prefix: string): void {
+  for (const issue of result.error?.issues ?? []) {
+    const at = fieldPath(input, issue.path, prefix);
+    if (issue.code === 'unrecognized_keys') {
+      // __proto__ is reported once, by prototypeKeys, wherever it appears.
+      for (const key of issue.keys.filter((k) => k !== '__proto__')) problems.add(join(at, key), issue.message);
+    } else if (issue.code === 'invalid_key') {
+      problems.add(at, issue.issues[0]?.message ?? issue.message);
+    } else {
+      problems.add(at || 'settings', issue.message);
     }
-    return mergeObject(base, over, field, problems);
   }
-  return over;
 }
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+/** `services.web.cpu` for an entry with a name, `edge.staticPaths[2].ttlSeconds` for one without. */
+function fieldPath(input: unknown, path: readonly PropertyKey[], prefix: string): string {
+  let at = prefix;
+  let value = input;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      const entry = Array.isArray(value) ? value[key] : undefined;
+      at = isObject(entry) && typeof entry.name === 'string' && entry.name !== '' ? join(at, entry.name) : `${at}[${key}]`;
+      value = entry;
+    } else {
+      at = join(at, String(key));
+      value = isObject(value) ? value[String(key)] : undefined;
+    }
+  }
+  return at;
+}
+
+type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
 
 /**
- * A user's list replaces the preset's. An entry named like a preset entry
- * inherits that entry's phase sizing; a new name starts from the preset's
- * first entry (or the list's template), so only what differs needs stating.
+ * Merges settings over the preset, guided by the schema: objects key by key,
+ * a named list entry by entry, null turns a capability off and an object
+ * turns it on (from the preset, else its template); anything else replaces.
  */
-function mergeNamedList(field: string, base: readonly Named[], template: Named | undefined, over: unknown, problems: Problems): unknown {
-  if (!problems.array(field, over)) return base;
-  return over.map((entry, i) => {
-    const start = base.find((s) => isObject(entry) && s.name === entry.name) ?? base[0] ?? template;
-    if (!isObject(entry) || typeof entry.name !== 'string' || start === undefined) {
-      problems.add(`${field}[${i}]`, `${show(entry)} is not allowed; allowed: an object with at least a "name"`);
-      return entry;
+function merge(schema: z.ZodType, base: unknown, over: unknown, path: string): unknown {
+  if (over === undefined) return base;
+  const def = schema._zod.def as unknown as Def;
+  switch (def.type) {
+    case 'optional':
+      return merge(def.innerType!, base, over, path);
+    case 'nullable':
+      if (over === null) return null;
+      return merge(def.innerType!, isObject(base) ? base : (TEMPLATES[path] ?? {}), over, path);
+    case 'object': {
+      if (!isObject(base) || !isObject(over)) return over;
+      const out: Record<string, unknown> = { ...base };
+      for (const [key, value] of Object.entries(over)) {
+        const field = def.shape![key];
+        if (field !== undefined && value !== undefined) out[key] = merge(field, base[key], value, join(path, key));
+      }
+      return out;
     }
-    return mergeObject(start as unknown as Record<string, unknown>, entry, `${field}.${entry.name}`, problems);
-  });
+    case 'array': {
+      const element = def.element?._zod.def as unknown as Def | undefined;
+      if (!Array.isArray(over) || element?.type !== 'object' || !('name' in element.shape!)) return over;
+      const entries = Array.isArray(base) ? (base as readonly Record<string, unknown>[]) : [];
+      // An entry named like a preset entry inherits its phase sizing; a new name starts from the first entry, or the template.
+      return over.map((entry) => {
+        const start = entries.find((e) => isObject(entry) && e.name === entry.name) ?? entries[0] ?? TEMPLATES[path] ?? {};
+        return merge(def.element!, start, entry, path);
+      });
+    }
+    default:
+      return over;
+  }
 }

@@ -134,7 +134,6 @@ export class AppStack extends BlueprintStack {
       pageEmails: c.alarms.pageEmails,
       notifyEmails: c.alarms.notifyEmails,
       pageHttpsEndpoints: c.alarms.pageHttpsEndpoints,
-      chatChannel: c.alarms.slack !== null,
     });
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };

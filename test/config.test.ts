@@ -1,5 +1,9 @@
 import { TEST_CERTIFICATE_ARN as CERT } from './support/blueprint';
-import { ConfigError, maxConnectionsFor, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import Ajv2020 from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, maxConnectionsFor, notes, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import { settingsFiles } from '../review/settings-doc';
 
 /** The problems a configuration is rejected with. */
 function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
@@ -94,13 +98,13 @@ describe('invalid configurations fail with one message naming the field and what
     ['bad CIDR', { settings: { network: { vpcCidr: '10.0.0.0/33' } } }, /^network\.vpcCidr: "10\.0\.0\.0\/33" is not allowed; allowed: a private \(RFC 1918\) \/16 or \/17/],
     ['public CIDR', { settings: { network: { vpcCidr: '8.8.0.0/16' } } }, /^network\.vpcCidr: "8\.8\.0\.0\/16" is not allowed/],
     ['CIDR with host bits', { settings: { network: { vpcCidr: '10.0.1.0/16' } } }, /^network\.vpcCidr: "10\.0\.1\.0\/16" is not allowed/],
-    ['bad region', { settings: { env: { region: 'useast1' } } }, /^env\.region: "useast1" is not allowed; allowed: an AWS region name such as us-east-1$/],
+    ['bad region', { settings: { env: { region: 'useast1' } } }, /^env\.region: "useast1" is not allowed; allowed: an AWS region with three zones: us-east-1, us-east-2, us-west-2, /],
     [
       'zone of another region',
       { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b', 'eu-west-1c'] } } },
-      /^env\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-east-1, such as us-east-1a$/,
+      /^env\.availabilityZones\[2\]: "eu-west-1c" is not allowed; allowed: a zone of us-east-1 \(us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f\)$/,
     ],
-    ['two zones', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b'] } } }, /^env\.availabilityZones: .* allowed: exactly three different zones of env\.region$/],
+    ['two zones', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b'] } } }, /^env\.availabilityZones: .* allowed: exactly three different zones of us-east-1 \(us-east-1a, .*\)$/],
     [
       'threshold out of range',
       { settings: { sla: { errorRate: { alertAbovePercent: 150 } } } },
@@ -128,7 +132,7 @@ describe('invalid configurations fail with one message naming the field and what
       /^database\.maxAllocatedStorageGiB: 50 is less than database\.allocatedStorageGiB \(100\); allowed: at least 100$/,
     ],
     ['Fargate memory not valid for the CPU', { settings: { services: [{ name: 'web', cpu: 256, memoryMiB: 4096 }] } }, /^services\.web\.memoryMiB: 4096 is not allowed; allowed: 512, 1024, 2048$/],
-    ['health-check path without a slash', { settings: { services: [{ name: 'web', healthCheckPath: 'health' }] } }, /^services\.web\.healthCheckPath: "health" is not allowed; allowed: a URL path starting with "\/"$/],
+    ['health-check path without a slash', { settings: { services: [{ name: 'web', healthCheckPath: 'health' }] } }, /^services\.web\.healthCheckPath: "health" is not allowed; allowed: a URL path starting with "\/", at most 1024 characters$/],
     [
       'two services with one priority',
       { settings: { services: [{ name: 'web' }, { name: 'api', pathPatterns: ['/api/*'] }] } },
@@ -136,7 +140,7 @@ describe('invalid configurations fail with one message naming the field and what
     ],
     ['unknown field', { settings: { database: { multiAZ: false } } }, /^database\.multiAZ: unknown field; allowed: engineVersion, instanceClass/],
     ['wrong type', { settings: { network: { natGateways: 'two' } } }, /^network\.natGateways: "two" is not allowed; allowed: a whole number from 1 to 3$/],
-    ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address$/],
+    ['bad email', { settings: { alarms: { notifyEmails: ['not-an-email'] } } }, /^alarms\.notifyEmails\[0\]: "not-an-email" is not allowed; allowed: an email address such as oncall@example\.com$/],
     [
       'secret ARN in another region',
       { settings: { services: [{ name: 'web', secrets: { API_KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-AbCdEf' } } }] } },
@@ -157,7 +161,7 @@ describe('invalid configurations fail with one message naming the field and what
       { settings: { services: [{ name: 'web', containerPort: 4318 }] } },
       /^services\.web\.containerPort: 4318 clashes with the tracing collector's OTLP port in the same task; allowed: any port but 4317 and 4318$/,
     ],
-    ['a per-phase overlay for an unknown phase', { settings: { phases: { phase4: {} } } }, /^phases\.phase4: "phase4" is not allowed; allowed: "phase1", "phase2", "phase3"$/],
+    ['a per-phase overlay for an unknown phase', { settings: { phases: { phase4: {} } } }, /^phases\.phase4: unknown field; allowed: phase1, phase2, phase3$/],
     ['a misspelt field in a per-phase overlay', { phase: 'phase3', settings: { phases: { phase3: { standby: { minTask: 2 } } } } }, /^phases\.phase3\.standby\.minTask: unknown field; allowed: region, availabilityZones/],
     ['a root user', { settings: { services: [{ name: 'web', user: '0' }] } }, /^services\.web\.user: "0" is not allowed; allowed: a non-root numeric user/],
     ['a CDN without a web ACL', { phase: 'phase2', settings: { firewall: null } }, /^firewall: null is not allowed when edge is on: .*allowed: an object with rateLimitPer5Minutes$/],
@@ -187,7 +191,7 @@ describe('invalid configurations fail with one message naming the field and what
       { phase: 'phase3', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com', edgeCertificateArn: CERT } } },
       /^standby\.certificateArn: missing value; required when ingress\.certificateArn is set/,
     ],
-    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40$/],
+    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40 \(the smallest scaling\.maxTasks\)$/],
     [
       'failover DNS without the CDN',
       { phase: 'phase3', settings: { edge: null, ingress: { domainName: 'app.example.com', certificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },
@@ -235,5 +239,66 @@ describe('maxConnectionsFor', () => {
     ['r7g.2xlarge', 5000],
   ])('%s allows %d connections', (instanceClass, expected) => {
     expect(maxConnectionsFor(instanceClass)).toBe(expected);
+  });
+});
+
+describe('generated from the settings schema', () => {
+  const files = settingsFiles();
+
+  test.each(Object.keys(files))('%s is what `npm run docs` writes (run it when this fails)', (path) => {
+    expect(readFileSync(join(__dirname, '..', path), 'utf8')).toBe(files[path]);
+  });
+
+  test('GIVEN docs/settings.md THEN every field has a description and a type', () => {
+    const sections = files['docs/settings.md']!.split(/\n#{2,3} /).slice(1);
+    expect(sections.length).toBeGreaterThan(150);
+    for (const section of sections) expect(section).toMatch(/^`[^`]+`\n\n(?!- )[^\n]+\n\n- Type: /);
+  });
+
+  test('GIVEN docs/settings.md THEN a phase-decided field shows each phase\'s value and a stage-decided one each stage\'s', () => {
+    expect(files['docs/settings.md']).toContain('### `database.instanceClass`');
+    expect(files['docs/settings.md']).toMatch(/### `database\.instanceClass`[^#]*- Value: phase1: `"t4g\.medium"` · phase2: `"r7g\.large"` · phase3: `"r7g\.2xlarge"`/);
+    expect(files['docs/settings.md']).toMatch(/### `protection\.deletionProtection`[^#]*- Value: dev: `false` · staging: `false` · prod: `true`/);
+  });
+
+  test('GIVEN the JSON Schema THEN an editor accepts a valid file and flags unknown keys, overlays included, and bad values', () => {
+    const schema = JSON.parse(files['blueprint.settings.schema.json']!);
+    expect(schema.$defs.settings.properties.cache.properties.engineVersion.enum).toEqual(['7.2', '8.0', '8.1']);
+    const check = new Ajv2020({ strict: false }).compile(schema);
+    const valid = {
+      $schema: './blueprint.settings.schema.json',
+      appName: 'shop',
+      services: [{ name: 'web', image: 'nginx:1.27' }],
+      phases: { phase3: { standby: { minTasks: 3 } } },
+    };
+    expect(check(valid)).toBe(true);
+    expect(resolveConfig({ phase: 'phase3', settings: valid }).standby?.minTasks).toBe(3);
+    expect(check({ constructor: 1 })).toBe(false);
+    expect(check({ phases: { phase3: { phase: 'phase1' } } })).toBe(false);
+    expect(check({ services: [{ name: 'web', image: 'Nginx:1.27' }] })).toBe(false);
+    expect(check({ cache: { engineVersion: '6.2' } })).toBe(false);
+  });
+
+  test('GIVEN a settings file naming its schema THEN it is accepted', () => {
+    expect(resolveConfig({ settings: { $schema: './blueprint.settings.schema.json', appName: 'shop' } }).appName).toBe('shop');
+  });
+});
+
+describe('notes', () => {
+  test('GIVEN the defaults THEN three lines: plain HTTP, no page subscriber, no notify subscriber', () => {
+    expect(notes(resolveConfig())).toEqual([
+      expect.stringMatching(/^No ingress\.certificateArn: the load balancer serves plain HTTP/),
+      expect.stringMatching(/^No subscriber on the page topic/),
+      expect.stringMatching(/^No subscriber on the notify topic/),
+    ]);
+  });
+
+  test('GIVEN a CDN without an origin certificate THEN a note says the origin header travels over plain HTTP', () => {
+    expect(notes(resolveConfig({ phase: 'phase2' }))).toContainEqual(expect.stringMatching(/X-Origin-Verify origin header travels over plain HTTP between CloudFront and the load balancer/));
+  });
+
+  test('GIVEN a certificate and subscribers THEN nothing needs saying', () => {
+    const settings = { ingress: { certificateArn: CERT }, alarms: { pageEmails: ['oncall@example.com'], notifyEmails: ['team@example.com'] } };
+    expect(notes(resolveConfig({ settings }))).toEqual([]);
   });
 });

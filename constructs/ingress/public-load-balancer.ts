@@ -1,4 +1,4 @@
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -116,9 +116,6 @@ export class PublicLoadBalancer extends Construct {
       }
     } else {
       this.listener = http!;
-      Annotations.of(this).addInfo(
-        'No ingress.certificateArn is configured: the load balancer serves plain HTTP on port 80. Set a certificate to get HTTPS with TLS 1.3 and an HTTP redirect.',
-      );
       acknowledge(
         http!,
         'No certificate is configured (ingress.certificateArn), so this deployment serves plain HTTP on port 80 by its owner\'s choice, and synth says so; setting a certificate turns on HTTPS with the TLS 1.3 policy and makes this listener a redirect.',

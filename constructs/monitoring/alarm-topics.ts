@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -24,12 +24,6 @@ export interface AlarmTopicsProps {
   readonly notifyEmails: readonly string[];
   /** HTTPS endpoints (a pager's webhook) subscribed to the page topic. */
   readonly pageHttpsEndpoints: readonly string[];
-  /**
-   * Whether a chat channel (an `AlarmChatChannel`, made once per
-   * deployment) takes both topics.
-   * @default false
-   */
-  readonly chatChannel?: boolean;
 }
 
 /**
@@ -77,13 +71,5 @@ export class AlarmTopics extends Construct {
     for (const email of props.pageEmails) this.page.addSubscription(new subscriptions.EmailSubscription(email));
     for (const email of props.notifyEmails) this.notify.addSubscription(new subscriptions.EmailSubscription(email));
     for (const url of props.pageHttpsEndpoints) this.page.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
-
-    const slack = props.chatChannel ? 1 : 0;
-    if (props.pageEmails.length + props.pageHttpsEndpoints.length + slack === 0) {
-      Annotations.of(this).addInfo('No subscriber on the page topic: alarms that page reach nobody. Set alarms.pageEmails, alarms.pageHttpsEndpoints or alarms.slack.');
-    }
-    if (props.notifyEmails.length + slack === 0) {
-      Annotations.of(this).addInfo('No subscriber on the notify topic: set alarms.notifyEmails or alarms.slack.');
-    }
   }
 }

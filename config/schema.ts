@@ -1,0 +1,521 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CACHE_NODE_TYPES, CACHE_NODE_TYPES_TEXT, MAX_CACHE_NODES, POSTGRES_VERSIONS, VALKEY_VERSIONS, versionRanges } from './catalog';
+import { parseCidr } from './checks';
+import { DB_INSTANCE_MEMORY_GIB } from './postgres';
+import { bool, describe as d, dict, int, intWhere, list, num, obj, oneOf, oneOfNumbers, rejection, text } from './fields';
+import { REGIONS } from './regions';
+
+/**
+ * The settings, declared once. From this declaration come the TypeScript
+ * types (config/types.ts), every per-field check and its message, the JSON
+ * Schema of blueprint.settings.json and docs/settings.md. Checks that relate
+ * two fields live in config/validate.ts; values per phase in config/phases.ts.
+ *
+ * To add a setting:
+ * 1. Declare it in its object below, `name: d(builder(...), 'What it does.')`,
+ *    with a builder of config/fields.ts (int, num, oneOf, text, list, obj,
+ *    dict, ...), which gives the message and the allowed text. A list of
+ *    objects with a `name` merges by name like services; `.nullable()` makes
+ *    a capability that null turns off; `.optional()` a value that may be unset.
+ * 2. Give it a value where it belongs: USER_DEFAULTS (config/defaults.ts),
+ *    every preset of config/phases.ts, or STAGE_DEFAULTS (config/stages.ts);
+ *    the compiler refuses a preset that lacks a required field. A nullable
+ *    capability that a settings file may turn on gets its starting value in
+ *    TEMPLATES (config/resolve.ts).
+ * 3. A rule that relates it to another field goes in config/validate.ts.
+ * 4. `npm run docs` rewrites docs/settings.md and blueprint.settings.schema.json;
+ *    add its refusals to test/config-invalid.test.ts.
+ */
+
+export const PHASES = ['phase1', 'phase2', 'phase3'] as const;
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+/** cdk-nag rule packs, by their rule-id prefix. */
+export const COMPLIANCE_PACK_NAMES = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
+export const DEPLOYMENT_STRATEGIES = ['rolling', 'canary', 'linear', 'blue-green'] as const;
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+/** The numeric values of a TypeScript enum. */
+function enumValues(e: Record<string, string | number>): number[] {
+  return Object.values(e).filter((v): v is number => typeof v === 'number');
+}
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+/** CloudWatch Logs' retention periods, in days, as aws-cdk-lib knows them (less "never expire"). */
+export const LOG_RETENTION_DAYS = enumValues(logs.RetentionDays).filter((n) => n !== logs.RetentionDays.INFINITE);
+
+/** Fargate task sizes: memory (MiB) allowed for each CPU value. */
+export const FARGATE_MEMORY_MIB: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+const ALARM_PERIODS = [10, 30, ...range(60, 3600, 60)];
+
+// ---- shared field shapes ----
+
+const logRetention = oneOfNumbers(LOG_RETENTION_DAYS);
+const route = oneOf(['page', 'notify']);
+const period = oneOfNumbers(ALARM_PERIODS, '10, 30, or a multiple of 60 up to 3600');
+const evaluationPeriods = int(1, 1440);
+const region = oneOf(REGIONS, `an AWS region with three zones: ${REGIONS.join(', ')}`);
+const zone = text(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone name such as us-east-1a');
+const vpcCidr = text(
+  /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
+  'a private (RFC 1918) /16 or /17 IPv4 block with no host bits set, such as 10.0.0.0/16',
+  (value) => {
+    const cidr = parseCidr(value);
+    const isPrivate = (a: number): boolean => a >>> 24 === 10 || a >>> 20 === (172 << 4) + 1 || a >>> 16 === (192 << 8) + 168;
+    return cidr !== undefined && cidr.prefix >= 16 && cidr.prefix <= 17 && cidr.address % 2 ** (32 - cidr.prefix) === 0 && isPrivate(cidr.address);
+  },
+);
+const natGateways = int(1, 3);
+const cacheNodeType = oneOf(CACHE_NODE_TYPES, `an ElastiCache node type that runs Valkey: ${CACHE_NODE_TYPES_TEXT}`);
+/** Shards of a cluster-mode group: ElastiCache's 500 nodes, and at least one replica each. */
+const cacheShards = int(1, MAX_CACHE_NODES / 2, `a whole number from 1 to ${MAX_CACHE_NODES / 2} (ElastiCache allows ${MAX_CACHE_NODES} nodes per cluster, and each shard has a primary and a replica or more)`);
+const dnsName = text(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as app.example.com');
+const acmCertificate = text(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN');
+
+/**
+ * A container image: `[registry/]repository[:tag][@sha256:digest]` as the
+ * Docker reference grammar has it (github.com/distribution/reference):
+ * lower-case path components, a tag of up to 128 characters. A name without
+ * a registry is a Docker Hub image (`nginx:1.27`).
+ */
+const IMAGE_REFERENCE =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+const IMAGE_ALLOWED =
+  '[registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine';
+const imageReference = text(IMAGE_REFERENCE, `a container image reference ${IMAGE_ALLOWED}`);
+const IMAGE_SOURCE_ALLOWED = `a container image reference ${IMAGE_ALLOWED}; or { "directory": a folder with a Dockerfile, relative to the project }`;
+const imageError = (iss: { input?: unknown }): string => rejection(iss.input, IMAGE_SOURCE_ALLOWED);
+const imageSource = z
+  .union(
+    [
+      z.string({ error: imageError }).regex(IMAGE_REFERENCE, { error: imageError }),
+      obj({ directory: text(/^[^\0]+$/, 'a folder with a Dockerfile, relative to the project') }).refine((image) => existsSync(join(image.directory, 'Dockerfile')), { error: imageError }),
+    ],
+    { error: imageError },
+  )
+  .meta({ allowed: IMAGE_SOURCE_ALLOWED });
+
+const NAME_ALLOWED = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
+const name = text(/^[a-z][a-z0-9-]{0,15}$/, NAME_ALLOWED);
+/** A uid, or uid:gid; never uid 0 (root), however written. */
+const user = text(/^(?!0+(:|$))\d{1,10}(:\d{1,10})?$/, 'a non-root numeric user, uid or uid:gid with a uid other than 0, such as 1000');
+const command = list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'));
+const cpu = oneOfNumbers(Object.keys(FARGATE_MEMORY_MIB).map(Number));
+const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see docs/settings.md)');
+
+/** Variables the kit sets itself; a user's setting must not shadow them. */
+export const RESERVED_ENV = /^(DB_|REDIS_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_)/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+const variableName = z
+  .string()
+  .regex(VARIABLE, { error: (iss) => rejection(iss.input, 'a variable name of letters, digits and underscores') })
+  .refine((n) => !RESERVED_ENV.test(n), {
+    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, queues, tracing); allowed: any other name`,
+  });
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
+const secretRef = obj({
+  secretsManager: d(
+    text(/^(arn:|[\w/+=.@-]{1,512}$)/, 'a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN', (v) => !v.startsWith('arn:') || SECRET_ARN.test(v)).optional(),
+    'Secrets Manager secret name or full ARN (in env.region).',
+  ),
+  field: d(text(/^[\w.-]{1,256}$/, 'a JSON key of the secret').optional(), 'JSON key inside the secret; the whole value when absent.'),
+  ssmParameter: d(
+    text(/^(arn:|\/[\w./-]{1,1010}$)/, 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)', (v) => !v.startsWith('arn:') || PARAMETER_ARN.test(v)).optional(),
+    'SSM SecureString parameter name (`/app/key`) or ARN (in env.region and env.account).',
+  ),
+}).superRefine((ref, ctx) => {
+  const sources = [ref.secretsManager, ref.ssmParameter].filter((v) => v !== undefined).length;
+  if (sources !== 1) {
+    ctx.addIssue({ code: 'custom', message: rejection(ref, '{ "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }') });
+  } else if (ref.field !== undefined && ref.ssmParameter !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['field'], message: 'is not allowed with ssmParameter; allowed: field only with secretsManager' });
+  }
+});
+
+const appSettings = {
+  environment: d(
+    dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
+    'Plain environment variables; never secrets.',
+  ),
+  secrets: d(
+    dict(variableName, secretRef, 'an object of variable names and secret references'),
+    'Environment variables ECS fills from Secrets Manager or SSM Parameter Store when the task starts; the task may read exactly these.',
+  ),
+};
+
+const healthCheck = obj({
+  intervalSeconds: d(int(5, 300), 'Seconds between probes (the load balancer allows 5-300).'),
+  timeoutSeconds: d(int(2, 120), 'Seconds a probe may take; less than intervalSeconds.'),
+  healthyThreshold: d(int(2, 10), 'Consecutive successes before a target takes traffic.'),
+  unhealthyThreshold: d(int(2, 10), 'Consecutive failures before a target (or container) is unhealthy.'),
+  gracePeriodSeconds: d(int(0, 300), 'Seconds a new task may start up before failed checks count.'),
+  deregistrationDelaySeconds: d(int(0, 3600), 'Seconds a draining task keeps serving in-flight requests.'),
+});
+
+const deployment = obj({
+  strategy: d(
+    oneOf(DEPLOYMENT_STRATEGIES),
+    '`rolling` replaces tasks in place (circuit breaker on); `canary`, `linear` and `blue-green` are ECS native deployments that start the new version beside the old one and shift traffic through a second target group.',
+  ),
+  stepPercent: d(num(0.1, 100), 'Canary: share of traffic first shifted; linear: share shifted per step (at least 3), percent.'),
+  bakeMinutes: d(int(0, 1440), 'Minutes to watch the alarms after each shift (and before the old version goes).'),
+});
+
+const taskCount = {
+  minTasks: d(int(1, 1000), 'Fewest running tasks; not above maxTasks.'),
+  maxTasks: d(int(1, 1000), 'Most running tasks autoscaling may start.'),
+};
+
+export const serviceSchema = obj({
+  name: d(name, 'Unique name; keys construct IDs, so renaming a service replaces it.'),
+  image: d(imageSource, 'Registry reference (a Docker Hub short name such as nginx:1.27 included), or `{ "directory": "path" }` built from its Dockerfile at deploy time.'),
+  user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
+  ...appSettings,
+  containerPort: d(int(1, 65535), 'Port the container listens on; the load balancer sends requests there.'),
+  cpu: d(cpu, 'Fargate task CPU units.'),
+  memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu` (256: 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, by 1024; 8192: 16384-61440, by 4096; 16384: 32768-122880, by 8192).'),
+  command: d(command, 'Command overriding the image\'s; empty: the image\'s own.'),
+  healthCheckPath: d(
+    text(/^\/[\w\-./~%?=&]{0,1023}$/, 'a URL path starting with "/", at most 1024 characters'),
+    'Path the load balancer and the container health check probe.',
+  ),
+  healthCheck: d(healthCheck, 'One health check drives both the load balancer\'s and the container\'s probe.'),
+  pathPatterns: d(
+    list(text(/^\/[\w\-./*?~%]{0,127}$/, 'a path pattern starting with "/", at most 128 characters'), 1, 5, '1 to 5 path patterns'),
+    'Path patterns routed to this service; `/*` is the default route.',
+  ),
+  hostHeaders: d(
+    list(text(/^[a-z0-9*?.-]{1,128}$/, 'a host name such as api.example.com (wildcards * and ? allowed)'), 0, 5, 'at most 5 host names'),
+    'Host names routed to this service (with its path patterns); empty: any host.',
+  ),
+  priority: d(int(1, 50_000), 'Listener rule priority, unique across services; lower is evaluated first.'),
+  scaling: d(
+    obj({
+      ...taskCount,
+      cpuTargetPercent: d(int(10, 90), 'Target-tracking CPU utilisation, percent.'),
+      requestsPerTargetPerMinute: d(int(1, 10_000_000), 'Target-tracking load balancer requests per task per minute.'),
+    }),
+    'Task count and the targets autoscaling tracks.',
+  ),
+  deployment: d(deployment, 'How a new version replaces the running one; every strategy rolls back on the SLA alarms.'),
+  migrationCommand: d(
+    command,
+    'Database migration run as a one-off task with the service\'s image, settings and database access, before the new version is deployed (see docs/deploy.md); empty: none.',
+  ),
+});
+
+export const workerSchema = obj({
+  name: d(name, 'Unique name among services and workers; keys construct ids and the queue.'),
+  image: d(imageSource, 'Registry reference, or `{ "directory": "path" }` built from its Dockerfile at deploy time.'),
+  user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
+  ...appSettings,
+  command: d(command, 'Command overriding the image\'s; the queue URL is in QUEUE_URL.'),
+  cpu: d(cpu, 'Fargate task CPU units.'),
+  memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),
+  scaling: d(
+    obj({
+      ...taskCount,
+      backlogPerTask: d(int(1, 100_000), 'Target visible messages per running task (backlog per task).'),
+      scaleOutCooldownSeconds: d(int(0, 3600), 'Seconds between scale-outs: short, so a backlog is met quickly.'),
+      scaleInCooldownSeconds: d(int(0, 3600), 'Seconds between scale-ins: long, so a pause between bursts keeps the tasks.'),
+    }),
+    'Task count, scaled on the queue\'s backlog per task.',
+  ),
+  queue: d(
+    obj({
+      visibilityTimeoutSeconds: d(int(0, 43_200), 'Seconds a received message stays hidden; longer than the worst processing time.'),
+      retentionDays: d(int(1, 14), 'Days an unprocessed message is kept.'),
+      maxReceiveCount: d(int(1, 1000), 'Receives before a message moves to the dead-letter queue.'),
+    }),
+    'The worker\'s SQS queue and its dead-letter queue.',
+  ),
+});
+
+const thresholdRow = (maximum: number, description: string) =>
+  d(
+    obj({
+      threshold: d(num(0, maximum), 'The alarm\'s threshold, in the unit its name says.'),
+      periodSeconds: d(period, 'Seconds per evaluated period.'),
+      evaluationPeriods: d(evaluationPeriods, 'Periods the threshold must be crossed before the alarm fires.'),
+      route: d(route, 'Topic the alarm goes to: `page` wakes someone, `notify` waits for working hours.'),
+    }),
+    description,
+  );
+
+/** Minutes a burn-rate window may span: up to a day, or whole days up to 30. */
+const burnWindow = intWhere(
+  (m) => m >= 1 && (m <= 1440 || (m % 1440 === 0 && m <= 43_200)),
+  'whole minutes up to 1440, or whole days (multiples of 1440) up to 43200',
+);
+
+const rowTiming = {
+  periodSeconds: d(period, 'Seconds per evaluated period.'),
+  evaluationPeriods: d(evaluationPeriods, 'Periods the threshold must be crossed before the alarm fires; periodSeconds x evaluationPeriods at most a day.'),
+  route: d(route, 'Topic the alarm goes to: `page` wakes someone, `notify` waits for working hours.'),
+};
+
+const slaSchema = obj({
+  availabilityPercent: d(num(90, 100, true), 'Availability objective, percent (e.g. 99.9).'),
+  latencyP95: d(
+    obj({
+      targetMs: d(int(1, 60_000), 'p95 target, ms (for dashboards and docs).'),
+      alertAboveMs: d(int(1, 60_000), 'Alarm when p95 is above this, ms; at least targetMs.'),
+      ...rowTiming,
+    }),
+    'Latency objective and its alarm.',
+  ),
+  errorRate: d(
+    obj({
+      targetPercent: d(num(0, 100, true), 'Share of requests answered 5XX the objective allows, percent.'),
+      alertAbovePercent: d(num(0, 100, true), 'Alarm when the 5XX share is above this, percent; at least targetPercent.'),
+      ...rowTiming,
+    }),
+    'Error-rate objective and its alarm.',
+  ),
+  serviceDown: d(obj(rowTiming), 'Alarm when a service has no healthy target.'),
+  dbConnections: d(
+    obj({
+      targetPercent: d(num(0, 100, true), 'Share of max_connections the database should stay under, percent.'),
+      alertAbovePercent: d(num(0, 100, true), 'Alarm when connections are above this share of max_connections, percent.'),
+      ...rowTiming,
+    }),
+    'Database connection objective and its alarm.',
+  ),
+  designRequestsPerSecond: d(int(1, 10_000_000), 'Sustained request rate the phase is sized for (capacity target, not an alarm).'),
+  burnRates: d(
+    list(
+      obj({
+        burnRate: d(num(0, 1000, true), 'How many times faster than the objective allows the error budget burns.'),
+        longWindowMinutes: d(burnWindow, 'The long window, minutes: the burn must last this long.'),
+        shortWindowMinutes: d(burnWindow, 'The short window, minutes, shorter than the long one: stops the alarm once the burn has ended.'),
+        route: d(route, 'Topic the alarm goes to.'),
+      }),
+    ),
+    'Availability SLO burn-rate rules (multi-window, SRE workbook), each pair of windows once.',
+  ),
+  saturation: d(
+    obj({
+      ecsCpuPercent: thresholdRow(100, 'ECS service average CPU above, percent.'),
+      ecsMemoryPercent: thresholdRow(100, 'ECS service average memory above, percent.'),
+      rdsCpuPercent: thresholdRow(100, 'RDS CPU above, percent.'),
+      rdsFreeStoragePercent: thresholdRow(100, 'RDS free storage below, percent of the storage ceiling.'),
+      rdsFreeableMemoryPercent: thresholdRow(100, 'RDS freeable memory below, percent of the instance class\'s memory.'),
+      rdsReplicaLagSeconds: thresholdRow(1e9, 'Read replica lag above, seconds.'),
+      cacheEngineCpuPercent: thresholdRow(100, 'Cache engine CPU above, percent (per node).'),
+      cacheMemoryPercent: thresholdRow(100, 'Cache memory used above, percent (per node).'),
+      cacheEvictions: thresholdRow(1e9, 'Cache evictions per period above (per node).'),
+      cacheReplicationLagSeconds: thresholdRow(1e9, 'Cache replica replication lag above, seconds (per replica node).'),
+      queueOldestMessageSeconds: thresholdRow(1e9, 'Age of a queue\'s oldest message above, seconds.'),
+      deadLetterMessages: thresholdRow(1e9, 'Messages in a dead-letter queue above (0: any).'),
+      streamIteratorAgeSeconds: thresholdRow(1e9, 'Event-stream consumer iterator age above, seconds.'),
+    }),
+    'docs/architecture.md §3\'s saturation alarms, every phase.',
+  ),
+  originFailover: thresholdRow(
+    1e9,
+    '5XX responses the load balancer itself returns (no healthy target) per period, above which the Route 53 health check fails the region\'s failover record. Only with a standby and a hosted zone.',
+  ),
+});
+
+const EMAIL = /^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const email = text(EMAIL, 'an email address such as oncall@example.com');
+
+/** Every field of a resolved configuration, in the order docs/settings.md lists them. */
+export const configShape = {
+  appName: d(
+    text(/^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,19}$/, 'lower-case letters, digits and single hyphens, 2-20 characters, starting with a letter and not ending with a hyphen'),
+    'Lower-case name used in stack names and resource names. Changing it creates a new deployment.',
+  ),
+  phase: d(oneOf(PHASES), 'The scaling phase whose preset fills every setting not given (`-c phase=` wins).'),
+  stage: d(oneOf(STAGES), 'The stage: dev and staging trace everything, prod adds deletion protection (`-c stage=` wins).'),
+  env: d(
+    obj({
+      account: d(text(/^\d{12}$/, 'a 12-digit AWS account id'), '12-digit AWS account id the stacks are bound to.'),
+      region: d(region, 'Primary region.'),
+      availabilityZones: d(list(zone, 0, Number.MAX_SAFE_INTEGER, 'a list of three different zones of env.region'), 'Exactly three zones of `region`; never looked up.'),
+    }),
+    'Where the deployment lives.',
+  ),
+  network: d(
+    obj({
+      vpcCidr: d(vpcCidr, 'The VPC\'s IPv4 block. Fixed for the life of a deployment: changing it replaces the VPC.'),
+      natGateways: d(natGateways, 'NAT gateways: 1 (cheap, one zone\'s egress is shared) up to one per zone.'),
+      flowLogRetentionDays: d(logRetention, 'Retention of VPC flow logs, in days.'),
+    }),
+    'The VPC.',
+  ),
+  database: d(
+    obj({
+      engineVersion: d(oneOf(POSTGRES_VERSIONS, versionRanges(POSTGRES_VERSIONS)), 'PostgreSQL major.minor engine version.'),
+      instanceClass: d(oneOf(Object.keys(DB_INSTANCE_MEMORY_GIB) as [string, ...string[]]), 'RDS instance class without the `db.` prefix; the connection alarm depends on its memory.'),
+      allocatedStorageGiB: d(int(20, 65_536), 'Initial gp3 storage in GiB.'),
+      maxAllocatedStorageGiB: d(int(20, 65_536), 'Storage autoscaling ceiling in GiB; at least allocatedStorageGiB.'),
+      backupRetentionDays: d(int(1, 35), 'Automated backup retention (point-in-time recovery window), in days.'),
+      performanceInsightsRetentionDays: d(oneOfNumbers(enumValues(rds.PerformanceInsightRetention)), 'Performance Insights retention: 7 (free tier) or a multiple of 31 up to 731.'),
+      readReplicas: d(int(0, 5), 'Same-region read replicas.'),
+      backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
+    }),
+    'The PostgreSQL database (RDS, Multi-AZ).',
+  ),
+  cache: d(
+    obj({
+      nodeType: d(cacheNodeType, 'ElastiCache node type.'),
+      engineVersion: d(oneOf(VALKEY_VERSIONS), 'Valkey engine version.'),
+      shards: d(cacheShards, 'Shards (node groups). Grows in place: online resharding.'),
+      replicasPerShard: d(int(1, 5), 'Replicas per shard. CloudFormation replaces the group when this changes, so presets keep it fixed.'),
+      snapshotRetentionDays: d(int(1, 35), 'Daily snapshot retention in days.'),
+    }),
+    'The Valkey cache (ElastiCache, cluster mode).',
+  ),
+  services: d(
+    list(serviceSchema, 1, Number.MAX_SAFE_INTEGER, 'a list of at least one service'),
+    'Web services behind the load balancer, keyed by name: an entry named like a preset\'s keeps its sizing; a new name starts from the first.',
+  ),
+  workers: d(list(workerSchema), 'Queue workers; each gets its own queue and dead-letter queue. Keyed by name like services.'),
+  eventStream: d(
+    obj({
+      mode: d(oneOf(['on-demand', 'provisioned']), '`on-demand` scales itself; `provisioned` uses `shards`.'),
+      shards: d(int(1, 500), 'Shards when provisioned (ignored on demand).'),
+      retentionHours: d(int(24, 8760), 'Record retention in hours.'),
+    }).nullable(),
+    'Kinesis Data Streams event stream the services may write to; null: none.',
+  ),
+  ingress: d(
+    obj({
+      certificateArn: d(acmCertificate.optional(), 'ACM certificate ARN in the primary region. Enables HTTPS.'),
+      domainName: d(dnsName.optional(), 'Public DNS name users reach the service at (the CDN\'s alternate name when the edge is on).'),
+      edgeCertificateArn: d(acmCertificate.optional(), 'ACM certificate ARN in us-east-1 for `domainName`: the CDN presents it to viewers.'),
+      originDomainName: d(
+        dnsName.optional(),
+        'DNS name of the load balancers behind the CDN, covered by `certificateArn` (and the standby\'s certificate): the CDN reaches the origin over HTTPS by this name.',
+      ),
+      hostedZone: d(
+        obj({
+          id: d(text(/^Z[A-Z0-9]{1,32}$/, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'), 'Hosted zone id.'),
+          name: d(dnsName, 'The zone\'s domain, e.g. `example.com`; the kit\'s names must lie inside it.'),
+        }).nullable(),
+        'Route 53 public hosted zone the kit writes its records in; null: DNS is managed elsewhere.',
+      ),
+    }),
+    'How users reach the application: TLS and DNS.',
+  ),
+  firewall: d(
+    obj({ rateLimitPer5Minutes: d(int(10, 2_000_000_000), 'Requests one client IP may make in 5 minutes before AWS WAF blocks it.') }).nullable(),
+    'AWS WAF in front of the public endpoint (the CDN when there is one); null: none.',
+  ),
+  edge: d(
+    obj({
+      staticPaths: d(
+        list(
+          obj({
+            pathPattern: d(
+              text(/^\/[\w\-./*?~%]{1,254}$/, 'a CloudFront path pattern of at most 255 characters such as /assets/* (the default /* stays uncached)'),
+              'CloudFront path pattern, e.g. `/assets/*`.',
+            ),
+            ttlSeconds: d(int(0, 31_536_000), 'Seconds an object is cached when the origin says nothing (its Cache-Control wins, up to 1 year).'),
+          }),
+          0,
+          25,
+          'at most 25 paths (CloudFront\'s cache behaviours per distribution)',
+        ),
+        'Paths cached at the edge; every other path goes to the load balancer uncached.',
+      ),
+      priceClass: d(oneOf(PRICE_CLASSES), 'Edge locations served: `PriceClass_100` (North America, Europe) is the cheapest.'),
+      originPrefixListIds: d(
+        dict(
+          z.string().refine((r) => (REGIONS as readonly string[]).includes(r), { error: (iss) => rejection(iss.input, `a region name: ${REGIONS.join(', ')}`) }),
+          text(/^pl-[0-9a-f]{8,17}$/, 'a managed prefix list id such as pl-3b927c52'),
+          'an object mapping a region to its pl- id',
+        ),
+        'CloudFront\'s origin-facing managed prefix list id by region, for a load balancer region missing from the kit\'s table (config/edge.ts).',
+      ),
+    }).nullable(),
+    'CloudFront in front of the load balancer; null: none.',
+  ),
+  standby: d(
+    obj({
+      region: d(region, 'The standby region; not env.region.'),
+      availabilityZones: d(list(zone, 0, Number.MAX_SAFE_INTEGER, 'a list of three different zones of env.region'), 'Exactly three zones of `region`; never looked up.'),
+      vpcCidr: d(vpcCidr, 'The standby VPC\'s block: apart from network.vpcCidr so the two can be peered.'),
+      natGateways: d(natGateways, 'NAT gateways of the standby VPC.'),
+      certificateArn: d(acmCertificate.optional(), 'ACM certificate in `region` covering ingress.originDomainName; required when the primary has HTTPS.'),
+      databaseSecretArn: d(
+        text(SECRET_ARN, 'a Secrets Manager secret ARN').optional(),
+        'Secret with `username` and `password` of the promoted database, in `region`; until it is set, standby tasks read the primary region\'s secret.',
+      ),
+      cache: d(
+        obj({ nodeType: d(cacheNodeType, 'Standby cache node type.'), shards: d(cacheShards, 'Standby cache shards.') }),
+        'The standby cache: smaller until a failover.',
+      ),
+      minTasks: d(int(1, 1000), 'Tasks each service and worker runs in the standby until a failover (at most every maxTasks); their maximum stays the primary\'s.'),
+    }).nullable(),
+    'A standby region kept warm for a regional failover; null: one region.',
+  ),
+  sla: d(slaSchema, 'docs/architecture.md §3, as data: the alarms are generated from these rows.'),
+  alarms: d(
+    obj({
+      pageEmails: d(list(email), 'Email addresses subscribed to the page topic.'),
+      notifyEmails: d(list(email), 'Email addresses subscribed to the notify topic.'),
+      pageHttpsEndpoints: d(list(text(/^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL')), 'HTTPS endpoints (a pager\'s webhook) subscribed to the page topic.'),
+      slack: d(
+        obj({
+          workspaceId: d(text(/^T[A-Z0-9]{8,10}$/, 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD'), 'Slack workspace (team) id, authorised once in the AWS Chatbot console.'),
+          channelId: d(text(/^[CG][A-Z0-9]{8,10}$/, 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD'), 'Slack channel id.'),
+        }).nullable(),
+        'Slack channel, through AWS Chatbot, that receives both topics; null: none.',
+      ),
+    }),
+    'Who receives the alarms.',
+  ),
+  protection: d(
+    obj({
+      deletionProtection: d(bool(), 'RDS deletion protection and load balancer deletion protection.'),
+      terminationProtection: d(bool(), 'CloudFormation termination protection on the stateful stack.'),
+      logRetentionDays: d(logRetention, 'Application log retention, in days.'),
+    }),
+    'What guards the deployment against deletion.',
+  ),
+  telemetry: d(
+    obj({
+      tracingSamplePercent: d(num(0, 100), 'Share of traces sampled by the services\' OpenTelemetry SDKs, percent.'),
+      collectorImage: d(imageReference.nullable(), 'The AWS Distro for OpenTelemetry collector image run beside every app container; null: no tracing.'),
+    }),
+    'Traces.',
+  ),
+  operatorAccess: d(
+    obj({
+      ecsExec: d(
+        bool(),
+        'ECS Exec into running tasks, sessions logged to an encrypted log group. The SSM agent needs a writable root filesystem, so containers of a stage with ECS Exec on run with a writable root.',
+      ),
+    }),
+    'How operators reach running tasks.',
+  ),
+  compliancePacks: d(
+    list(oneOf(COMPLIANCE_PACK_NAMES), 1, COMPLIANCE_PACK_NAMES.length, 'a list of cdk-nag packs that includes "AwsSolutions"').refine((packs) => packs.includes('AwsSolutions'), {
+      error: (iss) => rejection(iss.input, 'a list that includes "AwsSolutions"'),
+    }),
+    'cdk-nag packs every stack must pass at synth.',
+  ),
+};
+
+export const configSchema = obj(configShape);

@@ -1,0 +1,288 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, ConfigInput, DB_INSTANCE_MEMORY_GIB, readSettingsFile, REGIONS, resolveConfig } from '../config';
+
+/**
+ * Hostile and mistaken settings, one per row, each with the exact line the
+ * user reads. Every row is rejected by resolveConfig, so before any
+ * construct exists, with one problem naming the setting and what it may hold.
+ */
+
+function problemsOf(input: ConfigInput): readonly string[] {
+  try {
+    resolveConfig(input);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
+const REGION_LIST = REGIONS.join(', ');
+const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
+const USER = 'a non-root numeric user, uid or uid:gid with a uid other than 0, such as 1000';
+const EMAIL = 'an email address such as oncall@example.com';
+const IMAGE =
+  'a container image reference [registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine; or { "directory": a folder with a Dockerfile, relative to the project }';
+const CACHE_TYPES =
+  'an ElastiCache node type that runs Valkey: cache.{t4g,t3}.{micro,small,medium}, cache.{m7g,m6g,r7g,r6g,c7gn}.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}, cache.{m5,r5}.{large,xlarge,2xlarge,4xlarge,12xlarge,24xlarge}, cache.{r6gd}.{xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge}';
+const APP_NAME = 'lower-case letters, digits and single hyphens, 2-20 characters, starting with a letter and not ending with a hyphen';
+const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)';
+const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
+const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
+const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
+
+/** The sample web service with `fields` changed. */
+const web = (fields: Record<string, unknown>): ConfigInput => ({ settings: { services: [{ name: 'web', ...fields }] } });
+/** The phase-2 sample worker with `fields` changed. */
+const worker = (fields: Record<string, unknown>): ConfigInput => ({ phase: 'phase2', settings: { workers: [{ name: 'worker', ...fields }] } });
+const secret = (ref: unknown): ConfigInput => web({ secrets: { KEY: ref } });
+const phase2 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase2', settings });
+const phase3 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase3', settings });
+const json = (text: string): ConfigInput => ({ settings: JSON.parse(text) });
+const long = (n: number): string => 'a'.repeat(n);
+
+const services = (count: number, strategy = 'rolling'): ConfigInput => ({
+  settings: {
+    services: Array.from({ length: count }, (_, i) => ({ name: `s${i + 1}`, pathPatterns: [`/s${i + 1}/*`], priority: i + 1, deployment: { strategy } })),
+  },
+});
+const staticPaths = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ pathPattern: `/p${i}/*`, ttlSeconds: 60 }));
+
+const CASES: readonly (readonly [string, ConfigInput, string])[] = [
+  // Names inherited from Object.prototype are unknown fields like any other.
+  ['constructor at the top', { settings: { constructor: 1 } }, `constructor: unknown field; allowed: ${SETTINGS_FIELDS}`],
+  ['toString at the top', { settings: { toString: 'x' } }, `toString: unknown field; allowed: ${SETTINGS_FIELDS}`],
+  ['__proto__ at the top', json('{"__proto__": {"appName": "x"}}'), '__proto__: unknown field; allowed: a setting named in docs/settings.md'],
+  ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
+  ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays'],
+  ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, scaling, deployment, migrationCommand'],
+  ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
+
+  // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
+  ['an unknown key in a static path', phase2({ edge: { staticPaths: [{ pathPattern: '/a/*', ttlSeconds: 60, ttl: 5 }] } }), 'edge.staticPaths[0].ttl: unknown field; allowed: pathPattern, ttlSeconds'],
+  ['a static path without its TTL', phase2({ edge: { staticPaths: [{ pathPattern: '/a/*' }] } }), 'edge.staticPaths[0].ttlSeconds: missing value; allowed: a whole number from 0 to 31536000'],
+  ['a static path that is a string', phase2({ edge: { staticPaths: ['/a/*'] } }), 'edge.staticPaths[0]: "/a/*" is not allowed; allowed: an object with pathPattern, ttlSeconds'],
+  ['a static path listed twice', phase2({ edge: { staticPaths: [{ pathPattern: '/a/*', ttlSeconds: 1 }, { pathPattern: '/a/*', ttlSeconds: 2 }] } }), 'edge.staticPaths[1].pathPattern: "/a/*" is listed twice; allowed: each pattern once'],
+  ['26 static paths', phase2({ edge: { staticPaths: staticPaths(26) } }), `edge.staticPaths: ${JSON.stringify(staticPaths(26))} is not allowed; allowed: at most 25 paths (CloudFront's cache behaviours per distribution)`],
+  ['a static path pattern of 256 characters', phase2({ edge: { staticPaths: [{ pathPattern: `/${long(255)}`, ttlSeconds: 1 }] } }), `edge.staticPaths[0].pathPattern: "/${long(255)}" is not allowed; allowed: a CloudFront path pattern of at most 255 characters such as /assets/* (the default /* stays uncached)`],
+  ['a static TTL over a year', phase2({ edge: { staticPaths: [{ pathPattern: '/a/*', ttlSeconds: 31_536_001 }] } }), 'edge.staticPaths[0].ttlSeconds: 31536001 is not allowed; allowed: a whole number from 0 to 31536000'],
+  ['a prefix list for a region that does not exist', phase2({ edge: { originPrefixListIds: { 'us-east-9': 'pl-12345678' } } }), `edge.originPrefixListIds.us-east-9: "us-east-9" is not allowed; allowed: a region name: ${REGION_LIST}`],
+  ['a prefix list keyed constructor', phase2({ edge: { originPrefixListIds: { constructor: 'pl-12345678' } } }), `edge.originPrefixListIds.constructor: "constructor" is not allowed; allowed: a region name: ${REGION_LIST}`],
+  ['a prefix list id that is not one', phase2({ edge: { originPrefixListIds: { 'eu-west-1': 'pl-XYZ' } } }), 'edge.originPrefixListIds.eu-west-1: "pl-XYZ" is not allowed; allowed: a managed prefix list id such as pl-3b927c52'],
+  ['an unknown price class', phase2({ edge: { priceClass: 'PriceClass_Cheap' } }), 'edge.priceClass: "PriceClass_Cheap" is not allowed; allowed: "PriceClass_100", "PriceClass_200", "PriceClass_All"'],
+
+  // Root, however written.
+  ['user "00"', web({ user: '00' }), `services.web.user: "00" is not allowed; allowed: ${USER}`],
+  ['user "00:0"', web({ user: '00:0' }), `services.web.user: "00:0" is not allowed; allowed: ${USER}`],
+  ['user "0"', web({ user: '0' }), `services.web.user: "0" is not allowed; allowed: ${USER}`],
+  ['user "0:1000"', worker({ user: '0:1000' }), `workers.worker.user: "0:1000" is not allowed; allowed: ${USER}`],
+  ['user "root"', web({ user: 'root' }), `services.web.user: "root" is not allowed; allowed: ${USER}`],
+  ['user as a JSON number', web({ user: 1000 }), `services.web.user: 1000 is a JSON number; allowed: ${USER}, written as a string in quotes`],
+
+  // Email addresses and Slack ids.
+  ['an email with two dots in its domain', { settings: { alarms: { pageEmails: ['oncall@example..com'] } } }, `alarms.pageEmails[0]: "oncall@example..com" is not allowed; allowed: ${EMAIL}`],
+  ['an email without a top-level domain', { settings: { alarms: { notifyEmails: ['team@example'] } } }, `alarms.notifyEmails[0]: "team@example" is not allowed; allowed: ${EMAIL}`],
+  ['an email starting with a dot', { settings: { alarms: { notifyEmails: ['.team@example.com'] } } }, `alarms.notifyEmails[0]: ".team@example.com" is not allowed; allowed: ${EMAIL}`],
+  ['an email with a space', { settings: { alarms: { pageEmails: ['on call@example.com'] } } }, `alarms.pageEmails[0]: "on call@example.com" is not allowed; allowed: ${EMAIL}`],
+  ['an email whose domain starts with a hyphen', { settings: { alarms: { pageEmails: ['oncall@-example.com'] } } }, `alarms.pageEmails[0]: "oncall@-example.com" is not allowed; allowed: ${EMAIL}`],
+  ['a Slack workspace of digits only', { settings: { alarms: { slack: { workspaceId: '123456789', channelId: 'C0123ABCD' } } } }, `alarms.slack.workspaceId: "123456789" is not allowed; allowed: ${SLACK_WORKSPACE}`],
+  ['a Slack channel of digits only', { settings: { alarms: { slack: { workspaceId: 'T0123ABCD', channelId: '012345678' } } } }, `alarms.slack.channelId: "012345678" is not allowed; allowed: ${SLACK_CHANNEL}`],
+  ['a lower-case Slack channel', { settings: { alarms: { slack: { workspaceId: 'T0123ABCD', channelId: 'c0123abcd' } } } }, `alarms.slack.channelId: "c0123abcd" is not allowed; allowed: ${SLACK_CHANNEL}`],
+  ['a Slack workspace without its channel', { settings: { alarms: { slack: { workspaceId: 'T0123ABCD' } } } }, `alarms.slack.channelId: missing value; allowed: ${SLACK_CHANNEL}`],
+  ['a webhook over plain HTTP', { settings: { alarms: { pageHttpsEndpoints: ['http://pager.example.com/hook'] } } }, 'alarms.pageHttpsEndpoints[0]: "http://pager.example.com/hook" is not allowed; allowed: an https:// URL'],
+
+  // Secrets and parameters.
+  ['a parameter ARN of another account', secret({ ssmParameter: 'arn:aws:ssm:us-east-1:222222222222:parameter/app/key' }), 'services.web.secrets.KEY.ssmParameter: "arn:aws:ssm:us-east-1:222222222222:parameter/app/key" is in account 222222222222; allowed: a parameter of env.account (111111111111), by name or ARN'],
+  ['a secret ARN given as a parameter', secret({ ssmParameter: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-AbCdEf' }), `services.web.secrets.KEY.ssmParameter: "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-AbCdEf" is not allowed; allowed: ${SSM}`],
+  ['a parameter ARN with :secret:', secret({ ssmParameter: 'arn:aws:ssm:us-east-1:111111111111:secret:app' }), `services.web.secrets.KEY.ssmParameter: "arn:aws:ssm:us-east-1:111111111111:secret:app" is not allowed; allowed: ${SSM}`],
+  ['a parameter ARN of another region', secret({ ssmParameter: 'arn:aws:ssm:eu-west-1:111111111111:parameter/app/key' }), 'services.web.secrets.KEY.ssmParameter: "arn:aws:ssm:eu-west-1:111111111111:parameter/app/key" is in eu-west-1; allowed: a parameter in env.region (us-east-1), where the tasks run'],
+  ['a parameter name without a slash', secret({ ssmParameter: 'app/key' }), `services.web.secrets.KEY.ssmParameter: "app/key" is not allowed; allowed: ${SSM}`],
+  ['a parameter ARN given as a secret', secret({ secretsManager: 'arn:aws:ssm:us-east-1:111111111111:parameter/app' }), 'services.web.secrets.KEY.secretsManager: "arn:aws:ssm:us-east-1:111111111111:parameter/app" is not allowed; allowed: a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN'],
+  ['a secret name with a space', secret({ secretsManager: 'my secret' }), 'services.web.secrets.KEY.secretsManager: "my secret" is not allowed; allowed: a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN'],
+  ['two sources for one secret', secret({ secretsManager: 'app', ssmParameter: '/app' }), 'services.web.secrets.KEY: {"secretsManager":"app","ssmParameter":"/app"} is not allowed; allowed: { "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }'],
+  ['no source for a secret', secret({ field: 'password' }), 'services.web.secrets.KEY: {"field":"password"} is not allowed; allowed: { "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }'],
+  ['a JSON field of a parameter', secret({ ssmParameter: '/app', field: 'x' }), 'services.web.secrets.KEY.field: is not allowed with ssmParameter; allowed: field only with secretsManager'],
+  ['an unknown key in a secret', secret({ secretsManager: 'app', version: '1' }), 'services.web.secrets.KEY.version: unknown field; allowed: secretsManager, field, ssmParameter'],
+  ['a secret that is also a variable', web({ environment: { KEY: 'x' }, secrets: { KEY: { secretsManager: 'app' } } }), 'services.web.secrets.KEY: "KEY" is also a plain environment variable; allowed: a name used once'],
+  ['a worker secret in another region', worker({ secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf' } } }), 'workers.worker.secrets.KEY.secretsManager: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf" is in eu-west-1; allowed: a secret in env.region (us-east-1), where the tasks run'],
+
+  // Variables.
+  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
+  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
+  ['a variable name starting with a digit', web({ environment: { '1X': 'x' } }), 'services.web.environment.1X: "1X" is not allowed; allowed: a variable name of letters, digits and underscores'],
+  ['a variable with a number value', web({ environment: { PORT: 8080 } }), 'services.web.environment.PORT: 8080 is a JSON number; allowed: a text value, written as a string in quotes'],
+  ['a variable with a null value', web({ environment: { PORT: null } }), 'services.web.environment.PORT: null is not allowed; allowed: a text value'],
+  ['variables beyond the task definition\'s size', web({ environment: { BIG: long(40_000) } }), 'services.web.environment: 40021 bytes of variables, secrets and command are not allowed; allowed: at most 32768 bytes, half of the 64 KiB an ECS task definition may hold (put large values in a secret or a file)'],
+  ['a worker command beyond the task definition\'s size', worker({ command: ['sh', '-c', long(4000)], environment: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`V${i}`, long(4000)])) }), 'workers.worker.environment: 36088 bytes of variables, secrets and command are not allowed; allowed: at most 32768 bytes, half of the 64 KiB an ECS task definition may hold (put large values in a secret or a file)'],
+  ['environment as a list', web({ environment: ['A=1'] }), 'services.web.environment: ["A=1"] is not allowed; allowed: an object of variable names and string values'],
+
+  // Regions and zones.
+  ['a region that does not exist', { settings: { env: { region: 'us-east-7' } } }, `env.region: "us-east-7" is not allowed; allowed: an AWS region with three zones: ${REGION_LIST}`],
+  ['a region with two zones per account', { settings: { env: { region: 'us-west-1' } } }, `env.region: "us-west-1" is not allowed; allowed: an AWS region with three zones: ${REGION_LIST}`],
+  ['a zone letter the region lacks', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1g'] } } }, `env.availabilityZones[2]: "us-east-1g" is not allowed; allowed: a zone of us-east-1 (${US_EAST_1_ZONES})`],
+  ['a fourth zone of a three-zone region', { settings: { env: { region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1d'] } } }, 'env.availabilityZones[2]: "eu-west-1d" is not allowed; allowed: a zone of eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c)'],
+  ['a zone of the region before', { settings: { env: { region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'us-east-1c'] } } }, 'env.availabilityZones[2]: "us-east-1c" is not allowed; allowed: a zone of eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c)'],
+  ['one zone twice', { settings: { env: { availabilityZones: ['us-east-1a', 'us-east-1a', 'us-east-1b'] } } }, `env.availabilityZones: ["us-east-1a","us-east-1a","us-east-1b"] is not allowed; allowed: exactly three different zones of us-east-1 (${US_EAST_1_ZONES})`],
+  ['a zone name that is not one', { settings: { env: { availabilityZones: ['useast1a', 'us-east-1b', 'us-east-1c'] } } }, 'env.availabilityZones[0]: "useast1a" is not allowed; allowed: an availability zone name such as us-east-1a'],
+  ['a standby region that does not exist', phase3({ standby: { region: 'mars-north-1' } }), `standby.region: "mars-north-1" is not allowed; allowed: an AWS region with three zones: ${REGION_LIST}`],
+  ['a standby zone of another region', phase3({ standby: { availabilityZones: ['us-west-2a', 'us-west-2b', 'us-east-1c'] } }), 'standby.availabilityZones[2]: "us-east-1c" is not allowed; allowed: a zone of us-west-2 (us-west-2a, us-west-2b, us-west-2c, us-west-2d)'],
+  ['a standby in the primary region', phase3({ standby: { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] } }), 'standby.region: "us-east-1" is env.region; allowed: another region'],
+
+  // Node types, instance classes, versions.
+  ['a cache node type that does not exist', { settings: { cache: { nodeType: 'cache.t4g.huge' } } }, `cache.nodeType: "cache.t4g.huge" is not allowed; allowed: ${CACHE_TYPES}`],
+  ['a cache node type without its prefix', phase3({ standby: { cache: { nodeType: 'r7g.large' } } }), `standby.cache.nodeType: "r7g.large" is not allowed; allowed: ${CACHE_TYPES}`],
+  ['a previous-generation cache node', { settings: { cache: { nodeType: 'cache.m4.large' } } }, `cache.nodeType: "cache.m4.large" is not allowed; allowed: ${CACHE_TYPES}`],
+  ['an instance class with its db. prefix', { settings: { database: { instanceClass: 'db.r7g.large' } } }, `database.instanceClass: "db.r7g.large" is not allowed; allowed: ${Object.keys(DB_INSTANCE_MEMORY_GIB).map((k) => `"${k}"`).join(', ')}`],
+  ['engine version 17.99', { settings: { database: { engineVersion: '17.99' } } }, 'database.engineVersion: "17.99" is not allowed; allowed: 16.1-16.13, 17.1-17.9, 18.1-18.3'],
+  ['engine version 15.4', { settings: { database: { engineVersion: '15.4' } } }, 'database.engineVersion: "15.4" is not allowed; allowed: 16.1-16.13, 17.1-17.9, 18.1-18.3'],
+  ['engine version as a number', { settings: { database: { engineVersion: 17 } } }, 'database.engineVersion: 17 is a JSON number; allowed: 16.1-16.13, 17.1-17.9, 18.1-18.3, written as a string in quotes'],
+  ['a Valkey version ElastiCache lacks', { settings: { cache: { engineVersion: '6.2' } } }, 'cache.engineVersion: "6.2" is not allowed; allowed: "7.2", "8.0", "8.1"'],
+  ['Performance Insights for 30 days', { settings: { database: { performanceInsightsRetentionDays: 30 } } }, 'database.performanceInsightsRetentionDays: 30 is not allowed; allowed: 7, 31, 62, 93, 124, 155, 186, 217, 248, 279, 310, 341, 372, 403, 434, 465, 496, 527, 558, 589, 620, 651, 682, 713, 731'],
+  ['a storage ceiling below the initial size', { settings: { database: { allocatedStorageGiB: 300 } } }, 'database.maxAllocatedStorageGiB: 200 is less than database.allocatedStorageGiB (300); allowed: at least 300'],
+  ['six read replicas', { settings: { database: { readReplicas: 6 } } }, 'database.readReplicas: 6 is not allowed; allowed: a whole number from 0 to 5'],
+
+  // Images.
+  ['an upper-case repository', web({ image: 'Nginx:1.27' }), `services.web.image: "Nginx:1.27" is not allowed; allowed: ${IMAGE}`],
+  ['an upper-case path component', web({ image: 'ghcr.io/Org/app:1' }), `services.web.image: "ghcr.io/Org/app:1" is not allowed; allowed: ${IMAGE}`],
+  ['a tag of 129 characters', web({ image: `nginx:${long(129)}` }), `services.web.image: "nginx:${long(129)}" is not allowed; allowed: ${IMAGE}`],
+  ['an empty image', worker({ image: '' }), `workers.worker.image: "" is not allowed; allowed: ${IMAGE}`],
+  ['an image directory without a Dockerfile', web({ image: { directory: 'docs' } }), `services.web.image: {"directory":"docs"} is not allowed; allowed: ${IMAGE}`],
+  ['an image directory with another key', web({ image: { directory: 'sample-app', tag: 'x' } }), 'services.web.image.tag: unknown field; allowed: directory'],
+  ['an image directory that is not a string', web({ image: { directory: 5 } }), `services.web.image: {"directory":5} is not allowed; allowed: ${IMAGE}`],
+  ['an image as a number', web({ image: 5 }), `services.web.image: 5 is not allowed; allowed: ${IMAGE}`],
+  ['a collector image with spaces', { settings: { telemetry: { collectorImage: 'otel collector' } } }, 'telemetry.collectorImage: "otel collector" is not allowed; allowed: a container image reference [registry/]repository[:tag][@sha256:digest] with a lower-case repository and a tag of at most 128 characters, such as nginx:1.27 or public.ecr.aws/nginx/nginx-unprivileged:stable-alpine'],
+
+  // Paths, routes and the load balancer's limits.
+  ['a path pattern of 129 characters', web({ pathPatterns: [`/${long(128)}`] }), `services.web.pathPatterns[0]: "/${long(128)}" is not allowed; allowed: a path pattern starting with "/", at most 128 characters`],
+  ['a path pattern without a slash', web({ pathPatterns: ['api/*'] }), 'services.web.pathPatterns[0]: "api/*" is not allowed; allowed: a path pattern starting with "/", at most 128 characters'],
+  ['no path pattern', web({ pathPatterns: [] }), 'services.web.pathPatterns: [] is not allowed; allowed: 1 to 5 path patterns'],
+  ['an upper-case host header', web({ hostHeaders: ['API.example.com'] }), 'services.web.hostHeaders[0]: "API.example.com" is not allowed; allowed: a host name such as api.example.com (wildcards * and ? allowed)'],
+  ['a health-check path of 1,100 characters', web({ healthCheckPath: `/${long(1099)}` }), `services.web.healthCheckPath: "/${long(1099)}" is not allowed; allowed: a URL path starting with "/", at most 1024 characters`],
+  ['a health-check timeout as long as its interval', web({ healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } }), 'services.web.healthCheck.timeoutSeconds: 10 is not below healthCheck.intervalSeconds (10); allowed: less than 10'],
+  ['a health-check interval of 4 s', web({ healthCheck: { intervalSeconds: 4 } }), 'services.web.healthCheck.intervalSeconds: 4 is not allowed; allowed: a whole number from 5 to 300'],
+  ['priority 0', web({ priority: 0 }), 'services.web.priority: 0 is not allowed; allowed: a whole number from 1 to 50000'],
+  ['101 services on one load balancer', services(101), 'services: 101 services need 101 listener rules; allowed: at most 100 services (one rule each, the load balancer\'s limit)'],
+  ['51 blue-green services on one load balancer', services(51, 'blue-green'), 'services: 51 services need 102 target groups (two for each canary, linear or blue-green service); allowed: at most 100 per load balancer'],
+  ['two default routes', { settings: { services: [{ name: 'web' }, { name: 'api', priority: 5 }] } }, 'services: 2 services claim the default route "/*"; allowed: at most one'],
+  ['no services', { settings: { services: [] } }, 'services: [] is not allowed; allowed: a list of at least one service'],
+  ['services as an object', { settings: { services: { web: {} } } }, 'services: {"web":{}} is not allowed; allowed: a list of at least one service'],
+  ['a service without a name', { settings: { services: [{ cpu: 512 }] } }, `services[0].name: missing value; allowed: ${NAME}`],
+  ['a worker with an upper-case name', { phase: 'phase2', settings: { workers: [{ name: 'Mailer' }] } }, `workers.Mailer.name: "Mailer" is not allowed; allowed: ${NAME}`],
+  ['a worker named like a service', { phase: 'phase2', settings: { workers: [{ name: 'web' }] } }, 'workers.web.name: "web" is already the name of a service or worker; allowed: a name no other service or worker has'],
+  ['a port the tracing collector takes', web({ containerPort: 4318 }), 'services.web.containerPort: 4318 clashes with the tracing collector\'s OTLP port in the same task; allowed: any port but 4317 and 4318'],
+
+  // Task sizes and scaling.
+  ['300 CPU units', web({ cpu: 300 }), 'services.web.cpu: 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384'],
+  ['memory a CPU size does not take', worker({ cpu: 1024, memoryMiB: 1024 }), 'workers.worker.memoryMiB: 1024 is not allowed; allowed: 2048, 3072, 4096, 5120, 6144, 7168, 8192'],
+  ['a task count of 2.5', web({ scaling: { minTasks: 2.5 } }), 'services.web.scaling.minTasks: 2.5 is not allowed; allowed: a whole number from 1 to 1000'],
+  ['a CPU target of 95 percent', web({ scaling: { cpuTargetPercent: 95 } }), 'services.web.scaling.cpuTargetPercent: 95 is not allowed; allowed: a whole number from 10 to 90'],
+  ['a queue kept 15 days', worker({ queue: { retentionDays: 15 } }), 'workers.worker.queue.retentionDays: 15 is not allowed; allowed: a whole number from 1 to 14'],
+  ['a deployment strategy that does not exist', web({ deployment: { strategy: 'recreate' } }), 'services.web.deployment.strategy: "recreate" is not allowed; allowed: "rolling", "canary", "linear", "blue-green"'],
+  ['a linear step of 2 percent', web({ deployment: { strategy: 'linear', stepPercent: 2 } }), 'services.web.deployment.stepPercent: 2 is not allowed with strategy "linear"; allowed: a number from 3 to 100'],
+
+  // Cache size.
+  ['58 cache shards', { settings: { cache: { shards: 58 } } }, 'cache.shards: 58 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
+  ['40 shards of three replicas', { settings: { cache: { shards: 40, replicasPerShard: 3 } } }, 'cache.shards: 40 is not allowed; allowed: at most 26 with 3 replicas per shard, since each shard adds 15 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
+  ['251 cache shards', { settings: { cache: { shards: 251 } } }, 'cache.shards: 251 is not allowed; allowed: a whole number from 1 to 250 (ElastiCache allows 500 nodes per cluster, and each shard has a primary and a replica or more)'],
+  ['60 standby cache shards', phase3({ standby: { cache: { shards: 60 } } }), 'standby.cache.shards: 60 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
+  ['six replicas per shard', { settings: { cache: { replicasPerShard: 6 } } }, 'cache.replicasPerShard: 6 is not allowed; allowed: a whole number from 1 to 5'],
+
+  // The app's name.
+  ['appName "shop-"', { settings: { appName: 'shop-' } }, `appName: "shop-" is not allowed; allowed: ${APP_NAME}`],
+  ['appName "my--shop"', { settings: { appName: 'my--shop' } }, `appName: "my--shop" is not allowed; allowed: ${APP_NAME}`],
+  ['appName "Shop"', { settings: { appName: 'Shop' } }, `appName: "Shop" is not allowed; allowed: ${APP_NAME}`],
+  ['appName of one letter', { settings: { appName: 's' } }, `appName: "s" is not allowed; allowed: ${APP_NAME}`],
+  ['appName of 21 characters', { settings: { appName: long(21) } }, `appName: "${long(21)}" is not allowed; allowed: ${APP_NAME}`],
+  ['appName from the command line', { appName: 'my_shop' }, `appName: "my_shop" is not allowed; allowed: ${APP_NAME}`],
+
+  // Burn rates and alarm rows.
+  ['burn-rate windows listed twice', { settings: { sla: { burnRates: [{ burnRate: 14.4, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'page' }, { burnRate: 10, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'notify' }] } } }, 'sla.burnRates[1]: windows 60/5 minutes repeat sla.burnRates[0]; allowed: each pair of long and short windows once'],
+  ['a short window as long as the long one', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 60, route: 'page' }] } } }, 'sla.burnRates[0].shortWindowMinutes: 60 is not shorter than longWindowMinutes (60); allowed: less than 60'],
+  ['a window of 1,500 minutes', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 1500, shortWindowMinutes: 60, route: 'page' }] } } }, 'sla.burnRates[0].longWindowMinutes: 1500 is not allowed; allowed: whole minutes up to 1440, or whole days (multiples of 1440) up to 43200'],
+  ['a burn rate of 0', { settings: { sla: { burnRates: [{ burnRate: 0, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'page' }] } } }, 'sla.burnRates[0].burnRate: 0 is not allowed; allowed: a number greater than 0 and less than 1000'],
+  ['a burn-rate row without its route', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 5 }] } } }, 'sla.burnRates[0].route: missing value; allowed: "page", "notify"'],
+  ['an alarm routed by SMS', { settings: { sla: { serviceDown: { route: 'sms' } } } }, 'sla.serviceDown.route: "sms" is not allowed; allowed: "page", "notify"'],
+  ['a 45-second alarm period', { settings: { sla: { latencyP95: { periodSeconds: 45 } } } }, 'sla.latencyP95.periodSeconds: 45 is not allowed; allowed: 10, 30, or a multiple of 60 up to 3600'],
+  ['a CPU threshold of 150 percent', { settings: { sla: { saturation: { ecsCpuPercent: { threshold: 150 } } } } }, 'sla.saturation.ecsCpuPercent.threshold: 150 is not allowed; allowed: a number from 0 to 100'],
+  ['an alarm window over a day', { settings: { sla: { errorRate: { periodSeconds: 3600, evaluationPeriods: 25 } } } }, 'sla.errorRate.evaluationPeriods: 25 periods of 3600 s exceed one day; allowed: periodSeconds x evaluationPeriods up to 86400'],
+
+  // How values are written.
+  ['an account id as a JSON number', { settings: { env: { account: 123456789012 } } }, 'env.account: 123456789012 is a JSON number; allowed: a 12-digit AWS account id, written as a string in quotes'],
+  ['an account id of five digits', { settings: { env: { account: '12345' } } }, 'env.account: "12345" is not allowed; allowed: a 12-digit AWS account id'],
+  ['1e400', json('{"network": {"natGateways": 1e400}}'), 'network.natGateways: a number beyond the double range (such as 1e400) is not allowed; allowed: a whole number from 1 to 3'],
+  ['-1e400', json('{"database": {"readReplicas": -1e400}}'), 'database.readReplicas: a number below the double range (such as -1e400) is not allowed; allowed: a whole number from 0 to 5'],
+  ['a boolean as a string', { settings: { operatorAccess: { ecsExec: 'yes' } } }, 'operatorAccess.ecsExec: "yes" is not allowed; allowed: true, false'],
+  ['a list where an object belongs', { settings: { network: [] } }, 'network: [] is not allowed; allowed: an object with vpcCidr, natGateways, flowLogRetentionDays'],
+  ['settings that are a list', { settings: [] }, 'settings: [] is not allowed; allowed: a JSON object'],
+  ['phases as a number', { settings: { phases: 3 } }, 'phases: 3 is not allowed; allowed: an object with phase1, phase2, phase3'],
+  ['an unknown stage in the file', { settings: { stage: 'qa' } }, 'stage: "qa" is not allowed; allowed: "dev", "staging", "prod"'],
+  ['a log retention CloudWatch does not offer', { settings: { protection: { logRetentionDays: 31 } } }, 'protection.logRetentionDays: 31 is not allowed; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
+  ['a sample rate of 101 percent', { settings: { telemetry: { tracingSamplePercent: 101 } } }, 'telemetry.tracingSamplePercent: 101 is not allowed; allowed: a number from 0 to 100'],
+
+  // Network, ingress and capabilities.
+  ['a public VPC block', { settings: { network: { vpcCidr: '8.8.0.0/16' } } }, 'network.vpcCidr: "8.8.0.0/16" is not allowed; allowed: a private (RFC 1918) /16 or /17 IPv4 block with no host bits set, such as 10.0.0.0/16'],
+  ['a standby block overlapping the primary', phase3({ standby: { vpcCidr: '10.0.0.0/17' } }), 'standby.vpcCidr: "10.0.0.0/17" overlaps network.vpcCidr (10.0.0.0/16); allowed: a block apart from it, so the VPCs can be peered'],
+  ['four NAT gateways', { settings: { network: { natGateways: 4 } } }, 'network.natGateways: 4 is not allowed; allowed: a whole number from 1 to 3'],
+  ['an event stream kept 10 hours', { settings: { eventStream: { retentionHours: 10 } } }, 'eventStream.retentionHours: 10 is not allowed; allowed: a whole number from 24 to 8760'],
+  ['a CDN without a firewall', phase2({ firewall: null }), 'firewall: null is not allowed when edge is on: the CDN is the public endpoint, and its web ACL rate-limits and logs every request; allowed: an object with rateLimitPer5Minutes'],
+  ['a hosted zone without its name', { settings: { ingress: { hostedZone: { id: 'Z0123456789ABCDEFGHIJ' } } } }, 'ingress.hostedZone.name: missing value; allowed: a lower-case DNS name such as app.example.com'],
+  ['a hosted zone id in lower case', { settings: { ingress: { hostedZone: { id: 'z0123', name: 'example.com' }, domainName: 'app.example.com' } } }, 'ingress.hostedZone.id: "z0123" is not allowed; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
+  ['a certificate that is not an ARN', { settings: { ingress: { certificateArn: 'my-cert' } } }, 'ingress.certificateArn: "my-cert" is not allowed; allowed: an ACM certificate ARN'],
+  ['an upper-case domain', { settings: { ingress: { domainName: 'Shop.Example.com' } } }, 'ingress.domainName: "Shop.Example.com" is not allowed; allowed: a lower-case DNS name such as app.example.com'],
+  ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 1 to 40 (the smallest scaling.maxTasks)'],
+  ['compliance without AwsSolutions', { settings: { compliancePacks: ['NIST.800.53.R5'] } }, 'compliancePacks: ["NIST.800.53.R5"] is not allowed; allowed: a list that includes "AwsSolutions"'],
+  ['a compliance pack that does not exist', { settings: { compliancePacks: ['AwsSolutions', 'SOC2'] } }, 'compliancePacks[1]: "SOC2" is not allowed; allowed: "AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"'],
+];
+
+describe('an invalid setting is refused with one line naming it and what it may hold', () => {
+  test('the table holds at least 100 settings', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(100);
+  });
+
+  test.each(CASES)('%s', (_name, input, message) => {
+    expect(problemsOf(input)).toEqual([message]);
+  });
+});
+
+describe('values a hand-written check refused wrongly', () => {
+  test.each([
+    ['a Docker Hub short name', 'nginx:1.27'],
+    ['a Docker Hub name with its namespace', 'library/nginx:1.27-alpine'],
+    ['a private registry with a port', 'registry.example.com:5000/team/app:v1'],
+    ['a digest', `ghcr.io/org/app@sha256:${'a'.repeat(64)}`],
+    ['a tag of 128 characters', `nginx:${'a'.repeat(128)}`],
+  ])('%s is accepted as an image', (_name, image) => {
+    expect(resolveConfig(web({ image })).services[0]!.image).toBe(image);
+  });
+});
+
+describe('the settings file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+
+  test('GIVEN a directory THEN it is named as one', () => {
+    expect(() => readSettingsFile(dir, true)).toThrow(new ConfigError([`settings: ${dir} is a directory; allowed: the path of a JSON settings file`]));
+  });
+
+  test('GIVEN a UTF-8 byte-order mark THEN it is read like any JSON file', () => {
+    const path = join(dir, 'bom.json');
+    writeFileSync(path, '\uFEFF{ "appName": "shop" }');
+    expect(readSettingsFile(path, true)).toEqual({ appName: 'shop' });
+  });
+
+  test('GIVEN a missing file that was asked for THEN it says so', () => {
+    expect(() => readSettingsFile(join(dir, 'none.json'), true)).toThrow(`settings: file ${join(dir, 'none.json')} does not exist; allowed: the path of a JSON settings file`);
+  });
+
+  test('GIVEN several mistakes across passes THEN the file\'s are reported together, each on its own line', () => {
+    expect(problemsOf({ settings: { appName: 'shop-', env: { account: 1 }, phases: { phase2: { cache: { shards: 0 } } } } })).toEqual([
+      `appName: "shop-" is not allowed; allowed: ${APP_NAME}`,
+      'env.account: 1 is a JSON number; allowed: a 12-digit AWS account id, written as a string in quotes',
+      'phases.phase2.cache.shards: 0 is not allowed; allowed: a whole number from 1 to 250 (ElastiCache allows 500 nodes per cluster, and each shard has a primary and a replica or more)',
+    ]);
+  });
+});
