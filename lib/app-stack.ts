@@ -20,8 +20,12 @@ import {
   FailoverRecord,
   ORIGIN_HEADER,
   OriginSecret,
-  originFailoverAlarmName,
   originFailoverSpecs,
+  OriginCheck,
+  originCheckAlarmName,
+  originCheckSpec,
+  natGatewayAddresses,
+  routedProbes,
   GoldenSignalsDashboard,
   PublicLoadBalancer,
   QUEUE_SIGNALS,
@@ -63,6 +67,8 @@ export class AppStack extends BlueprintStack {
   public readonly firewall?: WebFirewall;
   /** The header every listener rule requires, when the load balancer sits behind the CDN. */
   public readonly originHeader?: { readonly name: string; readonly value: string };
+  /** The synthetic check of this region's origin that its failover record follows, when there is one. */
+  public readonly originCheck?: OriginCheck;
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
   public readonly burnRates: BurnRateAlarms;
@@ -121,6 +127,27 @@ export class AppStack extends BlueprintStack {
       );
     }
 
+    const zone = c.ingress.hostedZone;
+    const failover = props.originFailover && zone !== null && c.ingress.originDomainName !== undefined ? { role: props.originFailover, zone, name: c.ingress.originDomainName } : undefined;
+    if (failover && props.originSecretName !== undefined) {
+      const probes = routedProbes(c.services, c.ingress.domainName ?? failover.name);
+      if (probes.length === 0) {
+        throw new Error('services[].healthCheckPath: the origin check needs a web service whose pathPatterns route its own health-check path (and a hostHeaders value without wildcards, or none)');
+      }
+      this.originCheck = new OriginCheck(this, 'OriginCheck', {
+        loadBalancer: this.ingress.loadBalancer,
+        loadBalancerSecurityGroup: this.ingress.securityGroup,
+        protocol: this.ingress.https ? 'https' : 'http',
+        serverName: failover.name,
+        vpc: network.vpc,
+        subnets: network.subnets('private'),
+        egressAddresses: natGatewayAddresses(network.vpc),
+        probes,
+        originHeader: { name: ORIGIN_HEADER, secretName: props.originSecretName },
+        artifactRetentionDays: c.protection.logRetentionDays,
+      });
+    }
+
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       encryptionKey: dataKey.key,
       pageEmails: c.alarms.pageEmails,
@@ -136,6 +163,7 @@ export class AppStack extends BlueprintStack {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
         ...(props.originFailover ? originFailoverSpecs(prefix, c.sla.originFailover, this.ingress.loadBalancer) : []),
+        ...(this.originCheck ? [originCheckSpec(prefix, c.sla.originFailover, this.originCheck)] : []),
         ...databaseSaturationSpecs(prefix, sat, {
           instance: database.instance,
           replicas: database.replicas,
@@ -158,14 +186,13 @@ export class AppStack extends BlueprintStack {
       runbookUrl: RUNBOOK_URL,
     });
 
-    const zone = c.ingress.hostedZone;
-    if (props.originFailover && zone !== null && c.ingress.originDomainName !== undefined) {
+    if (failover) {
       new FailoverRecord(this, 'OriginRecord', {
-        zone,
-        recordName: c.ingress.originDomainName,
-        role: props.originFailover,
+        zone: failover.zone,
+        recordName: failover.name,
+        role: failover.role,
         loadBalancer: this.ingress.loadBalancer,
-        alarm: this.alarms.entries.find((e) => e.spec.alarmName === originFailoverAlarmName(prefix))!.alarm,
+        alarm: this.alarms.entries.find((e) => e.spec.alarmName === originCheckAlarmName(prefix))!.alarm,
       });
     }
 
