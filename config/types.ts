@@ -256,6 +256,13 @@ export interface EdgeConfig {
    * Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`.
    */
   readonly originPrefixListIds: Readonly<Record<string, string>>;
+  /**
+   * Version ids of the origin-header secret (`<app>-<stage>/cdn-origin-header`)
+   * the load balancers accept; the CDN sends the first. Empty: both read the
+   * secret's AWSCURRENT version. A rotation goes `[old]` → `[old, new]` →
+   * `[new, old]` → `[new]`, one deploy each (docs/runbooks.md, origin-header rotation).
+   */
+  readonly originHeaderVersions: readonly string[];
 }
 
 /** What the standby region runs while it waits (phase 3, active-passive). */

@@ -172,7 +172,8 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
       s.pathPatterns.forEach((pat, i) => p.matches(`${at}.pathPatterns[${i}]`, pat, /^\/[\w\-./*?~%]*$/, 'a path pattern starting with "/"'));
       if (s.pathPatterns.includes('/*') && (s.hostHeaders ?? []).length === 0) defaultRoutes += 1;
       // A listener rule takes 5 condition values; behind the CDN one is the origin header.
-      const values = s.pathPatterns.length + (Array.isArray(s.hostHeaders) ? s.hostHeaders.length : 0) + (c.edge ? 1 : 0);
+      const headerValues = c.edge ? Math.max(1, Array.isArray(c.edge.originHeaderVersions) ? c.edge.originHeaderVersions.length : 0) : 0;
+      const values = s.pathPatterns.length + (Array.isArray(s.hostHeaders) ? s.hostHeaders.length : 0) + headerValues;
       if (values > 5) {
         p.add(`${at}.pathPatterns`, `${values} listener condition values (paths + hosts${c.edge ? ' + the CDN origin header' : ''}) are not allowed; allowed: at most 5 in all`);
       }
@@ -401,6 +402,12 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
     });
   }
   p.oneOf('edge.priceClass', e.priceClass, PRICE_CLASSES);
+  if (p.array('edge.originHeaderVersions', e.originHeaderVersions)) {
+    // Two at most: the value being retired and its successor, both accepted during a rotation.
+    if (e.originHeaderVersions.length > 2) p.add('edge.originHeaderVersions', `${show(e.originHeaderVersions)} is not allowed; allowed: at most 2 version ids (the one the CDN sends first)`);
+    if (new Set(e.originHeaderVersions).size !== e.originHeaderVersions.length) p.add('edge.originHeaderVersions', `${show(e.originHeaderVersions)} lists a version twice; allowed: distinct version ids`);
+    e.originHeaderVersions.forEach((v, i) => p.matches(`edge.originHeaderVersions[${i}]`, v, /^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (aws secretsmanager list-secret-version-ids)'));
+  }
   if (typeof e.originPrefixListIds !== 'object' || e.originPrefixListIds === null || Array.isArray(e.originPrefixListIds)) {
     p.add('edge.originPrefixListIds', `${show(e.originPrefixListIds)} is not allowed; allowed: an object mapping a region to its pl- id`);
     return;
