@@ -65,8 +65,8 @@ export class AppStack extends BlueprintStack {
   public readonly ingress: PublicLoadBalancer;
   /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
-  /** The header every listener rule requires, when the load balancer sits behind the CDN. */
-  public readonly originHeader?: { readonly name: string; readonly value: string };
+  /** The header every listener rule requires, with the values it accepts, when the load balancer sits behind the CDN. */
+  public readonly originHeader?: { readonly name: string; readonly values: readonly string[] };
   /** The synthetic check of this region's origin that its failover record follows, when there is one. */
   public readonly originCheck?: OriginCheck;
   public readonly topics: AlarmTopics;
@@ -98,7 +98,7 @@ export class AppStack extends BlueprintStack {
     });
 
     if (props.originSecretName !== undefined) {
-      this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) };
+      this.originHeader = { name: ORIGIN_HEADER, values: OriginSecret.acceptedValues(props.originSecretName, c.edge?.originHeaderVersions ?? []) };
     }
 
     if (c.edge) {
@@ -143,7 +143,7 @@ export class AppStack extends BlueprintStack {
         subnets: network.subnets('private'),
         egressAddresses: natGatewayAddresses(network.vpc),
         probes,
-        originHeader: { name: ORIGIN_HEADER, secretName: props.originSecretName },
+        originHeader: { name: ORIGIN_HEADER, secretName: props.originSecretName, versionId: c.edge?.originHeaderVersions[0] },
         artifactRetentionDays: c.protection.logRetentionDays,
       });
     }

@@ -161,6 +161,50 @@ describe('the load balancer behind the CDN', () => {
   });
 });
 
+describe('origin-header rotation (edge.originHeaderVersions)', () => {
+  const OLD = '11111111-aaaa-4bbb-8ccc-000000000001';
+  const NEW = '22222222-aaaa-4bbb-8ccc-000000000002';
+  const pinned = (version: string): string => `{{resolve:secretsmanager:blueprint-prod/cdn-origin-header:SecretString:::${version}}}`;
+  // GIVEN the two middle steps of a rotation in phase 3 (both regions, a failover record each)
+  const accepting = synthesize({ phase: 'phase3', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, edge: { originHeaderVersions: [OLD, NEW] } } });
+  const sending = synthesize({ phase: 'phase3', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, edge: { originHeaderVersions: [NEW, OLD] } } });
+  const header = (s: typeof p3): unknown =>
+    (Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig.Origins[0].OriginCustomHeaders as unknown[])[0];
+  const canaryVersion = (s: typeof p3, role: string): unknown =>
+    Object.values(s.stack(role).findResources('AWS::Synthetics::Canary'))[0]!.Properties.RunConfig.EnvironmentVariables.SECRET_VERSION;
+
+  test.each(['service-web', 'standby-service-web'])('GIVEN a rotation THEN the %s listener rule accepts the old and the new value, each pinned to its version', (role) => {
+    for (const s of [accepting, sending]) {
+      s.stack(role).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Conditions: Match.arrayWith([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [pinned(OLD), pinned(NEW)] } }]),
+      });
+    }
+    // The rules' text is the same at both steps: moving the CDN deploys the edge stack alone.
+    expect(JSON.stringify(sending.stack('service-web').findResources('AWS::ElasticLoadBalancingV2::ListenerRule'))).toBe(
+      JSON.stringify(accepting.stack('service-web').findResources('AWS::ElasticLoadBalancingV2::ListenerRule')),
+    );
+  });
+
+  test('WHEN the CDN moves to the new value THEN its template names the new version, so CloudFormation resolves it again, and the origin check sends the same', () => {
+    expect(header(accepting)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: pinned(OLD) });
+    expect(header(sending)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: pinned(NEW) });
+    for (const role of ['app', 'standby-app']) {
+      expect(canaryVersion(accepting, role)).toBe(OLD);
+      expect(canaryVersion(sending, role)).toBe(NEW);
+    }
+  });
+
+  test('GIVEN no rotation THEN the CDN and the rules read the AWSCURRENT version, as they always have', () => {
+    expect(header(p3)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: ORIGIN_SECRET });
+    expect(canaryVersion(p3, 'app')).toBeUndefined();
+  });
+
+  test('GIVEN three versions or one that is not a version id THEN synth stops, naming the setting', () => {
+    expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: [OLD, NEW, '33333333-aaaa-4bbb-8ccc-000000000003'] } } })).toThrow(/edge\.originHeaderVersions: .* at most 2 version ids/);
+    expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: ['AWSCURRENT'] } } })).toThrow(/edge\.originHeaderVersions\[0\]: "AWSCURRENT" is not allowed/);
+  });
+});
+
 describe('DatabaseBackup across regions', () => {
   test.each(LADDER)('GIVEN %s THEN a daily plan kept for the phase\'s days, copied to the standby only where there is one', (phase, s) => {
     const rule = Object.values(s.data.findResources('AWS::Backup::BackupPlan'))[0]!.Properties.BackupPlan.BackupPlanRule[0];

@@ -39,8 +39,12 @@ export interface OriginCheckProps {
   readonly egressAddresses: readonly string[];
   /** Requests made every run; the run fails only when none of them answers 2xx or 3xx. */
   readonly probes: readonly OriginProbe[];
-  /** The header every listener rule requires, and the secret (replicated into this region) holding its value. */
-  readonly originHeader: { readonly name: string; readonly secretName: string };
+  /**
+   * The header every listener rule requires, the secret (replicated into
+   * this region) holding its value, and the version the CDN sends.
+   * @default versionId - the version staged AWSCURRENT
+   */
+  readonly originHeader: { readonly name: string; readonly secretName: string; readonly versionId?: string };
   /**
    * Days a run's artifacts (its log and HAR file) are kept.
    * @default 30
@@ -119,6 +123,7 @@ export class OriginCheck extends Construct {
         HEADER_NAME: props.originHeader.name,
         SECRET_ID: props.originHeader.secretName,
         ...(props.serverName !== undefined ? { SERVER_NAME: props.serverName } : {}),
+        ...(props.originHeader.versionId !== undefined ? { SECRET_VERSION: props.originHeader.versionId } : {}),
       },
     });
     this.successPercent = this.canary.metricSuccessPercent({ statistic: 'Average', period: Duration.minutes(1) });
@@ -191,8 +196,8 @@ export class OriginCheck extends Construct {
 
 /**
  * The canary's script (the Synthetics Node.js runtime loads `index.handler`).
- * It reads the origin header's current value from the region's replica each
- * run, so a rotation needs no redeploy of the check, and connects to the
+ * It reads the origin header's value from the region's replica each run (the
+ * version the CDN sends), and connects to the
  * load balancer's own name while verifying TLS against the origin name.
  */
 const CHECK_SCRIPT = `
@@ -216,7 +221,7 @@ function probe(origin, headerName, headerValue, p) {
 }
 
 exports.handler = async () => {
-  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ID }));
+  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ID, VersionId: process.env.SECRET_VERSION || undefined }));
   const probes = JSON.parse(process.env.PROBES);
   const failures = await Promise.all(probes.map((p) => probe(process.env.ORIGIN, process.env.HEADER_NAME, secret.SecretString, p)));
   probes.forEach((p, i) => log.info(p.host + p.path + ': ' + (failures[i] ?? 'ok')));
