@@ -37,6 +37,7 @@ import {
 } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
+import { crossRegion } from './references';
 
 export interface AppStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
@@ -241,7 +242,7 @@ export class AppStack extends BlueprintStack {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
     // CloudFrontTarget would put its zone-id mapping in the distribution's stack, where nothing reads it.
     const cdn: route53.IAliasRecordTarget | undefined = distribution && {
-      bind: () => ({ dnsName: distribution.distributionDomainName, hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
+      bind: () => ({ dnsName: crossRegion(distribution.distributionDomainName), hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
     };
     const target = route53.RecordTarget.fromAlias(cdn ?? new targets.LoadBalancerTarget(this.ingress.loadBalancer));
     new route53.ARecord(this, 'DomainAlias', { zone: hostedZone, recordName: domainName, target });
