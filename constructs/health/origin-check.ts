@@ -135,17 +135,17 @@ export class OriginCheck extends Construct {
       }),
     );
 
-    this.acknowledgeFindings(props.egressAddresses.length);
+    this.acknowledgeFindings();
   }
 
-  private acknowledgeFindings(gateways: number): void {
-    const logs = (region: string): string => `AwsSolutions-IAM5[Resource::arn:aws:logs:${region}:${Stack.of(this).account}:log-group:/aws/lambda/cwsyn-*]`;
+  private acknowledgeFindings(): void {
+    const { region, account } = Stack.of(this);
     const bucketArn = `${Stack.of(this).getLogicalId(this.artifacts.node.defaultChild as s3.CfnBucket)}.Arn`;
     acknowledge(
       this.canary.role,
       'The execution role aws-cdk-lib gives a canary, as the Synthetics documentation lists it: s3:ListAllMyBuckets and cloudwatch:PutMetricData (conditioned on the CloudWatchSynthetics namespace) take no resource, logs are written to the cwsyn-* groups Synthetics names, artifacts to this construct\'s own bucket; GetSecretValue is limited to the origin-header secret.',
       'AwsSolutions-IAM5[Resource::*]',
-      logs(Stack.of(this).region),
+      `AwsSolutions-IAM5[Resource::arn:aws:logs:${region}:${account}:log-group:/aws/lambda/cwsyn-*]`,
       `AwsSolutions-IAM5[Resource::<${bucketArn}>/*]`,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
     );
@@ -154,7 +154,7 @@ export class OriginCheck extends Construct {
       'The canary\'s role has exactly one policy, the one aws-cdk-lib attaches with the statements above; it lives and dies with the role.',
       ...inCompliancePacks('IAMNoInlinePolicy'),
     );
-    for (const rule of this.ingressRules.slice(0, gateways)) {
+    for (const rule of this.ingressRules) {
       acknowledge(
         rule,
         'Admits one NAT gateway\'s Elastic IP (a /32 read from the data stack, which the rule cannot resolve) on the listener port alone: the origin check\'s only way to the internet-facing load balancer.',
