@@ -375,6 +375,14 @@ function validateIngress(p: Problems, c: BlueprintConfig): void {
   }
 }
 
+/** Whether a listener rule of this service routes its own health-check path (ALB patterns: `*` any run, `?` one character). */
+function routesOwnHealthPath(s: ServiceConfig): boolean {
+  if (!Array.isArray(s.pathPatterns) || !Array.isArray(s.hostHeaders) || typeof s.healthCheckPath !== 'string') return false;
+  const glob = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const routed = s.pathPatterns.some((pattern) => typeof pattern === 'string' && glob(pattern).test(s.healthCheckPath));
+  return routed && (s.hostHeaders.length === 0 || s.hostHeaders.some((h) => !/[*?]/.test(h)));
+}
+
 function validateEdge(p: Problems, c: BlueprintConfig): void {
   const e = c.edge;
   if (e === null) return;
@@ -383,6 +391,10 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
   }
   if (c.ingress.hostedZone !== null && c.ingress.originDomainName === undefined) {
     p.add('ingress.originDomainName', 'missing value; required with edge and ingress.hostedZone, since the CDN reaches the load balancers by this name, whose failover records switch regions; allowed: a lower-case DNS name inside the hosted zone, such as origin.app.example.com');
+  }
+  // The failover records follow a synthetic check that requests each service's health path through its own rule (ADR 0019).
+  if (c.ingress.hostedZone !== null && Array.isArray(c.services) && !c.services.some(routesOwnHealthPath)) {
+    p.add('services', 'no web service\'s pathPatterns route its own healthCheckPath (with no hostHeaders, or one without wildcards), which the origin check behind the failover records requests; allowed: at least one such service, e.g. healthCheckPath "/api/health" with pathPatterns ["/api/*"]');
   }
   if (p.array('edge.staticPaths', e.staticPaths)) {
     // CloudFront allows 25 cache behaviours per distribution.
