@@ -131,10 +131,8 @@ export class AppStack extends BlueprintStack {
     const zone = c.ingress.hostedZone;
     const failover = props.originFailover && zone !== null && c.ingress.originDomainName !== undefined ? { role: props.originFailover, zone, name: c.ingress.originDomainName } : undefined;
     if (failover && props.originSecretName !== undefined) {
+      // Validation guarantees one service whose rule routes its own health path.
       const probes = routedProbes(c.services, c.ingress.domainName ?? failover.name);
-      if (probes.length === 0) {
-        throw new Error('services[].healthCheckPath: the origin check needs a web service whose pathPatterns route its own health-check path (and a hostHeaders value without wildcards, or none)');
-      }
       this.originCheck = new OriginCheck(this, 'OriginCheck', {
         loadBalancer: this.ingress.loadBalancer,
         loadBalancerSecurityGroup: this.ingress.securityGroup,

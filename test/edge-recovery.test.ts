@@ -345,6 +345,12 @@ describe('Route 53 failover (phase 3 with a hosted zone)', () => {
     for (const r of natRules) expect(r.Properties).toMatchObject({ FromPort: 443, ToPort: 443, CidrIp: { 'Fn::Join': ['', [expect.anything(), '/32']] } });
   });
 
+  test('GIVEN no service whose rule routes its own health path THEN synth stops, naming services', () => {
+    const settings = { ...PRODUCTION_SETTINGS, services: [{ name: 'web', healthCheckPath: '/health', pathPatterns: ['/api/*'] }] };
+    expect(() => resolveConfig({ phase: 'phase2', stage: 'prod', settings })).toThrow(/services: no web service's pathPatterns route its own healthCheckPath/);
+    expect(() => resolveConfig({ phase: 'phase2', stage: 'prod', settings: { ...settings, services: [{ name: 'web', healthCheckPath: '/api/health', pathPatterns: ['/api/*'] }] } })).not.toThrow();
+  });
+
   test('WHEN phase 2 becomes phase 3 THEN the primary\'s half keeps its logical id: the standby only adds the secondary', () => {
     const ids = (s: typeof p2): string[] => Object.keys(s.appStack.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'origin.app.example.com.' } }));
     expect(ids(p2)).toHaveLength(1);
