@@ -202,6 +202,10 @@ describe('origin-header rotation (edge.originHeaderVersions)', () => {
   test('GIVEN three versions or one that is not a version id THEN synth stops, naming the setting', () => {
     expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: [OLD, NEW, '33333333-aaaa-4bbb-8ccc-000000000003'] } } })).toThrow(/edge\.originHeaderVersions: .* at most 2 version ids/);
     expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: ['AWSCURRENT'] } } })).toThrow(/edge\.originHeaderVersions\[0\]: "AWSCURRENT" is not allowed/);
+    // A rule takes 5 condition values: during a rotation the header takes two of them.
+    const fourPaths = { services: [{ name: 'web', pathPatterns: ['/*', '/a/*', '/b/*', '/c/*'] }] };
+    expect(() => resolveConfig({ phase: 'phase2', settings: { ...fourPaths, edge: { originHeaderVersions: [OLD] } } })).not.toThrow();
+    expect(() => resolveConfig({ phase: 'phase2', settings: { ...fourPaths, edge: { originHeaderVersions: [OLD, NEW] } } })).toThrow(/services\.web\.pathPatterns: 6 listener condition values/);
   });
 });
 
