@@ -80,6 +80,7 @@ const EDGE: EdgeConfig = {
   // North America and Europe: the cheapest class, where a phase-2 audience usually is.
   priceClass: 'PriceClass_100',
   originPrefixListIds: {},
+  originHeaderVersions: [],
 };
 
 /** A standby region as phase 3 runs it; a settings file that turns a standby on in another phase starts here. */

@@ -52,7 +52,7 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   workers: SAMPLE_WORKER,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
-  edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {} } satisfies EdgeConfig,
+  edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
   standby: STANDBY_TEMPLATE,
 };
 

@@ -448,6 +448,14 @@ export const configShape = {
         ),
         'CloudFront\'s origin-facing managed prefix list id by region, for a load balancer region missing from the kit\'s table (config/edge.ts).',
       ),
+      originHeaderVersions: d(
+        // Two at most: the value being retired and its successor, both accepted during a rotation.
+        list(text(/^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (aws secretsmanager list-secret-version-ids)'), 0, 2, 'at most 2 distinct version ids (the one the CDN sends first)').refine(
+          (versions) => new Set(versions).size === versions.length,
+          { error: (iss) => rejection(iss.input, 'distinct version ids') },
+        ),
+        'Version ids of the origin-header secret (`<app>-<stage>/cdn-origin-header`) the load balancers accept; the CDN sends the first. Empty: both read the secret\'s AWSCURRENT version. A rotation goes `[old]` → `[old, new]` → `[new, old]` → `[new]`, one deploy each (docs/runbooks.md, origin-header rotation).',
+      ),
     }).nullable(),
     'CloudFront in front of the load balancer; null: none.',
   ),

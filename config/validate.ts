@@ -94,8 +94,9 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
       p.add(`${at}.containerPort`, `${s.containerPort} clashes with the tracing collector's OTLP port in the same task; allowed: any port but ${COLLECTOR_PORTS.join(' and ')}`);
     }
     if (s.pathPatterns.includes('/*') && s.hostHeaders.length === 0) defaultRoutes += 1;
-    // A listener rule takes 5 condition values; behind the CDN one is the origin header.
-    const values = s.pathPatterns.length + s.hostHeaders.length + (c.edge ? 1 : 0);
+    // A listener rule takes 5 condition values; behind the CDN the origin header takes one per accepted version.
+    const headerValues = c.edge ? Math.max(1, c.edge.originHeaderVersions.length) : 0;
+    const values = s.pathPatterns.length + s.hostHeaders.length + headerValues;
     if (values > 5) {
       p.add(`${at}.pathPatterns`, `${values} listener condition values (paths + hosts${c.edge ? ' + the CDN origin header' : ''}) are not allowed; allowed: at most 5 in all`);
     }
@@ -212,6 +213,13 @@ function validateIngress(p: Problems, c: BlueprintConfig): void {
   }
 }
 
+/** Whether a listener rule of this service routes its own health-check path (ALB patterns: `*` any run, `?` one character). */
+function routesOwnHealthPath(s: ServiceConfig): boolean {
+  const glob = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const routed = s.pathPatterns.some((pattern) => glob(pattern).test(s.healthCheckPath));
+  return routed && (s.hostHeaders.length === 0 || s.hostHeaders.some((h) => !/[*?]/.test(h)));
+}
+
 function validateEdge(p: Problems, c: BlueprintConfig): void {
   const e = c.edge;
   if (e === null) return;
@@ -220,6 +228,10 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
   }
   if (c.ingress.hostedZone !== null && c.ingress.originDomainName === undefined) {
     p.add('ingress.originDomainName', 'missing value; required with edge and ingress.hostedZone, since the CDN reaches the load balancers by this name, whose failover records switch regions; allowed: a lower-case DNS name inside the hosted zone, such as origin.app.example.com');
+  }
+  // The failover records follow a synthetic check that requests each service's health path through its own rule (ADR 0019).
+  if (c.ingress.hostedZone !== null && !c.services.some(routesOwnHealthPath)) {
+    p.add('services', 'no web service\'s pathPatterns route its own healthCheckPath (with no hostHeaders, or one without wildcards), which the origin check behind the failover records requests; allowed: at least one such service, e.g. healthCheckPath "/api/health" with pathPatterns ["/api/*"]');
   }
   const seen = new Set<string>();
   e.staticPaths.forEach((sp, i) => {

@@ -24,3 +24,4 @@ export * from './compute/app-service';
 export * from './edge/origin-secret';
 export * from './edge/content-delivery';
 export * from './dns/failover-record';
+export * from './health/origin-check';

@@ -20,8 +20,12 @@ import {
   FailoverRecord,
   ORIGIN_HEADER,
   OriginSecret,
-  originFailoverAlarmName,
   originFailoverSpecs,
+  OriginCheck,
+  originCheckAlarmName,
+  originCheckSpec,
+  natGatewayAddresses,
+  routedProbes,
   GoldenSignalsDashboard,
   PublicLoadBalancer,
   QUEUE_SIGNALS,
@@ -33,6 +37,7 @@ import {
 } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
+import { crossRegion } from './references';
 
 export interface AppStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
@@ -67,8 +72,10 @@ export class AppStack extends BlueprintStack {
   public readonly ingress: PublicLoadBalancer;
   /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
-  /** The header every listener rule requires, when the load balancer sits behind the CDN. */
-  public readonly originHeader?: { readonly name: string; readonly value: string };
+  /** The header every listener rule requires, with the values it accepts, when the load balancer sits behind the CDN. */
+  public readonly originHeader?: { readonly name: string; readonly values: readonly string[] };
+  /** The synthetic check of this region's origin that its failover record follows, when there is one. */
+  public readonly originCheck?: OriginCheck;
   public readonly topics: AlarmTopics;
   public readonly alarms: SlaAlarms;
   public readonly burnRates: BurnRateAlarms;
@@ -98,7 +105,7 @@ export class AppStack extends BlueprintStack {
     });
 
     if (props.originSecretName !== undefined) {
-      this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) };
+      this.originHeader = { name: ORIGIN_HEADER, values: OriginSecret.acceptedValues(props.originSecretName, c.edge?.originHeaderVersions ?? []) };
     }
 
     if (c.edge) {
@@ -127,6 +134,25 @@ export class AppStack extends BlueprintStack {
       );
     }
 
+    const zone = c.ingress.hostedZone;
+    const failover = props.originFailover && zone !== null && c.ingress.originDomainName !== undefined ? { role: props.originFailover, zone, name: c.ingress.originDomainName } : undefined;
+    if (failover && props.originSecretName !== undefined) {
+      // Validation guarantees one service whose rule routes its own health path.
+      const probes = routedProbes(c.services, c.ingress.domainName ?? failover.name);
+      this.originCheck = new OriginCheck(this, 'OriginCheck', {
+        loadBalancer: this.ingress.loadBalancer,
+        loadBalancerSecurityGroup: this.ingress.securityGroup,
+        protocol: this.ingress.https ? 'https' : 'http',
+        serverName: failover.name,
+        vpc: network.vpc,
+        subnets: network.subnets('private'),
+        egressAddresses: natGatewayAddresses(network.vpc),
+        probes,
+        originHeader: { name: ORIGIN_HEADER, secretName: props.originSecretName, versionId: c.edge?.originHeaderVersions[0] },
+        artifactRetentionDays: c.protection.logRetentionDays,
+      });
+    }
+
     // Slack takes both topics through the deployment's one channel configuration (NotificationsStack).
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       encryptionKey: dataKey.key,
@@ -143,6 +169,7 @@ export class AppStack extends BlueprintStack {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
         ...(props.originFailover ? originFailoverSpecs(prefix, c.sla.originFailover, this.ingress.loadBalancer) : []),
+        ...(this.originCheck ? [originCheckSpec(prefix, c.sla.originFailover, this.originCheck)] : []),
         ...databaseSaturationSpecs(prefix, sat, {
           instance: database.instance,
           replicas: database.replicas,
@@ -165,14 +192,13 @@ export class AppStack extends BlueprintStack {
       runbookUrl: RUNBOOK_URL,
     });
 
-    const zone = c.ingress.hostedZone;
-    if (props.originFailover && zone !== null && c.ingress.originDomainName !== undefined) {
+    if (failover) {
       new FailoverRecord(this, 'OriginRecord', {
-        zone,
-        recordName: c.ingress.originDomainName,
-        role: props.originFailover,
+        zone: failover.zone,
+        recordName: failover.name,
+        role: failover.role,
         loadBalancer: this.ingress.loadBalancer,
-        alarm: this.alarms.entries.find((e) => e.spec.alarmName === originFailoverAlarmName(prefix))!.alarm,
+        alarm: this.alarms.entries.find((e) => e.spec.alarmName === originCheckAlarmName(prefix))!.alarm,
       });
     }
 
@@ -218,7 +244,7 @@ export class AppStack extends BlueprintStack {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
     // CloudFrontTarget would put its zone-id mapping in the distribution's stack, where nothing reads it.
     const cdn: route53.IAliasRecordTarget | undefined = distribution && {
-      bind: () => ({ dnsName: distribution.distributionDomainName, hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
+      bind: () => ({ dnsName: crossRegion(distribution.distributionDomainName), hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
     };
     const target = route53.RecordTarget.fromAlias(cdn ?? new targets.LoadBalancerTarget(this.ingress.loadBalancer));
     new route53.ARecord(this, 'DomainAlias', { zone: hostedZone, recordName: domainName, target });

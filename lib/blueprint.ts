@@ -1,10 +1,12 @@
 import { App, Tags } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
 import { NotificationsStack } from './notifications-stack';
+import { crossRegion } from './references';
 import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
@@ -128,7 +130,11 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       data: {
         kind: 'standby',
         copyVaultName: standbyVaultName(config),
-        source: { instance: source.instance, secret: source.secret, secretKey: { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region } },
+        source: {
+          instance: source.instance,
+          secret: secretsmanager.Secret.fromSecretCompleteArn(primary.data, 'StandbySourceSecret', crossRegion(source.secret.secretArn)),
+          secretKey: { keyArn: crossRegion(primary.data.dataKey.key.keyArn), region: config.env.region },
+        },
         promotedSecretArn: config.standby!.databaseSecretArn,
       },
       originSecretName,
@@ -145,7 +151,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       config,
       edge: config.edge,
       firewall: config.firewall,
-      originDomainName: config.ingress.originDomainName ?? primary.app.ingress.loadBalancer.loadBalancerDnsName,
+      originDomainName: config.ingress.originDomainName ?? crossRegion(primary.app.ingress.loadBalancer.loadBalancerDnsName),
       originSecretName,
       originRegions: [config.env.region, ...(standbyCfg ? [standbyCfg.env.region] : [])],
       description: `${config.appName} ${config.stage}: CDN, web ACL and origin secret (us-east-1, global)`,

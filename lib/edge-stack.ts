@@ -53,7 +53,8 @@ export class EdgeStack extends Stack {
     this.cdn = new ContentDelivery(this, 'Cdn', {
       originDomainName: props.originDomainName,
       originProtocol: certificateArn !== undefined ? 'https' : 'http',
-      originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) },
+      // The first accepted version: a rotation moves the CDN only once every listener rule accepts the new value.
+      originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName, props.edge.originHeaderVersions[0]) },
       cachedPaths: props.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
       maxTtl: Duration.seconds(EDGE_MAX_TTL_SECONDS),
       priceClass: props.edge.priceClass as cloudfront.PriceClass,

@@ -103,6 +103,11 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         add(`Secret ${r.id}`, copies > 1 ? `${copies} regions × secret-month` : 'secret-month', copies * PRICES.secretMonth);
         break;
       }
+      case 'AWS::Synthetics::Canary': {
+        const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(p.Schedule.Expression)?.[1] ?? NaN);
+        add('Origin check (Synthetics canary)', `a run every ${minutes} min`, (month(1) * 60 * PRICES.canaryRun) / minutes);
+        break;
+      }
       case 'AWS::Route53::HealthCheck':
         add('Route 53 health check', 'health-check-month', PRICES.route53HealthCheckMonth);
         break;

@@ -146,15 +146,17 @@ describe('a region that goes dark', () => {
   const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
   const adr = readFileSync(join(__dirname, '..', 'docs', 'adr', '0014-standby-region.md'), 'utf8');
 
-  test('THEN the runbook and ADR 0014 say what the templates do: Unhealthy only on insufficient data, and missing data reads OK', () => {
+  test('THEN the health check reads the origin check, whose missing data breaches, and the runbook and ADR 0014 say so', () => {
     for (const site of sites) {
       const t = templates.get(site.app)!;
-      t.hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', InsufficientDataHealthStatus: 'Unhealthy' } });
-      t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-origin-unavailable`, MetricName: 'HTTPCode_ELB_5XX_Count', TreatMissingData: 'notBreaching' });
+      const [alarmId] = Object.keys(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${prefix}-origin-check`, TreatMissingData: 'breaching' } }));
+      expect(alarmId).toBeDefined();
+      t.hasResourceProperties('AWS::Route53::HealthCheck', {
+        HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', InsufficientDataHealthStatus: 'Unhealthy', AlarmIdentifier: { Name: { Ref: alarmId } } },
+      });
     }
-    expect(runbooks).toContain('the alarm treats missing\ndata as not breaching');
-    expect(runbooks).toContain('a region that goes dark reads OK');
-    expect(adr).toContain('a region that goes dark reads healthy on this check');
+    expect(runbooks).toContain('or did not report at all (the region dark');
+    expect(adr).toContain('read a dark region as healthy');
     for (const text of [runbooks, adr]) expect(text).not.toMatch(/cannot be read,? counts? as\s+unhealthy/);
   });
 });

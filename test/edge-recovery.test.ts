@@ -130,11 +130,11 @@ describe('WebFirewall at the edge', () => {
 });
 
 describe('the load balancer behind the CDN', () => {
-  test('THEN it admits only CloudFront\'s origin-facing prefix list of its region, on 443 alone', () => {
+  test('THEN it admits only CloudFront\'s origin-facing prefix list of its region, on 443 alone (beside the origin check\'s NAT addresses)', () => {
     const ingress = (s: typeof p2): any[] => {
       const group = Object.values(s.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
       const separate = Object.values(s.appStack.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
-      return [...(group.Properties.SecurityGroupIngress ?? []), ...separate];
+      return [...(group.Properties.SecurityGroupIngress ?? []), ...separate].filter((r) => !String(r.Description).startsWith('Origin check'));
     };
     expect(ingress(p2)).toEqual([expect.objectContaining({ SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS['us-east-1'], FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
     expect(ingress(eu)).toEqual([expect.objectContaining({ SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS['eu-west-1'], FromPort: 80, ToPort: 80 })]);
@@ -158,6 +158,54 @@ describe('the load balancer behind the CDN', () => {
       DeletionPolicy: 'Retain',
     });
     p3.stack('edge').hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: standby.region }] });
+  });
+});
+
+describe('origin-header rotation (edge.originHeaderVersions)', () => {
+  const OLD = '11111111-aaaa-4bbb-8ccc-000000000001';
+  const NEW = '22222222-aaaa-4bbb-8ccc-000000000002';
+  const pinned = (version: string): string => `{{resolve:secretsmanager:blueprint-prod/cdn-origin-header:SecretString:::${version}}}`;
+  // GIVEN the two middle steps of a rotation in phase 3 (both regions, a failover record each)
+  const accepting = synthesize({ phase: 'phase3', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, edge: { originHeaderVersions: [OLD, NEW] } } });
+  const sending = synthesize({ phase: 'phase3', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, edge: { originHeaderVersions: [NEW, OLD] } } });
+  const header = (s: typeof p3): unknown =>
+    (Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig.Origins[0].OriginCustomHeaders as unknown[])[0];
+  const canaryVersion = (s: typeof p3, role: string): unknown =>
+    Object.values(s.stack(role).findResources('AWS::Synthetics::Canary'))[0]!.Properties.RunConfig.EnvironmentVariables.SECRET_VERSION;
+
+  test.each(['service-web', 'standby-service-web'])('GIVEN a rotation THEN the %s listener rule accepts the old and the new value, each pinned to its version', (role) => {
+    for (const s of [accepting, sending]) {
+      s.stack(role).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Conditions: Match.arrayWith([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [pinned(OLD), pinned(NEW)] } }]),
+      });
+    }
+    // The rules' text is the same at both steps: moving the CDN deploys the edge stack alone.
+    expect(JSON.stringify(sending.stack('service-web').findResources('AWS::ElasticLoadBalancingV2::ListenerRule'))).toBe(
+      JSON.stringify(accepting.stack('service-web').findResources('AWS::ElasticLoadBalancingV2::ListenerRule')),
+    );
+  });
+
+  test('WHEN the CDN moves to the new value THEN its template names the new version, so CloudFormation resolves it again, and the origin check sends the same', () => {
+    expect(header(accepting)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: pinned(OLD) });
+    expect(header(sending)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: pinned(NEW) });
+    for (const role of ['app', 'standby-app']) {
+      expect(canaryVersion(accepting, role)).toBe(OLD);
+      expect(canaryVersion(sending, role)).toBe(NEW);
+    }
+  });
+
+  test('GIVEN no rotation THEN the CDN and the rules read the AWSCURRENT version, as they always have', () => {
+    expect(header(p3)).toEqual({ HeaderName: 'X-Origin-Verify', HeaderValue: ORIGIN_SECRET });
+    expect(canaryVersion(p3, 'app')).toBeUndefined();
+  });
+
+  test('GIVEN three versions or one that is not a version id THEN synth stops, naming the setting', () => {
+    expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: [OLD, NEW, '33333333-aaaa-4bbb-8ccc-000000000003'] } } })).toThrow(/edge\.originHeaderVersions: .* at most 2 version ids/);
+    expect(() => resolveConfig({ phase: 'phase2', settings: { edge: { originHeaderVersions: ['AWSCURRENT'] } } })).toThrow(/edge\.originHeaderVersions\[0\]: "AWSCURRENT" is not allowed/);
+    // A rule takes 5 condition values: during a rotation the header takes two of them.
+    const fourPaths = { services: [{ name: 'web', pathPatterns: ['/*', '/a/*', '/b/*', '/c/*'] }] };
+    expect(() => resolveConfig({ phase: 'phase2', settings: { ...fourPaths, edge: { originHeaderVersions: [OLD] } } })).not.toThrow();
+    expect(() => resolveConfig({ phase: 'phase2', settings: { ...fourPaths, edge: { originHeaderVersions: [OLD, NEW] } } })).toThrow(/services\.web\.pathPatterns: 6 listener condition values/);
   });
 });
 
@@ -249,7 +297,7 @@ describe('Route 53 failover (phase 3 with a hosted zone)', () => {
     ['phase2', 'app', 'PRIMARY', 'us-east-1'],
     ['phase3', 'app', 'PRIMARY', 'us-east-1'],
     ['phase3', 'standby-app', 'SECONDARY', standby.region],
-  ])('GIVEN %s THEN the %s stack holds the %s record for the origin name, checked by its region\'s alarm', (phase, role, failover, region) => {
+  ])('GIVEN %s THEN the %s stack holds the %s record for the origin name, following its region\'s origin check alone', (phase, role, failover, region) => {
     const t = (phase === 'phase2' ? p2 : p3).stack(role);
     t.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'origin.app.example.com.',
@@ -257,24 +305,54 @@ describe('Route 53 failover (phase 3 with a hosted zone)', () => {
       Failover: failover,
       SetIdentifier: failover.toLowerCase(),
       HealthCheckId: { Ref: Match.stringLikeRegexp('^OriginRecordHealthCheck') },
-      AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }),
+      // Never the load balancer's target health: one service without healthy targets would move the region.
+      AliasTarget: Match.objectLike({ EvaluateTargetHealth: false }),
     });
     t.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
         Type: 'CLOUDWATCH_METRIC',
-        AlarmIdentifier: { Name: { Ref: Match.stringLikeRegexp('OriginUnavailable') }, Region: region },
+        AlarmIdentifier: { Name: { Ref: Match.stringLikeRegexp('^SlaAlarmsOriginCheck') }, Region: region },
         InsufficientDataHealthStatus: 'Unhealthy',
+        Inverted: false,
       },
     });
     const row = PHASE_PRESETS.phase3.sla.originFailover;
+    // The synthetic check's success, which a dark region stops emitting: missing data breaches.
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'blueprint-prod-origin-unavailable',
-      MetricName: 'HTTPCode_ELB_5XX_Count',
-      Statistic: 'Sum',
-      Period: row.periodSeconds,
+      AlarmName: 'blueprint-prod-origin-check',
+      Namespace: 'CloudWatchSynthetics',
+      MetricName: 'SuccessPercent',
+      Dimensions: [{ Name: 'CanaryName', Value: { Ref: Match.stringLikeRegexp('^OriginCheckCanary') } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 100,
+      Period: 60,
       EvaluationPeriods: row.evaluationPeriods,
-      Threshold: row.threshold,
+      TreatMissingData: 'breaching',
     });
+  });
+
+  test.each([
+    ['app', p3.blueprint.app],
+    ['standby-app', p3.blueprint.standby!.app],
+  ])('GIVEN phase 3 THEN the %s stack\'s canary probes its own load balancer with the origin header, every minute, from its VPC', (role, stack) => {
+    const t = p3.stack(role);
+    const canary = Object.values(t.findResources('AWS::Synthetics::Canary'))[0]!.Properties;
+    expect(canary.Schedule.Expression).toBe('rate(1 minute)');
+    expect(canary.VPCConfig.SubnetIds).toHaveLength(3);
+    const env = canary.RunConfig.EnvironmentVariables;
+    expect(env).toMatchObject({ HEADER_NAME: 'X-Origin-Verify', SECRET_ID: 'blueprint-prod/cdn-origin-header', SERVER_NAME: 'origin.app.example.com' });
+    expect(env.ORIGIN).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^IngressLoadBalancer/), 'DNSName'] }]] });
+    expect(JSON.parse(env.PROBES)).toEqual([{ path: '/', host: 'app.example.com' }]);
+    // The load balancer admits the check only from the VPC's NAT gateways, on 443.
+    const natRules = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { Description: Match.stringLikeRegexp('^Origin check') } }));
+    expect(natRules).toHaveLength(stack === p3.blueprint.app ? PHASE_PRESETS.phase3.network.natGateways : standby.natGateways);
+    for (const r of natRules) expect(r.Properties).toMatchObject({ FromPort: 443, ToPort: 443, CidrIp: { 'Fn::Join': ['', [expect.anything(), '/32']] } });
+  });
+
+  test('GIVEN no service whose rule routes its own health path THEN synth stops, naming services', () => {
+    const settings = { ...PRODUCTION_SETTINGS, services: [{ name: 'web', healthCheckPath: '/health', pathPatterns: ['/api/*'] }] };
+    expect(() => resolveConfig({ phase: 'phase2', stage: 'prod', settings })).toThrow(/services: no web service's pathPatterns route its own healthCheckPath/);
+    expect(() => resolveConfig({ phase: 'phase2', stage: 'prod', settings: { ...settings, services: [{ name: 'web', healthCheckPath: '/api/health', pathPatterns: ['/api/*'] }] } })).not.toThrow();
   });
 
   test('WHEN phase 2 becomes phase 3 THEN the primary\'s half keeps its logical id: the standby only adds the secondary', () => {

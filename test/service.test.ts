@@ -64,7 +64,7 @@ describe('PublicLoadBalancer', () => {
     http.web.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       FromPort: 8080,
       DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebSecurityGroup'), 'GroupId'] },
-      GroupId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-dev-app', OutputName: Match.stringLikeRegexp('IngressSecurityGroup') }) },
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('^blueprint-dev-app:ExportsOutputFnGetAttIngressSecurityGroup') },
     });
     http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
   });

@@ -51,10 +51,11 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly priority: number;
   /**
    * A header every request must carry to reach the service: the CDN's origin
-   * header, so a request that bypasses the CDN finds no rule.
+   * header, so a request that bypasses the CDN finds no rule. Any of `values`
+   * passes (the old and the new value during a rotation).
    * @default - none
    */
-  readonly requiredHeader?: { readonly name: string; readonly value: string };
+  readonly requiredHeader?: { readonly name: string; readonly values: readonly string[] };
   readonly scaling: WebServiceScaling;
   /**
    * How a new version replaces the old: `rolling`, or an ECS native `canary`,
@@ -131,7 +132,7 @@ export class WebService extends Construct {
     this.targetGroup = targetGroup('Targets');
     const conditions = [elbv2.ListenerCondition.pathPatterns([...props.pathPatterns])];
     if (props.hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders([...props.hostHeaders]));
-    if (props.requiredHeader) conditions.push(elbv2.ListenerCondition.httpHeader(props.requiredHeader.name, [props.requiredHeader.value]));
+    if (props.requiredHeader) conditions.push(elbv2.ListenerCondition.httpHeader(props.requiredHeader.name, [...props.requiredHeader.values]));
     const rule = new elbv2.ApplicationListenerRule(this, 'Rule', {
       listener: props.listener,
       priority: props.priority,

@@ -11,15 +11,24 @@ export interface FailoverRecordProps {
   /** `PRIMARY` takes traffic while healthy; `SECONDARY` takes it when the primary is not. */
   readonly role: 'PRIMARY' | 'SECONDARY';
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  /** The alarm, in this region, that marks the record unhealthy. */
+  /**
+   * The alarm, in this region, that alone marks the record unhealthy: a
+   * signal about the whole region (its origin check), never about one
+   * service.
+   */
   readonly alarm: cloudwatch.IAlarm;
 }
 
 /**
  * One region's half of a Route 53 failover pair: an alias to its load
- * balancer, unhealthy when the load balancer has no healthy target
- * (evaluated target health) or when the region's alarm fires. An alarm that
- * cannot be read, as when its region is down, counts as unhealthy.
+ * balancer, healthy exactly while the region's alarm is. The alias does not
+ * evaluate target health: Route 53 would then read the load balancer as
+ * unhealthy as soon as any one target group had no healthy target, and send
+ * the whole region to the standby for one service. Route 53 reads the
+ * alarm's metric stream, not its state, so a metric that stops arriving (a
+ * region gone dark) makes the check unhealthy through
+ * `InsufficientDataHealthStatus`
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
  */
 export class FailoverRecord extends Construct {
   public readonly healthCheck: route53.HealthCheck;
@@ -40,5 +49,9 @@ export class FailoverRecord extends Construct {
       setIdentifier: props.role.toLowerCase(),
       healthCheck: this.healthCheck,
     });
+    // aws-cdk-lib insists on EvaluateTargetHealth for failover aliases; Route 53 does not: a failover
+    // alias may rely on its health check alone ("Evaluate target health", No:
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-failover-alias.html).
+    (this.record.node.defaultChild as route53.CfnRecordSet).addPropertyOverride('AliasTarget.EvaluateTargetHealth', false);
   }
 }

@@ -35,7 +35,7 @@ export class OriginSecret extends Construct {
     });
     acknowledge(
       this.secret,
-      'The value only proves a request came through the CDN; CloudFormation resolves it into the distribution and the listener rules at deploy time, so a scheduled rotation would break traffic until the next deploy. Rotate by deploying after `aws secretsmanager put-secret-value` (docs/runbooks.md).',
+      'The value only proves a request came through the CDN; CloudFormation resolves it into the distribution and the listener rules at deploy time, so a scheduled rotation would break traffic until the next deploy. It is rotated by deploys that name the new version (edge.originHeaderVersions), the listener rules accepting old and new meanwhile (docs/runbooks.md, origin-header rotation).',
       'AwsSolutions-SMG4',
       ...inCompliancePacks('SecretsManagerRotationEnabled', 'PCI.DSS.321'),
     );
@@ -46,8 +46,23 @@ export class OriginSecret extends Construct {
     );
   }
 
-  /** The value as a dynamic reference, resolved in the consuming stack's region. */
-  static valueOf(secretName: string): string {
-    return SecretValue.secretsManager(secretName).unsafeUnwrap();
+  /**
+   * The value as a dynamic reference, resolved in the consuming stack's
+   * region: of version `versionId`, else of the version staged AWSCURRENT.
+   * CloudFormation resolves a dynamic reference again only when its text
+   * changes, so a rotation names the new version rather than moving a stage
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html).
+   */
+  static valueOf(secretName: string, versionId?: string): string {
+    return SecretValue.secretsManager(secretName, { versionId }).unsafeUnwrap();
+  }
+
+  /**
+   * The values the load balancers accept, one per version in `versionIds`
+   * (the current one alone when empty): during a rotation, the old and the new.
+   * In a fixed order, so the rules do not change when only the CDN's version does.
+   */
+  static acceptedValues(secretName: string, versionIds: readonly string[]): string[] {
+    return versionIds.length === 0 ? [OriginSecret.valueOf(secretName)] : [...versionIds].sort().map((v) => OriginSecret.valueOf(secretName, v));
   }
 }

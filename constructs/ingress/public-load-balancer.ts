@@ -76,7 +76,7 @@ export class PublicLoadBalancer extends Construct {
     this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
     acknowledge(
       this.loadBalancer,
-      'Access logging is on (access_logs.s3.enabled, tested); the bucket name reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve.',
+      'Access logging is on (access_logs.s3.enabled, tested); the bucket name reaches this stack as a cross-stack reference (Fn::ImportValue), which the Guard rule cannot resolve.',
       controlTower('elbv2_logging_enabled_check'),
     );
 

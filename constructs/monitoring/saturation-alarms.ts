@@ -182,18 +182,18 @@ export function streamSpecs(prefix: string, row: ThresholdWindow, stream: kinesi
   ];
 }
 
-/** The alarm a region's Route 53 failover health check watches. */
+/** The alarm on 5XX responses the load balancer answers itself. */
 export function originFailoverAlarmName(prefix: string): string {
   return `${prefix}-origin-unavailable`;
 }
 
 /**
  * The load balancer answering 5XX itself: no target could take the
- * requests. Route 53 fails the region's record over while it is in alarm.
+ * requests. A page, not the failover signal (that is the origin check).
  */
 export function originFailoverSpecs(prefix: string, row: ThresholdWindow, loadBalancer: elbv2.IApplicationLoadBalancer): AlarmSpec[] {
   return [
-    spec('OriginUnavailable', originFailoverAlarmName(prefix), 'origin-unavailable', `The load balancer itself answered more than ${row.threshold} 5XX responses per period: no target takes requests. Route 53 sends traffic to the other region while this alarm is on.`,
+    spec('OriginUnavailable', originFailoverAlarmName(prefix), 'origin-unavailable', `The load balancer itself answered more than ${row.threshold} 5XX responses per period: no target takes requests. Route 53 failover follows the region's origin check, not this alarm.`,
       loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: period(row) }), row, ABOVE),
   ];
 }

@@ -36,7 +36,7 @@ export const TASK_ROLE_WILDCARDS =
  * The Control Tower log-group rules every retained, encrypted log group of
  * the kit meets or departs from the same way: retention comes from
  * configuration (30 days by default, not the control's year), and a key
- * from another stack arrives as Fn::GetStackOutput, which the Guard rule
+ * from another stack arrives as a cross-stack reference, which the Guard rule
  * cannot resolve to a key (acknowledged only then, so it never goes stale).
  */
 export function acknowledgeLogGroup(group: logs.ILogGroup, key: kms.IKey): void {
@@ -48,7 +48,7 @@ export function acknowledgeLogGroup(group: logs.ILogGroup, key: kms.IKey): void 
   if (Stack.of(key) !== Stack.of(group)) {
     acknowledge(
       group,
-      'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as Fn::GetStackOutput, which the Guard rule cannot resolve to a key.',
+      'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as a cross-stack reference (Fn::ImportValue, or Fn::GetStackOutput from another region), which the Guard rule cannot resolve to a key.',
       controlTower('cloudwatch_log_group_encrypted_check'),
     );
   }

@@ -1,0 +1,71 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { natGatewayAddresses, OriginCheck, OriginCheckProps, routedProbes } from '../../constructs/health/origin-check';
+
+const service = (healthCheckPath: string, pathPatterns: string[], hostHeaders: string[] = []) => ({ healthCheckPath, pathPatterns, hostHeaders });
+
+describe('routedProbes', () => {
+  test('GIVEN services whose rules route their health path THEN each is probed with its literal host or the default', () => {
+    expect(routedProbes([service('/', ['/*']), service('/api/health', ['/api/*'], ['*.example.com', 'api.example.com'])], 'app.example.com')).toEqual([
+      { path: '/', host: 'app.example.com' },
+      { path: '/api/health', host: 'api.example.com' },
+    ]);
+  });
+
+  test('GIVEN a health path no pattern of its own rule matches, or only wildcard hosts THEN the service is left out', () => {
+    expect(routedProbes([service('/health', ['/api/*']), service('/h', ['/h'], ['*.example.com']), service('/A', ['/a'])], 'x')).toEqual([]);
+    expect(routedProbes([service('/v1/ok', ['/v?/*'])], 'x')).toEqual([{ path: '/v1/ok', host: 'x' }]);
+  });
+});
+
+describe('OriginCheck', () => {
+  // GIVEN a VPC with two NAT gateways and a load balancer behind the CDN
+  const stack = new Stack(new App(), 'Check', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 2 });
+  const lbGroup = new ec2.SecurityGroup(stack, 'LbGroup', { vpc, allowAllOutbound: false });
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true, securityGroup: lbGroup });
+  const props: OriginCheckProps = {
+    loadBalancer,
+    loadBalancerSecurityGroup: lbGroup,
+    protocol: 'https',
+    serverName: 'origin.example.com',
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    egressAddresses: natGatewayAddresses(vpc),
+    probes: [{ path: '/', host: 'app.example.com' }],
+    originHeader: { name: 'X-Origin-Verify', secretName: 'shop-prod/cdn-origin-header' },
+  };
+  // WHEN
+  new OriginCheck(stack, 'OriginCheck', props);
+  const t = Template.fromStack(stack);
+
+  test('THEN the load balancer admits each NAT gateway\'s address on 443, and nothing else is added to it', () => {
+    expect(props.egressAddresses).toHaveLength(2);
+    t.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LbGroup'), 'GroupId'] }, FromPort: 443, ToPort: 443 }, 2);
+  });
+
+  test('THEN the canary may read the origin-header secret of its region only', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:shop-prod/cdn-origin-header-??????']] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('THEN its artifacts go to a private, TLS-only bucket of its own that expires them', () => {
+    t.hasResourceProperties('AWS::Synthetics::Canary', { ArtifactS3Location: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^OriginCheckArtifacts') }]] } });
+    t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
+  });
+
+  test('GIVEN no probe or no NAT address THEN the construct refuses, naming the prop', () => {
+    expect(() => new OriginCheck(stack, 'NoProbe', { ...props, probes: [] })).toThrow(/probes is empty/);
+    expect(() => new OriginCheck(stack, 'NoNat', { ...props, egressAddresses: [] })).toThrow(/egressAddresses is empty/);
+  });
+});
