@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -9,6 +9,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConfig, originPrefixListId } from '../config';
 import {
   acknowledge,
+  acknowledgeLogGroup,
   AlarmTopics,
   inCompliancePacks,
   WebFirewall,
@@ -58,6 +59,8 @@ export const RUNBOOK_URL = 'docs/runbooks.md';
  */
 export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
+  /** Where ECS Exec sessions are recorded, when operators may open them (`operatorAccess.ecsExec`). */
+  public readonly execLogGroup?: logs.LogGroup;
   public readonly ingress: PublicLoadBalancer;
   /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
@@ -74,13 +77,39 @@ export class AppStack extends BlueprintStack {
     const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
     const prefix = deploymentName(c);
 
-    // ECS Exec sessions are encrypted with the data key and logged to the task's own
-    // log group (KMS-encrypted), where the rest of its output already goes.
+    // ECS Exec sessions are encrypted with the data key and every session is logged to one
+    // encrypted log group. Naming the group here (OVERRIDE) is what makes each service's task
+    // role get the logs permissions the SSM agent needs (CreateLogStream, DescribeLogStreams,
+    // PutLogEvents on this group, DescribeLogGroups) and kms:Decrypt on the key: with DEFAULT
+    // logging the agent would write to the task's awslogs group with no permission to, and the
+    // session would go unrecorded. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    // The group has a fixed name (regional, unique per deployment) that the cluster names by
+    // value, so every service stack's task-role statement reads a plain ARN, not a cross-stack
+    // reference, and operators can `aws logs tail` it by name.
+    if (c.operatorAccess.ecsExec) {
+      this.execLogGroup = new logs.LogGroup(this, 'ExecSessionLogs', {
+        logGroupName: `/ecs-exec/${prefix}`,
+        retention: c.protection.logRetentionDays as logs.RetentionDays,
+        encryptionKey: dataKey.key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      acknowledgeLogGroup(this.execLogGroup, dataKey.key);
+    }
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
-      executeCommandConfiguration: c.operatorAccess.ecsExec ? { kmsKey: dataKey.key, logging: ecs.ExecuteCommandLogging.DEFAULT } : undefined,
+      executeCommandConfiguration: this.execLogGroup
+        ? {
+            kmsKey: dataKey.key,
+            logging: ecs.ExecuteCommandLogging.OVERRIDE,
+            logConfiguration: {
+              cloudWatchLogGroup: logs.LogGroup.fromLogGroupName(this, 'ExecSessionLogsByName', `/ecs-exec/${prefix}`),
+              cloudWatchEncryptionEnabled: true,
+            },
+          }
+        : undefined,
     });
+    if (this.execLogGroup) this.cluster.node.addDependency(this.execLogGroup);
 
     this.ingress = new PublicLoadBalancer(this, 'Ingress', {
       vpc: network.vpc,

@@ -221,10 +221,34 @@ describe('operator access and safe deploys', () => {
 
   test('GIVEN dev THEN ECS Exec is on, its sessions encrypted with the data key and logged, and the root filesystem writable for its agent', () => {
     expect(service(http.web).EnableExecuteCommand).toBe(true);
+    http.appStack.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/ecs-exec/blueprint-dev', RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+      DeletionPolicy: 'Retain',
+    });
     http.appStack.hasResourceProperties('AWS::ECS::Cluster', {
-      Configuration: { ExecuteCommandConfiguration: { KmsKeyId: Match.anyValue(), Logging: 'DEFAULT' } },
+      Configuration: {
+        ExecuteCommandConfiguration: {
+          KmsKeyId: Match.anyValue(),
+          Logging: 'OVERRIDE',
+          LogConfiguration: { CloudWatchLogGroupName: '/ecs-exec/blueprint-dev', CloudWatchEncryptionEnabled: true },
+        },
+      },
     });
     expect(app(http.web).ReadonlyRootFilesystem).toBe(false);
+  });
+
+  test('GIVEN dev THEN the task role may write the session log and decrypt the session key, as the SSM agent needs', () => {
+    const statements = Object.entries(http.web.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => /TaskRoleDefaultPolicy/.test(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const allowing = (action: string) => statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+    const write = allowing('logs:PutLogEvents');
+    expect(write).toHaveLength(1);
+    expect(([] as string[]).concat(write[0]!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    // Scoped to the session log group's streams.
+    expect(write[0]!.Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/ecs-exec/blueprint-dev:*');
+    expect(allowing('logs:DescribeLogGroups')).toEqual([expect.objectContaining({ Resource: '*' })]);
+    expect(allowing('kms:Decrypt').map((st) => JSON.stringify(st.Resource)).join()).toMatch(/DataKey/);
   });
 
   test('GIVEN prod THEN ECS Exec is off and the root filesystem read-only', () => {

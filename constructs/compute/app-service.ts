@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
@@ -63,7 +63,22 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     enableExecuteCommand: options.ecsExec,
   });
   if (options.ecsExec) {
-    acknowledge(options.task.taskDefinition.taskRole, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
+    const role = options.task.taskDefinition.taskRole;
+    acknowledge(role, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
+    // The cluster's session log group: ECS grants the SSM agent CreateLogStream, DescribeLogStreams
+    // and PutLogEvents on the group's streams (`:*`), which it creates one per session.
+    const sessionLogs = options.cluster.executeCommandConfiguration?.logConfiguration?.cloudWatchLogGroup;
+    if (sessionLogs) {
+      const stack = Stack.of(scope);
+      const streams: unknown = stack.resolve(`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${sessionLogs.logGroupRef.logGroupName}:*`);
+      if (typeof streams === 'string') {
+        acknowledge(
+          role,
+          'ECS Exec writes each session to a log stream it creates in the cluster\'s session log group; the wildcard covers that one group\'s streams, whose names are not known in advance.',
+          `AwsSolutions-IAM5[Resource::${streams}]`,
+        );
+      }
+    }
   }
   return { service, securityGroup };
 }
