@@ -1,4 +1,5 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -10,6 +11,10 @@ import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConf
 import {
   acknowledge,
   acknowledgeLogGroup,
+  admitFrom,
+  POSTGRES_PORT,
+  REDIS_PORT,
+  TaskSecurityGroup,
   AlarmTopics,
   inCompliancePacks,
   WebFirewall,
@@ -62,6 +67,8 @@ export class AppStack extends BlueprintStack {
   /** Where ECS Exec sessions are recorded, when operators may open them (`operatorAccess.ecsExec`). */
   public readonly execLogGroup?: logs.LogGroup;
   public readonly ingress: PublicLoadBalancer;
+  /** The security group of every application task: what the load balancer and the data tier admit. */
+  public readonly tasks: TaskSecurityGroup;
   /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
   /** The header every listener rule requires, when the load balancer sits behind the CDN. */
@@ -119,6 +126,17 @@ export class AppStack extends BlueprintStack {
       deletionProtection: c.protection.deletionProtection,
       onlyFromPrefixListId: c.edge ? originPrefixListId(c.edge, this.region) : undefined,
     });
+
+    // Every task of the deployment shares one security group, which the load balancer and the
+    // data tier each admit once: a group per service would cost one rule per service on each of
+    // them, and the 61st service would exceed the 60-rule quota.
+    this.tasks = new TaskSecurityGroup(this, 'Tasks', {
+      vpc: network.vpc,
+      loadBalancer: this.ingress.securityGroup,
+      ports: c.services.map((s) => s.containerPort),
+    });
+    admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), this.tasks.securityGroup, 'Application tasks to PostgreSQL');
+    admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
 
     if (props.originSecretName !== undefined) {
       this.originHeader = { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName) };

@@ -60,13 +60,22 @@ describe('PublicLoadBalancer', () => {
     expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
     const tlsSg = Object.values(https.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
     expect(tlsSg.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort).sort()).toEqual([443, 80]);
-    // The load balancer's rule to a service lives in that service's stack.
-    http.web.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+    // One rule pair between the load balancer and all tasks, in the app stack; none per service.
+    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       FromPort: 8080,
-      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebSecurityGroup'), 'GroupId'] },
-      GroupId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-dev-app', OutputName: Match.stringLikeRegexp('IngressSecurityGroup') }) },
+      ToPort: 8080,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngressSecurityGroup'), 'GroupId'] },
     });
-    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngressSecurityGroup'), 'GroupId'] },
+    });
+    http.web.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    http.web.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    http.web.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
 
   test('THEN access logs go to a versioned, TLS-only, retained bucket with a lifecycle', () => {
@@ -388,8 +397,9 @@ describe('database migrations', () => {
     expect(container.Secrets.map((s: { Name: string }) => s.Name)).toEqual(expect.arrayContaining(['DB_USERNAME', 'DB_PASSWORD']));
   });
 
-  test('THEN the task may reach PostgreSQL, and its stack deploys before the service\'s', () => {
-    migrate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecurityGroup'), 'GroupId'] } });
+  test('THEN the task runs in the tasks\' group, which may reach PostgreSQL, and its stack deploys before the service\'s', () => {
+    m.appStack.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] } });
+    expect(JSON.stringify(migrate.toJSON().Outputs.MigrationCommand.Value)).toMatch(/securityGroups=\[[^\]]*TasksGroup/);
     expect(m.blueprint.services.get('web')!.dependencies.map((d) => d.stackName)).toContain('blueprint-dev-migrate-web');
   });
 
