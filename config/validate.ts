@@ -197,8 +197,11 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
     p.integer(`${at}.healthCheck.deregistrationDelaySeconds`, h.deregistrationDelaySeconds, 0, 3600);
     const d = s.deployment ?? ({} as ServiceConfig['deployment']);
     if (p.oneOf(`${at}.deployment.strategy`, d.strategy, DEPLOYMENT_STRATEGIES)) {
-      const min = d.strategy === 'linear' ? 3 : 0.1;
-      if (d.strategy === 'canary' || d.strategy === 'linear') p.number(`${at}.deployment.stepPercent`, d.stepPercent, min, 100);
+      // ECS native deployments need a listener with forward actions only and a production rule
+      // that no stack update rewrites; the kit has neither yet (ADR 0020).
+      if (d.strategy !== 'rolling') {
+        p.add(`${at}.deployment.strategy`, `"${d.strategy}" is experimental and refused until the load balancer supports ECS native deployments (ADR 0020); allowed: "rolling"`);
+      }
     }
     p.integer(`${at}.deployment.bakeMinutes`, d.bakeMinutes, 0, 1440);
     const sc = s.scaling ?? ({} as ServiceConfig['scaling']);
