@@ -342,8 +342,6 @@ describe('an image built from a directory', () => {
 });
 
 describe('deployment strategies', () => {
-  const deployWith = (strategy: string) =>
-    synthesize({ settings: { services: [{ name: 'web', deployment: { strategy, stepPercent: 10, bakeMinutes: 15 } }] } } as never);
   const service = (t: typeof http.web): Record<string, any> => Object.values(t.findResources('AWS::ECS::Service'))[0]!.Properties;
 
   test('GIVEN rolling (the default) THEN one target group, the circuit breaker, and alarm rollback', () => {
@@ -355,28 +353,11 @@ describe('deployment strategies', () => {
     http.web.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
   });
 
-  test('GIVEN canary THEN ECS shifts the configured share to a second target group through the production rule, then bakes', () => {
-    const canary = deployWith('canary');
-    const props = service(canary.web);
-    expect(props.DeploymentConfiguration).toMatchObject({
-      Strategy: 'CANARY',
-      CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 15 },
-      BakeTimeInMinutes: 15,
-      Alarms: { AlarmNames: ['blueprint-dev-web-latency-p95', 'blueprint-dev-web-error-rate'], Enable: true, Rollback: true },
-    });
-    canary.web.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
-    const advanced = props.LoadBalancers[0].AdvancedConfiguration;
-    expect(advanced.AlternateTargetGroupArn).toEqual({ Ref: expect.stringMatching(/^WebAlternateTargets/) });
-    expect(advanced.ProductionListenerRule).toEqual({ Ref: expect.stringMatching(/^WebRule/) });
-    expect(props.LoadBalancers[0].TargetGroupArn).toEqual({ Ref: expect.stringMatching(/^WebTargets/) });
-  });
-
-  test.each([
-    ['linear', 'LINEAR'],
-    ['blue-green', 'BLUE_GREEN'],
-  ])('GIVEN %s THEN the ECS native strategy %s with the bake time', (strategy, native) => {
-    const props = service(deployWith(strategy).web);
-    expect(props.DeploymentConfiguration).toMatchObject({ Strategy: native, BakeTimeInMinutes: 15 });
+  test.each(['canary', 'linear', 'blue-green'])('GIVEN %s THEN synth refuses it in one line, naming the setting, until the load balancer supports it (ADR 0020)', (strategy) => {
+    const attempt = () => resolveConfig({ settings: { services: [{ name: 'web', deployment: { strategy, stepPercent: 10, bakeMinutes: 15 } }] } } as never);
+    expect(attempt).toThrow(
+      new RegExp(`^  - services\\.web\\.deployment\\.strategy: "${strategy}" is experimental and refused until the load balancer supports ECS native deployments \\(ADR 0020\\); allowed: "rolling"$`, 'm'),
+    );
   });
 
   test('GIVEN an unknown strategy THEN the configuration is rejected, naming the allowed ones', () => {
