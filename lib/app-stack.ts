@@ -64,8 +64,8 @@ export const RUNBOOK_URL = 'docs/runbooks.md';
  */
 export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
-  /** Where ECS Exec sessions are recorded, when operators may open them (`operatorAccess.ecsExec`). */
-  public readonly execLogGroup?: logs.LogGroup;
+  /** Where ECS Exec sessions are recorded when operators may open them (`operatorAccess.ecsExec`). */
+  public readonly execLogGroup: logs.LogGroup;
   public readonly ingress: PublicLoadBalancer;
   /** The security group of every application task: what the load balancer and the data tier admit. */
   public readonly tasks: TaskSecurityGroup;
@@ -92,20 +92,19 @@ export class AppStack extends BlueprintStack {
     // session would go unrecorded. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
     // The group has a fixed name (regional, unique per deployment) that the cluster names by
     // value, so every service stack's task-role statement reads a plain ARN, not a cross-stack
-    // reference, and operators can `aws logs tail` it by name.
-    if (c.operatorAccess.ecsExec) {
-      this.execLogGroup = new logs.LogGroup(this, 'ExecSessionLogs', {
-        logGroupName: `/ecs-exec/${prefix}`,
-        retention: c.protection.logRetentionDays as logs.RetentionDays,
-        encryptionKey: dataKey.key,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      acknowledgeLogGroup(this.execLogGroup, dataKey.key);
-    }
+    // reference, and operators can `aws logs tail` it by name. It exists whether or not Exec is
+    // on: a retained group that came and went with the setting would block turning it on again.
+    this.execLogGroup = new logs.LogGroup(this, 'ExecSessionLogs', {
+      logGroupName: `/ecs-exec/${prefix}`,
+      retention: c.protection.logRetentionDays as logs.RetentionDays,
+      encryptionKey: dataKey.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeLogGroup(this.execLogGroup, dataKey.key);
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
-      executeCommandConfiguration: this.execLogGroup
+      executeCommandConfiguration: c.operatorAccess.ecsExec
         ? {
             kmsKey: dataKey.key,
             logging: ecs.ExecuteCommandLogging.OVERRIDE,
@@ -116,7 +115,7 @@ export class AppStack extends BlueprintStack {
           }
         : undefined,
     });
-    if (this.execLogGroup) this.cluster.node.addDependency(this.execLogGroup);
+    this.cluster.node.addDependency(this.execLogGroup);
 
     this.ingress = new PublicLoadBalancer(this, 'Ingress', {
       vpc: network.vpc,

@@ -264,6 +264,8 @@ describe('operator access and safe deploys', () => {
     expect(service(https.web).EnableExecuteCommand).toBe(false);
     expect(app(https.web).ReadonlyRootFilesystem).toBe(true);
     https.appStack.hasResourceProperties('AWS::ECS::Cluster', { Configuration: Match.absent() });
+    // The session log group stays, so turning Exec on later never meets a retained group of the same name.
+    https.appStack.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs-exec/blueprint-prod' });
   });
 
   test('THEN a deployment rolls back on its service\'s latency or error-rate alarm', () => {
