@@ -43,7 +43,7 @@ export class TaskSecurityGroup extends Construct {
     this.securityGroup = new ec2.SecurityGroup(this, 'Group', {
       vpc: props.vpc,
       // Immutable (a new description replaces the group): the rules say who is admitted.
-      description: 'Application tasks: admits the load balancer on the services\' container ports',
+      description: 'Application tasks: admit the load balancer on the service container ports',
       allowAllOutbound: true,
     });
     for (const port of ports) {

@@ -102,9 +102,9 @@ export type WebServiceDeployment =
 
 /**
  * A stateless HTTP service on Fargate behind the shared load balancer: its
- * own task, security group, listener rule, target group and autoscaling,
- * with health checks and a deployment circuit breaker that rolls a failed
- * deployment back.
+ * own task, listener rule, target group (two for a native deployment) and
+ * autoscaling, in the given security group or one of its own, with health
+ * checks and a deployment circuit breaker that rolls a failed deployment back.
  */
 export class WebService extends Construct {
   public readonly service: ecs.FargateService;
