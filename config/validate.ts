@@ -107,8 +107,10 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
     if (h.timeoutSeconds >= h.intervalSeconds) {
       p.add(`${at}.healthCheck.timeoutSeconds`, `${h.timeoutSeconds} is not below healthCheck.intervalSeconds (${h.intervalSeconds}); allowed: less than ${h.intervalSeconds}`);
     }
-    if (s.deployment.strategy === 'linear' && s.deployment.stepPercent < 3) {
-      p.add(`${at}.deployment.stepPercent`, `${s.deployment.stepPercent} is not allowed with strategy "linear"; allowed: a number from 3 to 100`);
+    // ECS native deployments need a listener with forward actions only and a production rule
+    // that no stack update rewrites; the kit has neither yet (ADR 0020).
+    if (s.deployment.strategy !== 'rolling') {
+      p.add(`${at}.deployment.strategy`, `"${s.deployment.strategy}" is experimental and refused until the load balancer supports ECS native deployments (ADR 0020); allowed: "rolling"`);
     }
     targetGroups += s.deployment.strategy === 'rolling' ? 1 : 2;
   }

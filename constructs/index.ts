@@ -21,6 +21,7 @@ export * from './security/acknowledge';
 export * from './backup/database-backup';
 export * from './ingress/web-firewall';
 export * from './compute/app-service';
+export * from './compute/task-security-group';
 export * from './edge/origin-secret';
 export * from './edge/content-delivery';
 export * from './dns/failover-record';

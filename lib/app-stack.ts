@@ -1,4 +1,5 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -9,6 +10,11 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConfig, originPrefixListId } from '../config';
 import {
   acknowledge,
+  acknowledgeLogGroup,
+  admitFrom,
+  POSTGRES_PORT,
+  REDIS_PORT,
+  TaskSecurityGroup,
   AlarmTopics,
   inCompliancePacks,
   WebFirewall,
@@ -69,7 +75,11 @@ export const RUNBOOK_URL = 'docs/runbooks.md';
  */
 export class AppStack extends BlueprintStack {
   public readonly cluster: ecs.Cluster;
+  /** Where ECS Exec sessions are recorded when operators may open them (`operatorAccess.ecsExec`). */
+  public readonly execLogGroup: logs.LogGroup;
   public readonly ingress: PublicLoadBalancer;
+  /** The security group of every application task: what the load balancer and the data tier admit. */
+  public readonly tasks: TaskSecurityGroup;
   /** A regional web ACL on the load balancer, when there is a firewall and no CDN. */
   public readonly firewall?: WebFirewall;
   /** The header every listener rule requires, with the values it accepts, when the load balancer sits behind the CDN. */
@@ -87,13 +97,38 @@ export class AppStack extends BlueprintStack {
     const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
     const prefix = deploymentName(c);
 
-    // ECS Exec sessions are encrypted with the data key and logged to the task's own
-    // log group (KMS-encrypted), where the rest of its output already goes.
+    // ECS Exec sessions are encrypted with the data key and every session is logged to one
+    // encrypted log group. Naming the group here (OVERRIDE) is what makes each service's task
+    // role get the logs permissions the SSM agent needs (CreateLogStream, DescribeLogStreams,
+    // PutLogEvents on this group, DescribeLogGroups) and kms:Decrypt on the key: with DEFAULT
+    // logging the agent would write to the task's awslogs group with no permission to, and the
+    // session would go unrecorded. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    // The group has a fixed name (regional, unique per deployment) that the cluster names by
+    // value, so every service stack's task-role statement reads a plain ARN, not a cross-stack
+    // reference, and operators can `aws logs tail` it by name. It exists whether or not Exec is
+    // on: a retained group that came and went with the setting would block turning it on again.
+    this.execLogGroup = new logs.LogGroup(this, 'ExecSessionLogs', {
+      logGroupName: `/ecs-exec/${prefix}`,
+      retention: c.protection.logRetentionDays as logs.RetentionDays,
+      encryptionKey: dataKey.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeLogGroup(this.execLogGroup, dataKey.key);
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
-      executeCommandConfiguration: c.operatorAccess.ecsExec ? { kmsKey: dataKey.key, logging: ecs.ExecuteCommandLogging.DEFAULT } : undefined,
+      executeCommandConfiguration: c.operatorAccess.ecsExec
+        ? {
+            kmsKey: dataKey.key,
+            logging: ecs.ExecuteCommandLogging.OVERRIDE,
+            logConfiguration: {
+              cloudWatchLogGroup: logs.LogGroup.fromLogGroupName(this, 'ExecSessionLogsByName', `/ecs-exec/${prefix}`),
+              cloudWatchEncryptionEnabled: true,
+            },
+          }
+        : undefined,
     });
+    this.cluster.node.addDependency(this.execLogGroup);
 
     this.ingress = new PublicLoadBalancer(this, 'Ingress', {
       vpc: network.vpc,
@@ -103,6 +138,17 @@ export class AppStack extends BlueprintStack {
       deletionProtection: c.protection.deletionProtection,
       onlyFromPrefixListId: c.edge ? originPrefixListId(c.edge, this.region) : undefined,
     });
+
+    // Every task of the deployment shares one security group, which the load balancer and the
+    // data tier each admit once: a group per service would cost one rule per service on each of
+    // them, and the 61st service would exceed the 60-rule quota.
+    this.tasks = new TaskSecurityGroup(this, 'Tasks', {
+      vpc: network.vpc,
+      loadBalancer: this.ingress.securityGroup,
+      ports: c.services.map((s) => s.containerPort),
+    });
+    admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), this.tasks.securityGroup, 'Application tasks to PostgreSQL');
+    admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
 
     if (props.originSecretName !== undefined) {
       this.originHeader = { name: ORIGIN_HEADER, values: OriginSecret.acceptedValues(props.originSecretName, c.edge?.originHeaderVersions ?? []) };

@@ -9,19 +9,17 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AppSettings, BlueprintConfig, deploymentName, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
-  admitFrom,
   allowProduce,
   AppTask,
   AppTaskProps,
-  POSTGRES_PORT,
   queueSpecs,
   QueueWorker,
-  REDIS_PORT,
   serviceAlarmName,
   serviceAlarmSpecs,
   serviceSaturationSpecs,
   SlaAlarms,
   WebService,
+  WebServiceDeployment,
 } from '../constructs';
 import { AppStack, RUNBOOK_URL } from './app-stack';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
@@ -108,12 +106,14 @@ class AppRuntime {
     };
   }
 
-  /** Lets a task reach the data tier and produce to the deployment's messaging. */
-  wire(name: string, task: AppTask, group: ec2.ISecurityGroup): void {
-    const { database, cache, dataKey, queues, eventStream } = this.data;
+  /**
+   * Lets a task read its secrets and produce to the deployment's messaging. The
+   * data tier admits the tasks' shared security group (the app stack's), not
+   * each task.
+   */
+  wire(task: AppTask): void {
+    const { dataKey, queues, eventStream } = this.data;
     task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
-    admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), group, `${name} to PostgreSQL`);
-    admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), group, `${name} to Valkey`);
     allowProduce(task.taskDefinition.taskRole, {
       queues: [...queues.values()].map((q) => q.queue),
       stream: eventStream?.stream,
@@ -140,6 +140,27 @@ function userSecret(scope: Construct, name: string, ref: SecretRef): ecs.Secret 
   return ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(scope, id, { parameterName }));
 }
 
+/**
+ * The app stack's task security group, imported immutably: the app stack owns
+ * its rules, so constructs in this stack attach tasks to it and add none.
+ */
+function tasksGroup(scope: Construct, app: AppStack): ec2.ISecurityGroup {
+  return ec2.SecurityGroup.fromSecurityGroupId(scope, 'TasksGroup', app.tasks.securityGroup.securityGroupId, { mutable: false });
+}
+
+/** A service's deployment settings as the web service takes them: only the fields its strategy uses. */
+function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
+  const bakeTime = Duration.minutes(d.bakeMinutes);
+  switch (d.strategy) {
+    case 'rolling':
+      return { strategy: 'rolling' };
+    case 'blue-green':
+      return { strategy: 'blue-green', bakeTime };
+    default:
+      return { strategy: d.strategy, stepPercent: d.stepPercent, bakeTime };
+  }
+}
+
 /** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
@@ -158,12 +179,13 @@ export class WebServiceStack extends BlueprintStack {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
     const runtime = new AppRuntime(this, data, c);
-    // Imported here so the listener rule and the load balancer's security-group
-    // rules to this service are created in this stack, never in the shared one.
+    // The rule is created in this stack. Both security groups are immutable imports: the app
+    // stack holds the one rule pair between the load balancer and all tasks, so this stack adds none.
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
       listenerArn: app.ingress.listener.listenerArn,
       securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'LoadBalancerGroup', app.ingress.securityGroup.securityGroupId, {
         allowAllOutbound: false,
+        mutable: false,
       }),
     });
 
@@ -172,6 +194,8 @@ export class WebServiceStack extends BlueprintStack {
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
       listener,
+      capacity: app.ingress,
+      securityGroup: tasksGroup(this, app),
       containerPort: s.containerPort,
       healthCheckPath: s.healthCheckPath,
       healthCheck: {
@@ -187,10 +211,10 @@ export class WebServiceStack extends BlueprintStack {
       requiredHeader: app.originHeader,
       priority: s.priority,
       scaling: s.scaling,
-      deployment: { strategy: s.deployment.strategy, stepPercent: s.deployment.stepPercent, bakeTime: Duration.minutes(s.deployment.bakeMinutes) },
+      deployment: webDeployment(s.deployment),
       ecsExec: c.operatorAccess.ecsExec,
     });
-    runtime.wire(s.name, this.web.task, this.web.securityGroup);
+    runtime.wire(this.web.task);
 
     const prefix = deploymentName(c);
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
@@ -235,8 +259,9 @@ export class WorkerStack extends BlueprintStack {
         scaleInCooldown: Duration.seconds(w.scaling.scaleInCooldownSeconds),
       },
       ecsExec: c.operatorAccess.ecsExec,
+      securityGroup: tasksGroup(this, app),
     });
-    runtime.wire(w.name, this.worker.task, this.worker.securityGroup);
+    runtime.wire(this.worker.task);
 
     const prefix = deploymentName(c);
     const queues = data.queues.get(w.name)!;
@@ -263,7 +288,8 @@ export interface MigrationStackProps extends RuntimeStackProps {
  */
 export class MigrationStack extends BlueprintStack {
   public readonly task: AppTask;
-  public readonly securityGroup: ec2.SecurityGroup;
+  /** The deployment's shared task security group, which the data tier admits. */
+  public readonly securityGroup: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: MigrationStackProps) {
     super(scope, id, props);
@@ -271,12 +297,8 @@ export class MigrationStack extends BlueprintStack {
     const runtime = new AppRuntime(this, data, c);
     // A one-off run: no tracing sidecar to outlive it.
     this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: data.network.vpc,
-      description: `Migration task of ${s.name}: no inbound traffic`,
-      allowAllOutbound: true,
-    });
-    runtime.wire(`${s.name} migration`, this.task, this.securityGroup);
+    this.securityGroup = tasksGroup(this, app);
+    runtime.wire(this.task);
 
     const cluster = app.cluster.clusterName;
     const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;

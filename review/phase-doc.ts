@@ -237,12 +237,17 @@ function regionDiagram(res: readonly Res[], site: string): { lines: string[]; ed
   // Security-group rules: which tier may open connections to which.
   for (const rule of of('AWS::EC2::SecurityGroupIngress')) {
     const text = JSON.stringify(rule.props);
-    const service = services.find((x) => x.stack === rule.stack);
-    if (!service) continue;
-    const to = (targets: Res[]): void => targets.forEach((t) => edges.add(`  ${nodeId(service)} -->|":${rule.props.FromPort}"| ${nodeId(t)}`));
-    if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId))) for (const l of lb) edges.add(`  ${nodeId(l)} -->|":${rule.props.FromPort}"| ${nodeId(service)}`);
-    if (/DatabaseSecurityGroup/.test(text)) to(db);
-    if (/CacheSecurityGroup/.test(text)) to(caches);
+    // A rule on or from the tasks' shared group (in the app stack) holds for every service of the site;
+    // the load balancer reaches only those behind it.
+    const owners = /TasksGroup/.test(text) ? services : services.filter((x) => x.stack === rule.stack);
+    for (const service of owners) {
+      const to = (targets: Res[]): void => targets.forEach((t) => edges.add(`  ${nodeId(service)} -->|":${rule.props.FromPort}"| ${nodeId(t)}`));
+      if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId)) && service.props.LoadBalancers?.length) {
+        for (const l of lb) edges.add(`  ${nodeId(l)} -->|":${rule.props.FromPort}"| ${nodeId(service)}`);
+      }
+      if (/DatabaseSecurityGroup/.test(text)) to(db);
+      if (/CacheSecurityGroup/.test(text)) to(caches);
+    }
   }
   // IAM grants: who may send to, consume from, or write to which store.
   for (const policy of of('AWS::IAM::Policy')) {

@@ -16,7 +16,7 @@ if (!available) {
 }
 
 (available ? describe : describe.skip)('cfn-lint on the synthesized templates', () => {
-  // GIVEN phase 1 in prod and phase 3 in prod with a canary deployment, HTTPS, written to disk once.
+  // GIVEN phase 1 and phase 3 in prod, HTTPS, written to disk once.
   // (`npm run check` lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
   // In beforeAll, not the describe body: jest runs a skipped describe's body too.
   const outdirs: string[] = [];
@@ -27,8 +27,7 @@ if (!available) {
       const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
       outdirs.push(outdir);
       const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-      const services = phase === 'phase3' ? [{ name: 'web', deployment: { strategy: 'canary', stepPercent: 10, bakeMinutes: 10 } }] : undefined;
-      buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: { ...PRODUCTION_SETTINGS, services } } as never));
+      buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: PRODUCTION_SETTINGS } as never));
       app.synth();
       return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
     });

@@ -65,15 +65,16 @@ describe('PostgresDatabase', () => {
     dev.data.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayEquals(dataSubnetGroupIds(dev.data)) });
   });
 
-  test('THEN its security group admits 5432 from the web service\'s group and nothing else', () => {
+  test('THEN its security group admits 5432 from the application tasks\' group and nothing else', () => {
     const inline = dev.data.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^PostgreSQL') } });
     expect(Object.values(inline)[0]!.Properties.SecurityGroupIngress).toBeUndefined();
-    const rules = Object.values(dev.web.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 5432);
+    expect(Object.values(dev.web.findResources('AWS::EC2::SecurityGroupIngress'))).toHaveLength(0);
+    const rules = Object.values(dev.appStack.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 5432);
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties).toMatchObject({
       ToPort: 5432,
       IpProtocol: 'tcp',
-      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^WebSecurityGroup/), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^TasksGroup/), 'GroupId'] },
     });
     expect(JSON.stringify(rules[0]!.Properties.GroupId)).toMatch(/DatabaseSecurityGroup/);
   });
@@ -115,11 +116,11 @@ describe('RedisCache', () => {
     });
   });
 
-  test('THEN it lives in the data subnets and admits 6379 from the web service alone', () => {
+  test('THEN it lives in the data subnets and admits 6379 from the application tasks\' group alone', () => {
     dev.data.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: Match.arrayEquals(dataSubnetGroupIds(dev.data)) });
-    const rules = Object.values(dev.web.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 6379);
+    const rules = Object.values(dev.appStack.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 6379);
     expect(rules).toHaveLength(1);
     expect(JSON.stringify(rules[0]!.Properties.GroupId)).toMatch(/CacheSecurityGroup/);
-    expect(rules[0]!.Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WebSecurityGroup/), 'GroupId'] });
+    expect(rules[0]!.Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^TasksGroup/), 'GroupId'] });
   });
 });

@@ -133,7 +133,9 @@ describe('the load balancer behind the CDN', () => {
   test('THEN it admits only CloudFront\'s origin-facing prefix list of its region, on 443 alone (beside the origin check\'s NAT addresses)', () => {
     const ingress = (s: typeof p2): any[] => {
       const group = Object.values(s.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
-      const separate = Object.values(s.appStack.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+      const separate = Object.values(s.appStack.findResources('AWS::EC2::SecurityGroupIngress'))
+        .map((r) => r.Properties)
+        .filter((r) => /IngressSecurityGroup/.test(JSON.stringify(r.GroupId)));
       return [...(group.Properties.SecurityGroupIngress ?? []), ...separate].filter((r) => !String(r.Description).startsWith('Origin check'));
     };
     expect(ingress(p2)).toEqual([expect.objectContaining({ SourcePrefixListId: CLOUDFRONT_ORIGIN_PREFIX_LISTS['us-east-1'], FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);

@@ -60,13 +60,22 @@ describe('PublicLoadBalancer', () => {
     expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
     const tlsSg = Object.values(https.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
     expect(tlsSg.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort).sort()).toEqual([443, 80]);
-    // The load balancer's rule to a service lives in that service's stack.
-    http.web.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+    // One rule pair between the load balancer and all tasks, in the app stack; none per service.
+    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       FromPort: 8080,
-      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebSecurityGroup'), 'GroupId'] },
-      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('^blueprint-dev-app:ExportsOutputFnGetAttIngressSecurityGroup') },
+      ToPort: 8080,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngressSecurityGroup'), 'GroupId'] },
     });
-    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngressSecurityGroup'), 'GroupId'] },
+    });
+    http.web.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    http.web.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    http.web.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
 
   test('THEN access logs go to a versioned, TLS-only, retained bucket with a lifecycle', () => {
@@ -221,16 +230,42 @@ describe('operator access and safe deploys', () => {
 
   test('GIVEN dev THEN ECS Exec is on, its sessions encrypted with the data key and logged, and the root filesystem writable for its agent', () => {
     expect(service(http.web).EnableExecuteCommand).toBe(true);
+    http.appStack.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/ecs-exec/blueprint-dev', RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+      DeletionPolicy: 'Retain',
+    });
     http.appStack.hasResourceProperties('AWS::ECS::Cluster', {
-      Configuration: { ExecuteCommandConfiguration: { KmsKeyId: Match.anyValue(), Logging: 'DEFAULT' } },
+      Configuration: {
+        ExecuteCommandConfiguration: {
+          KmsKeyId: Match.anyValue(),
+          Logging: 'OVERRIDE',
+          LogConfiguration: { CloudWatchLogGroupName: '/ecs-exec/blueprint-dev', CloudWatchEncryptionEnabled: true },
+        },
+      },
     });
     expect(app(http.web).ReadonlyRootFilesystem).toBe(false);
+  });
+
+  test('GIVEN dev THEN the task role may write the session log and decrypt the session key, as the SSM agent needs', () => {
+    const statements = Object.entries(http.web.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => /TaskRoleDefaultPolicy/.test(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const allowing = (action: string) => statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+    const write = allowing('logs:PutLogEvents');
+    expect(write).toHaveLength(1);
+    expect(([] as string[]).concat(write[0]!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    // Scoped to the session log group's streams.
+    expect(write[0]!.Resource).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/ecs-exec/blueprint-dev:*');
+    expect(allowing('logs:DescribeLogGroups')).toEqual([expect.objectContaining({ Resource: '*' })]);
+    expect(allowing('kms:Decrypt').map((st) => JSON.stringify(st.Resource)).join()).toMatch(/DataKey/);
   });
 
   test('GIVEN prod THEN ECS Exec is off and the root filesystem read-only', () => {
     expect(service(https.web).EnableExecuteCommand).toBe(false);
     expect(app(https.web).ReadonlyRootFilesystem).toBe(true);
     https.appStack.hasResourceProperties('AWS::ECS::Cluster', { Configuration: Match.absent() });
+    // The session log group stays, so turning Exec on later never meets a retained group of the same name.
+    https.appStack.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs-exec/blueprint-prod' });
   });
 
   test('THEN a deployment rolls back on its service\'s latency or error-rate alarm', () => {
@@ -309,8 +344,6 @@ describe('an image built from a directory', () => {
 });
 
 describe('deployment strategies', () => {
-  const deployWith = (strategy: string) =>
-    synthesize({ settings: { services: [{ name: 'web', deployment: { strategy, stepPercent: 10, bakeMinutes: 15 } }] } } as never);
   const service = (t: typeof http.web): Record<string, any> => Object.values(t.findResources('AWS::ECS::Service'))[0]!.Properties;
 
   test('GIVEN rolling (the default) THEN one target group, the circuit breaker, and alarm rollback', () => {
@@ -322,28 +355,11 @@ describe('deployment strategies', () => {
     http.web.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
   });
 
-  test('GIVEN canary THEN ECS shifts the configured share to a second target group through the production rule, then bakes', () => {
-    const canary = deployWith('canary');
-    const props = service(canary.web);
-    expect(props.DeploymentConfiguration).toMatchObject({
-      Strategy: 'CANARY',
-      CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 15 },
-      BakeTimeInMinutes: 15,
-      Alarms: { AlarmNames: ['blueprint-dev-web-latency-p95', 'blueprint-dev-web-error-rate'], Enable: true, Rollback: true },
-    });
-    canary.web.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
-    const advanced = props.LoadBalancers[0].AdvancedConfiguration;
-    expect(advanced.AlternateTargetGroupArn).toEqual({ Ref: expect.stringMatching(/^WebAlternateTargets/) });
-    expect(advanced.ProductionListenerRule).toEqual({ Ref: expect.stringMatching(/^WebRule/) });
-    expect(props.LoadBalancers[0].TargetGroupArn).toEqual({ Ref: expect.stringMatching(/^WebTargets/) });
-  });
-
-  test.each([
-    ['linear', 'LINEAR'],
-    ['blue-green', 'BLUE_GREEN'],
-  ])('GIVEN %s THEN the ECS native strategy %s with the bake time', (strategy, native) => {
-    const props = service(deployWith(strategy).web);
-    expect(props.DeploymentConfiguration).toMatchObject({ Strategy: native, BakeTimeInMinutes: 15 });
+  test.each(['canary', 'linear', 'blue-green'])('GIVEN %s THEN synth refuses it in one line, naming the setting, until the load balancer supports it (ADR 0020)', (strategy) => {
+    const attempt = () => resolveConfig({ settings: { services: [{ name: 'web', deployment: { strategy, stepPercent: 10, bakeMinutes: 15 } }] } } as never);
+    expect(attempt).toThrow(
+      new RegExp(`^  - services\\.web\\.deployment\\.strategy: "${strategy}" is experimental and refused until the load balancer supports ECS native deployments \\(ADR 0020\\); allowed: "rolling"$`, 'm'),
+    );
   });
 
   test('GIVEN an unknown strategy THEN the configuration is rejected, naming the allowed ones', () => {
@@ -364,8 +380,9 @@ describe('database migrations', () => {
     expect(container.Secrets.map((s: { Name: string }) => s.Name)).toEqual(expect.arrayContaining(['DB_USERNAME', 'DB_PASSWORD']));
   });
 
-  test('THEN the task may reach PostgreSQL, and its stack deploys before the service\'s', () => {
-    migrate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecurityGroup'), 'GroupId'] } });
+  test('THEN the task runs in the tasks\' group, which may reach PostgreSQL, and its stack deploys before the service\'s', () => {
+    m.appStack.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TasksGroup'), 'GroupId'] } });
+    expect(JSON.stringify(migrate.toJSON().Outputs.MigrationCommand.Value)).toMatch(/securityGroups=\[[^\]]*TasksGroup/);
     expect(m.blueprint.services.get('web')!.dependencies.map((d) => d.stackName)).toContain('blueprint-dev-migrate-web');
   });
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
@@ -10,7 +10,14 @@ export interface AppServiceOptions {
   /** The private tier. */
   readonly subnets: ec2.SubnetSelection;
   readonly task: AppTask;
-  /** Says what may reach the tasks. */
+  /**
+   * The tasks' security group. The kit gives every task of a deployment one
+   * shared group, so the load balancer and the data tier each need one rule
+   * for all of them, not one per service (60 rules per group and direction).
+   * @default - a group of its own, egress open
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /** Says what may reach the tasks, when the service gets a group of its own. */
   readonly securityGroupDescription: string;
   /** Lets operators open a shell in running tasks with ECS Exec. */
   readonly ecsExec: boolean;
@@ -32,17 +39,19 @@ export interface AppServiceOptions {
 }
 
 /**
- * The Fargate service every app tier runs as, in `scope`: its own security
- * group (egress open: tasks reach AWS APIs and third-party services through
- * NAT), private subnets, no public IP, deployments that keep full capacity
- * and roll a failed one back.
+ * The Fargate service every app tier runs as, in `scope`: the given security
+ * group or one of its own (egress open: tasks reach AWS APIs and third-party
+ * services through NAT), private subnets, no public IP, deployments that keep
+ * full capacity and roll a failed one back.
  */
-export function appService(scope: Construct, options: AppServiceOptions): { service: ecs.FargateService; securityGroup: ec2.SecurityGroup } {
-  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
-    vpc: options.cluster.vpc,
-    description: options.securityGroupDescription,
-    allowAllOutbound: true,
-  });
+export function appService(scope: Construct, options: AppServiceOptions): { service: ecs.FargateService; securityGroup: ec2.ISecurityGroup } {
+  const securityGroup =
+    options.securityGroup ??
+    new ec2.SecurityGroup(scope, 'SecurityGroup', {
+      vpc: options.cluster.vpc,
+      description: options.securityGroupDescription,
+      allowAllOutbound: true,
+    });
   const service = new ecs.FargateService(scope, 'Service', {
     cluster: options.cluster,
     taskDefinition: options.task.taskDefinition,
@@ -63,7 +72,22 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     enableExecuteCommand: options.ecsExec,
   });
   if (options.ecsExec) {
-    acknowledge(options.task.taskDefinition.taskRole, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
+    const role = options.task.taskDefinition.taskRole;
+    acknowledge(role, TASK_ROLE_WILDCARDS, 'AwsSolutions-IAM5[Resource::*]');
+    // The cluster's session log group: ECS grants the SSM agent CreateLogStream, DescribeLogStreams
+    // and PutLogEvents on the group's streams (`:*`), which it creates one per session.
+    const sessionLogs = options.cluster.executeCommandConfiguration?.logConfiguration?.cloudWatchLogGroup;
+    if (sessionLogs) {
+      const stack = Stack.of(scope);
+      const streams: unknown = stack.resolve(`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${sessionLogs.logGroupRef.logGroupName}:*`);
+      if (typeof streams === 'string') {
+        acknowledge(
+          role,
+          'ECS Exec writes each session to a log stream it creates in the cluster\'s session log group; the wildcard covers that one group\'s streams, whose names are not known in advance.',
+          `AwsSolutions-IAM5[Resource::${streams}]`,
+        );
+      }
+    }
   }
   return { service, securityGroup };
 }

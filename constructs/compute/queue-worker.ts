@@ -29,6 +29,11 @@ export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | '
   /** The key the queue is encrypted with. */
   readonly queueKey: kms.IKey;
   readonly scaling: QueueWorkerScaling;
+  /**
+   * The tasks' security group, shared with the deployment's other tasks.
+   * @default - a group of its own, no inbound traffic, egress open
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
 }
 
 /**
@@ -39,7 +44,8 @@ export interface QueueWorkerProps extends Omit<AppTaskProps, 'containerPort' | '
 export class QueueWorker extends Construct {
   public readonly service: ecs.FargateService;
   public readonly task: AppTask;
-  public readonly securityGroup: ec2.SecurityGroup;
+  /** The tasks' security group: what the data tier admits. */
+  public readonly securityGroup: ec2.ISecurityGroup;
   public readonly scaling: ecs.ScalableTaskCount;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
@@ -55,6 +61,7 @@ export class QueueWorker extends Construct {
       cluster: props.cluster,
       subnets: props.subnets,
       task: this.task,
+      securityGroup: props.securityGroup,
       securityGroupDescription: 'Queue worker tasks: no inbound traffic',
       ecsExec: props.ecsExec,
     }));

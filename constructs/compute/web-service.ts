@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { LoadBalancerCapacity } from '../ingress/public-load-balancer';
 import { acknowledge } from '../security/acknowledge';
 import { appService, AppServiceOptions } from './app-service';
 import { AppTask, AppTaskProps } from './app-task';
@@ -40,6 +41,20 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
    * this service's stack.
    */
   readonly listener: elbv2.IApplicationListener;
+  /**
+   * The load balancer's rule and target-group budget: the service claims its
+   * rule and target groups there, and synth stops when the load balancer would
+   * exceed its quota.
+   * @default - not counted
+   */
+  readonly capacity?: LoadBalancerCapacity;
+  /**
+   * The tasks' security group. The caller then owns its rules (the load
+   * balancer's and the data tier's): give an immutable import to keep this
+   * construct from adding any.
+   * @default - a group of its own that admits the load balancer on the container port
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
   readonly containerPort: number;
   /** Probed by the target group and by the container health check. */
   readonly healthCheckPath: string;
@@ -59,37 +74,62 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly scaling: WebServiceScaling;
   /**
    * How a new version replaces the old: `rolling`, or an ECS native `canary`,
-   * `linear` or `blue-green` deployment that runs the new version beside the
-   * old one behind a second target group and shifts the listener rule's traffic.
+   * `linear` or `blue-green` deployment, which runs the new version beside the
+   * old one in a second target group and shifts the production rule's weights.
+   * Those need a listener whose every action is a forward (ECS refuses a
+   * listener with a redirect, fixed-response or authenticate action), and a
+   * rule that no stack update rewrites: CloudFormation would put the template's
+   * weights back (ADR 0020).
    * @default - rolling
    */
-  readonly deployment?: {
-    readonly strategy: 'rolling' | 'canary' | 'linear' | 'blue-green';
-    /** Canary: first share shifted; linear: share per step, percent. */
-    readonly stepPercent: number;
-    readonly bakeTime: Duration;
-  };
+  readonly deployment?: WebServiceDeployment;
 }
+
+/** A deployment strategy and the settings that mean something for it. */
+export type WebServiceDeployment =
+  | { readonly strategy: 'rolling' }
+  | {
+      readonly strategy: 'canary' | 'linear';
+      /** Canary: the share shifted first; linear: the share per step, percent. */
+      readonly stepPercent: number;
+      /** Wait after each shift, and before the old version is retired. */
+      readonly bakeTime: Duration;
+    }
+  | {
+      readonly strategy: 'blue-green';
+      /** Wait after the shift before the old version is retired. */
+      readonly bakeTime: Duration;
+    };
 
 /**
  * A stateless HTTP service on Fargate behind the shared load balancer: its
- * own task, security group, listener rule, target group and autoscaling,
- * with health checks and a deployment circuit breaker that rolls a failed
- * deployment back.
+ * own task, listener rule, target group (two for a native deployment) and
+ * autoscaling, in the given security group or one of its own, with health
+ * checks and a deployment circuit breaker that rolls a failed deployment back.
  */
 export class WebService extends Construct {
   public readonly service: ecs.FargateService;
   public readonly task: AppTask;
+  /** The target group the service starts in (and, with `rolling`, stays in). */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The second target group of canary, linear and blue/green deployments. */
   public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /**
+   * Every target group that may serve the service. Native deployments swap the
+   * two groups' roles each time, so alarms and scaling must watch all of them.
+   */
+  public readonly targetGroups: readonly elbv2.ApplicationTargetGroup[];
+  /** The listener rule that routes the service's traffic (ECS's production rule in a native deployment). */
+  public readonly rule: elbv2.ApplicationListenerRule;
   public readonly scaling: ecs.ScalableTaskCount;
   /** The tasks' security group: what the data tier admits. */
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly securityGroup: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
-    const shifting = props.deployment !== undefined && props.deployment.strategy !== 'rolling';
+    const deployment = props.deployment ?? { strategy: 'rolling' };
+    const shifting = deployment.strategy !== 'rolling';
+    props.capacity?.claim(this, { rules: 1, targetGroups: shifting ? 2 : 1 });
 
     this.task = new AppTask(this, 'Task', {
       ...props,
@@ -107,9 +147,10 @@ export class WebService extends Construct {
       cluster: props.cluster,
       subnets: props.subnets,
       task: this.task,
+      securityGroup: props.securityGroup,
       securityGroupDescription: 'Service tasks: admits the load balancer on the container port',
       healthCheckGracePeriod: props.healthCheck.gracePeriod,
-      deployment: shifting ? nativeDeployment(props.deployment!) : undefined,
+      deployment: nativeDeployment(deployment),
       ecsExec: props.ecsExec,
     }));
 
@@ -130,21 +171,33 @@ export class WebService extends Construct {
         },
       });
     this.targetGroup = targetGroup('Targets');
+    // ECS starts a native deployment's new version in the alternate group.
+    this.alternateTargetGroup = shifting ? targetGroup('AlternateTargets') : undefined;
+    this.targetGroups = this.alternateTargetGroup ? [this.targetGroup, this.alternateTargetGroup] : [this.targetGroup];
     const conditions = [elbv2.ListenerCondition.pathPatterns([...props.pathPatterns])];
     if (props.hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders([...props.hostHeaders]));
     if (props.requiredHeader) conditions.push(elbv2.ListenerCondition.httpHeader(props.requiredHeader.name, [...props.requiredHeader.values]));
-    const rule = new elbv2.ApplicationListenerRule(this, 'Rule', {
+    this.rule = new elbv2.ApplicationListenerRule(this, 'Rule', {
       listener: props.listener,
       priority: props.priority,
       conditions,
-      targetGroups: [this.targetGroup],
+      ...(this.alternateTargetGroup
+        ? {
+            // ECS's production rule: a weighted forward to both groups, all traffic on the
+            // one the service starts in. ECS moves the weights during each deployment; the
+            // alternate group must be on a rule, or ECS cannot register tasks in it.
+            // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html
+            action: elbv2.ListenerAction.weightedForward([
+              { targetGroup: this.targetGroup, weight: 100 },
+              { targetGroup: this.alternateTargetGroup, weight: 0 },
+            ]),
+          }
+        : { targetGroups: [this.targetGroup] }),
     });
-    if (shifting) {
-      // ECS starts the new version in the alternate group and moves the rule's traffic to it.
-      this.alternateTargetGroup = targetGroup('AlternateTargets');
+    if (this.alternateTargetGroup) {
       const alternate = new ecs.AlternateTarget('Alternate', {
         alternateTargetGroup: this.alternateTargetGroup,
-        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.rule),
       });
       this.service
         .loadBalancerTarget({ containerName: this.task.container.containerName, containerPort: props.containerPort, alternateTarget: alternate })
@@ -163,21 +216,27 @@ export class WebService extends Construct {
       maxCapacity: props.scaling.maxTasks,
     });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.scaling.cpuTargetPercent });
-    this.scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: props.scaling.requestsPerTargetPerMinute,
-      targetGroup: this.targetGroup,
-    });
+    // One request-count policy per group: the serving group's drives scale-out, and the idle
+    // group's (no requests) cannot scale in alone, since target tracking scales in only when
+    // every policy agrees.
+    this.targetGroups.forEach((tg, i) =>
+      this.scaling.scaleOnRequestCount(i === 0 ? 'Requests' : 'AlternateRequests', {
+        requestsPerTarget: props.scaling.requestsPerTargetPerMinute,
+        targetGroup: tg,
+      }),
+    );
   }
 }
 
-function nativeDeployment(d: NonNullable<WebServiceProps['deployment']>): NonNullable<AppServiceOptions['deployment']> {
-  const shift = { stepPercent: d.stepPercent, stepBakeTime: d.bakeTime };
+function nativeDeployment(d: WebServiceDeployment): AppServiceOptions['deployment'] {
   switch (d.strategy) {
+    case 'rolling':
+      return undefined;
     case 'canary':
-      return { strategy: ecs.DeploymentStrategy.CANARY, canaryConfiguration: shift, bakeTime: d.bakeTime };
+      return { strategy: ecs.DeploymentStrategy.CANARY, canaryConfiguration: { stepPercent: d.stepPercent, stepBakeTime: d.bakeTime }, bakeTime: d.bakeTime };
     case 'linear':
-      return { strategy: ecs.DeploymentStrategy.LINEAR, linearConfiguration: shift, bakeTime: d.bakeTime };
-    default:
+      return { strategy: ecs.DeploymentStrategy.LINEAR, linearConfiguration: { stepPercent: d.stepPercent, stepBakeTime: d.bakeTime }, bakeTime: d.bakeTime };
+    case 'blue-green':
       return { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeTime: d.bakeTime };
   }
 }

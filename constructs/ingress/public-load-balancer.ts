@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 
 export interface PublicLoadBalancerProps {
@@ -30,23 +30,50 @@ export interface PublicLoadBalancerProps {
    * @default Duration.seconds(60)
    */
   readonly idleTimeout?: Duration;
+  /**
+   * Listener rules the account may put on one load balancer (Service Quotas
+   * raises it on request).
+   * @default ALB_DEFAULT_RULE_QUOTA (100)
+   */
+  readonly ruleQuota?: number;
 }
+
+/**
+ * What a load balancer can still hold. Services claim their listener rules
+ * and target groups before they create them, so synth stops, naming the
+ * claimant and the quota, instead of CloudFormation failing mid-deploy.
+ */
+export interface LoadBalancerCapacity {
+  /** Records `use`; throws a one-line error when the load balancer would exceed a quota. */
+  claim(owner: IConstruct, use: { readonly rules: number; readonly targetGroups: number }): void;
+}
+
+/**
+ * Application Load Balancer quotas: 100 rules (not counting default rules;
+ * adjustable) and 100 target groups (not adjustable) per load balancer.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
+export const ALB_TARGET_GROUP_QUOTA = 100;
+export const ALB_DEFAULT_RULE_QUOTA = 100;
 
 /**
  * The only internet-facing component: an Application Load Balancer in the
  * public subnets. Services attach listener rules to `listener`; anything no
  * rule matches gets a 404.
  */
-export class PublicLoadBalancer extends Construct {
+export class PublicLoadBalancer extends Construct implements LoadBalancerCapacity {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The listener services add their rules to (HTTPS when a certificate is set). */
   public readonly listener: elbv2.ApplicationListener;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly https: boolean;
+  private readonly ruleQuota: number;
+  private readonly claimed = { rules: 0, targetGroups: 0 };
 
   constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
     super(scope, id);
     this.https = props.certificateArn !== undefined;
+    this.ruleQuota = props.ruleQuota ?? ALB_DEFAULT_RULE_QUOTA;
 
     const behindCdn = props.onlyFromPrefixListId !== undefined;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -132,5 +159,18 @@ export class PublicLoadBalancer extends Construct {
         controlTower('elbv2_deletion_protection_enabled_check'),
       );
     }
+  }
+
+  public claim(owner: IConstruct, use: { readonly rules: number; readonly targetGroups: number }): void {
+    const rules = this.claimed.rules + use.rules;
+    const targetGroups = this.claimed.targetGroups + use.targetGroups;
+    if (rules > this.ruleQuota) {
+      throw new Error(`${owner.node.path}: load balancer ${this.node.path} would hold ${rules} listener rules; its quota is ${this.ruleQuota} (Application Load Balancer rules per load balancer)`);
+    }
+    if (targetGroups > ALB_TARGET_GROUP_QUOTA) {
+      throw new Error(`${owner.node.path}: load balancer ${this.node.path} would hold ${targetGroups} target groups; its quota is ${ALB_TARGET_GROUP_QUOTA} (Application Load Balancer target groups per load balancer, not adjustable)`);
+    }
+    this.claimed.rules = rules;
+    this.claimed.targetGroups = targetGroups;
   }
 }
