@@ -450,7 +450,7 @@ export const configShape = {
       ),
       originHeaderVersions: d(
         // Two at most: the value being retired and its successor, both accepted during a rotation.
-        list(text(/^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (aws secretsmanager list-secret-version-ids)'), 0, 2, 'at most 2 distinct version ids (the one the CDN sends first)').refine(
+        list(text(/^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (aws secretsmanager list-secret-version-ids)'), 0, 2, 'at most 2 version ids, distinct (the one the CDN sends first)').refine(
           (versions) => new Set(versions).size === versions.length,
           { error: (iss) => rejection(iss.input, 'distinct version ids') },
         ),

@@ -45,9 +45,9 @@ const phase3 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'ph
 const json = (text: string): ConfigInput => ({ settings: JSON.parse(text) });
 const long = (n: number): string => 'a'.repeat(n);
 
-const services = (count: number, strategy = 'rolling'): ConfigInput => ({
+const services = (count: number): ConfigInput => ({
   settings: {
-    services: Array.from({ length: count }, (_, i) => ({ name: `s${i + 1}`, pathPatterns: [`/s${i + 1}/*`], priority: i + 1, deployment: { strategy } })),
+    services: Array.from({ length: count }, (_, i) => ({ name: `s${i + 1}`, pathPatterns: [`/s${i + 1}/*`], priority: i + 1 })),
   },
 });
 const staticPaths = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ pathPattern: `/p${i}/*`, ttlSeconds: 60 }));
@@ -167,7 +167,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a health-check interval of 4 s', web({ healthCheck: { intervalSeconds: 4 } }), 'services.web.healthCheck.intervalSeconds: 4 is not allowed; allowed: a whole number from 5 to 300'],
   ['priority 0', web({ priority: 0 }), 'services.web.priority: 0 is not allowed; allowed: a whole number from 1 to 50000'],
   ['101 services on one load balancer', services(101), 'services: 101 services need 101 listener rules; allowed: at most 100 services (one rule each, the load balancer\'s limit)'],
-  ['51 blue-green services on one load balancer', services(51, 'blue-green'), 'services: 51 services need 102 target groups (two for each canary, linear or blue-green service); allowed: at most 100 per load balancer'],
+  ['a blue-green service', web({ deployment: { strategy: 'blue-green' } }), 'services.web.deployment.strategy: "blue-green" is experimental and refused until the load balancer supports ECS native deployments (ADR 0020); allowed: "rolling"'],
   ['two default routes', { settings: { services: [{ name: 'web' }, { name: 'api', priority: 5 }] } }, 'services: 2 services claim the default route "/*"; allowed: at most one'],
   ['no services', { settings: { services: [] } }, 'services: [] is not allowed; allowed: a list of at least one service'],
   ['services as an object', { settings: { services: { web: {} } } }, 'services: {"web":{}} is not allowed; allowed: a list of at least one service'],
@@ -183,7 +183,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a CPU target of 95 percent', web({ scaling: { cpuTargetPercent: 95 } }), 'services.web.scaling.cpuTargetPercent: 95 is not allowed; allowed: a whole number from 10 to 90'],
   ['a queue kept 15 days', worker({ queue: { retentionDays: 15 } }), 'workers.worker.queue.retentionDays: 15 is not allowed; allowed: a whole number from 1 to 14'],
   ['a deployment strategy that does not exist', web({ deployment: { strategy: 'recreate' } }), 'services.web.deployment.strategy: "recreate" is not allowed; allowed: "rolling", "canary", "linear", "blue-green"'],
-  ['a linear step of 2 percent', web({ deployment: { strategy: 'linear', stepPercent: 2 } }), 'services.web.deployment.stepPercent: 2 is not allowed with strategy "linear"; allowed: a number from 3 to 100'],
+  ['a linear service', web({ deployment: { strategy: 'linear', stepPercent: 10 } }), 'services.web.deployment.strategy: "linear" is experimental and refused until the load balancer supports ECS native deployments (ADR 0020); allowed: "rolling"'],
 
   // Cache size.
   ['58 cache shards', { settings: { cache: { shards: 58 } } }, 'cache.shards: 58 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
