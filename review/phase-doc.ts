@@ -287,8 +287,9 @@ function protectionRows(res: readonly Res[]): string[] {
 /** The diagrams with their titles, then the legend; every box's logical ids are in the components table below. */
 function architectureSection(diagrams: readonly Diagram[]): string {
   const intro = [
-    'Boxes are drawn from the synthesized templates: lines are what security-group rules, IAM grants, redrive policies and replication allow;',
-    'resources of the same shape are one box with a count. Logical ids are in the tables below.',
+    'Drawn from the synthesized templates. A solid line is a connection a security-group rule allows (with its port) or a grant to produce to or consume from a queue or stream;',
+    'a dotted line is replication, backup copies, redrive to a dead-letter queue or failover. Resources of the same shape are one box with a count; their logical ids are in the tables below.',
+    'Rendered and measured with `npm run diagrams` ([ADR 0023](../adr/0023-phase-diagrams.md)).',
   ].join(' ');
   return [
     intro,
