@@ -530,6 +530,7 @@ export const LEGEND: Diagram = (() => {
     { id: 'legendDurable', label: 'durable store<br/>kept on delete', shape: 'cylinder', stateClass: 'durable', tier: 'data', members: [] },
     { id: 'legendTransient', label: 'transient store<br/>rebuilt if replaced', shape: 'cylinder', stateClass: 'transient', tier: 'data', members: [] },
     { id: 'legendStateless', label: 'stateless', shape: 'box', stateClass: 'stateless', tier: 'private', members: [] },
+    { id: 'legendOutside', label: 'outside the region', shape: 'stadium', stateClass: 'stateless', tier: 'edge', members: [] },
     { id: 'legendQueue', label: 'queue', shape: 'queue', stateClass: 'durable', tier: 'messaging', members: [] },
     { id: 'legendStream', label: 'stream', shape: 'stream', stateClass: 'durable', tier: 'messaging', members: [] },
     { id: 'legendKey', label: 'key or secret', shape: 'hexagon', stateClass: 'durable', tier: 'apart', members: [] },
@@ -537,9 +538,9 @@ export const LEGEND: Diagram = (() => {
   const lines = [
     'flowchart LR',
     ...items.map((n) => declare(n, '  ')),
-    `  ${items[0]!.id} ~~~ ${items[1]!.id} ~~~ ${items[2]!.id}`,
-    `  ${items[3]!.id} ~~~ ${items[4]!.id} ~~~ ${items[5]!.id}`,
-    ...classLines(items),
+    `  ${items[0]!.id} ~~~ ${items[1]!.id} ~~~ ${items[2]!.id} ~~~ ${items[3]!.id}`,
+    `  ${items[4]!.id} ~~~ ${items[5]!.id} ~~~ ${items[6]!.id}`,
+    ...classLines(items.filter((n) => n.id !== 'legendOutside'), ['legendOutside']),
   ];
   return { title: 'Legend', regions: [], nodes: items, mermaid: fence(lines) };
 })();

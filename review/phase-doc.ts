@@ -115,7 +115,7 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         add('CloudWatch dashboard', 'dashboard-month', PRICES.dashboardMonth);
         break;
       case 'AWS::WAFv2::WebACL':
-        add('AWS WAF web ACL', `ACL + ${p.Rules.length} rules`, PRICES.wafWebAclMonth + p.Rules.length * PRICES.wafRuleMonth);
+        add('AWS WAF web ACL', `ACL + ${(p.Rules ?? []).length} rules`, PRICES.wafWebAclMonth + (p.Rules ?? []).length * PRICES.wafRuleMonth);
         break;
       case 'AWS::Kinesis::Stream':
         add(
@@ -127,7 +127,7 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
       case 'AWS::Backup::BackupPlan': {
         const gb = Number(primary?.props.AllocatedStorage ?? 0);
         add('AWS Backup (database)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
-        if (p.BackupPlan.BackupPlanRule.some((rule: { CopyActions?: unknown[] }) => (rule.CopyActions ?? []).length > 0)) {
+        if ((p.BackupPlan?.BackupPlanRule ?? []).some((rule: { CopyActions?: unknown[] }) => (rule.CopyActions ?? []).length > 0)) {
           add('AWS Backup copies (standby region)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
         }
         break;
