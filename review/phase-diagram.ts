@@ -117,13 +117,11 @@ export const NOT_DRAWN: readonly string[] = [
   'AWS::EC2::SecurityGroupIngress',
   'AWS::EC2::SecurityGroupEgress',
   'AWS::EC2::VPCEndpoint',
-  'Custom::VpcRestrictDefaultSG',
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
   'AWS::Lambda::Function',
   'AWS::Lambda::Permission',
-  'AWS::Logs::LogGroup',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::Version',
+  'AWS::Lambda::Alias',
   'AWS::RDS::DBParameterGroup',
   'AWS::RDS::DBSubnetGroup',
   'AWS::ElastiCache::SubnetGroup',
@@ -145,22 +143,18 @@ export const NOT_DRAWN: readonly string[] = [
   'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
-  'AWS::ApplicationAutoScaling::ScalableTarget',
-  'AWS::ApplicationAutoScaling::ScalingPolicy',
-  'AWS::CloudWatch::Alarm',
-  'AWS::CloudWatch::CompositeAlarm',
-  'AWS::CloudWatch::Dashboard',
-  'AWS::Route53::RecordSet',
-  'AWS::Route53::HealthCheck',
   'AWS::CDK::Metadata',
 ];
 
 /** Types drawn as stores: each must be a cylinder, queue, stream or hexagon, never a plain box. */
 export const STORE_SHAPES: readonly Shape[] = ['cylinder', 'queue', 'stream', 'hexagon'];
 
+/** Whole families that are wiring, permissions or monitoring, whatever new type they add; custom resources are deploy-time helpers. */
+export const NOT_DRAWN_PREFIXES: readonly string[] = ['AWS::IAM::', 'AWS::CloudWatch::', 'AWS::Logs::', 'AWS::ApplicationAutoScaling::', 'AWS::Route53::', 'Custom::'];
+
 /** Whether a resource gets a box: known and drawn, or unknown (drawn generically). */
 export function isDrawn(type: string): boolean {
-  return !NOT_DRAWN.includes(type);
+  return type in DRAWN || (!NOT_DRAWN.includes(type) && !NOT_DRAWN_PREFIXES.some((p) => type.startsWith(p)));
 }
 
 /** Whether a type holds data the kit must keep or rebuild: drawn as a store whatever its kind. */

@@ -184,6 +184,8 @@ describe('phase diagrams', () => {
           DeepCanaryA1B2C3D5: { Type: 'AWS::Synthetics::Canary' },
           ResultsBucketA1B2C3D6: { Type: 'AWS::S3::Bucket', Properties: {} },
           OddServiceA1B2C3D7: { Type: 'AWS::ECS::Service', Properties: {} },
+          CanaryRuleA1B2C3D8: { Type: 'AWS::CloudWatch::InsightRule' },
+          CanaryHelperA1B2C3D9: { Type: 'Custom::CanaryHelper' },
         },
       },
     };
@@ -194,6 +196,10 @@ describe('phase diagrams', () => {
     expect(canary.tier).toBe('apart');
     expect(diagrams[0]!.mermaid).toContain(`${canary.id}["Synthetics canary × 2"]`);
     expect(diagrams[0]!.nodes.find((n) => n.members.some((m) => m.id === 'ResultsBucketA1B2C3D6'))!.shape).toBe('cylinder');
+    // Monitoring and deploy-time helpers of any new type stay wiring: no box.
+    const boxed = diagrams.flatMap((d) => d.nodes.flatMap((n) => n.members.map((m) => m.id)));
+    expect(boxed).not.toContain('CanaryRuleA1B2C3D8');
+    expect(boxed).not.toContain('CanaryHelperA1B2C3D9');
     expect(() => phaseDoc({ config, templates: withUnknown })).not.toThrow();
   });
 });
