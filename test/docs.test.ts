@@ -204,6 +204,24 @@ describe('phase diagrams', () => {
   });
 });
 
+test('GIVEN web services of the same task size and range THEN they are one box with a count; a different one keeps its own', () => {
+  const service = (name: string, cpu: string, max: number) => ({
+    Resources: {
+      [`Svc${name}A1B2C3D4`]: { Type: 'AWS::ECS::Service', Properties: {} },
+      TaskA1B2C3D4: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: cpu, Memory: '2048' } },
+      ScalingA1B2C3D4: { Type: 'AWS::ApplicationAutoScaling::ScalableTarget', Properties: { MinCapacity: 2, MaxCapacity: max } },
+    },
+  });
+  const res = resourcesOf({
+    'shop-prod-service-api': service('api', '1024', 10),
+    'shop-prod-service-admin': service('admin', '1024', 10),
+    'shop-prod-service-web': service('web', '1024', 10),
+    'shop-prod-service-search': service('search', '4096', 10),
+  });
+  const labels = phaseDiagrams(res, configOf('phase1'))[0]!.nodes.map((n) => n.label);
+  expect(labels).toEqual(['3 web services: api, admin, web<br/>1 vCPU, 2 GB · 2–10 tasks each', 'search: web service<br/>4 vCPU, 2 GB · 2–10 tasks']);
+});
+
 test('the openers the structural checks parse are the ones the generator writes', () => {
   for (const n of LEGEND.nodes) expect(OPENERS.some((o) => LEGEND.mermaid.includes(`${n.id}${o}`))).toBe(true);
 });
