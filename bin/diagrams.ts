@@ -100,7 +100,7 @@ for (const holder of document.querySelectorAll('div[data-name]')) {
       for (let k = 1; k < a.length; k++) {
         for (let l = 1; l < b.length; l++) {
           const p = cross(a[k - 1], a[k], b[l - 1], b[l]);
-          if (!p || ends.some((q) => near(p, q, 12)) || crossings.some((q) => near(p, q, 6))) continue;
+          if (!p || ends.some((q) => near(p, q, 5)) || crossings.some((q) => near(p, q, 6))) continue;
           crossings.push(p);
         }
       }

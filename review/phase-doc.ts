@@ -287,7 +287,7 @@ function protectionRows(res: readonly Res[]): string[] {
 /** The diagrams with their titles, then the legend; every box's logical ids are in the components table below. */
 function architectureSection(diagrams: readonly Diagram[]): string {
   const intro = [
-    'Drawn from the synthesized templates. A solid line is a connection a security-group rule allows (with its port) or a grant to produce to or consume from a queue or stream;',
+    'Drawn from the synthesized templates. A solid line is the request path, a connection a security-group rule allows (with its port), or a grant to produce to or consume from a queue or stream;',
     'a dotted line is replication, backup copies, redrive to a dead-letter queue or failover. Resources of the same shape are one box with a count; their logical ids are in the tables below.',
     'Rendered and measured with `npm run diagrams` ([ADR 0023](../adr/0023-phase-diagrams.md)).',
   ].join(' ');
