@@ -20,12 +20,15 @@ import { synthesizeTemplates, Templates } from './plan';
  *   library, and which `cdk deploy` checks anyway;
  * - the `AWS::CDK::Metadata` resource and its condition (library versions).
  *
- * Everything else is kept, including the runtime of a library handler: a
- * new Node.js runtime is a real change to what is deployed.
+ * Everything else is kept, including the runtime of a library handler (a
+ * new Node.js runtime is a real change to what is deployed) and an image
+ * pinned by digest in the settings (`repo@sha256:…`: a new digest is a new
+ * release). A directory-built image is tagged with its asset hash, without
+ * the `sha256:` prefix, and is normalized like any asset.
  */
 export const ASSET_HASH = '<asset-hash>';
 
-const HASH = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g;
+const HASH = /(?<![0-9a-f]|sha256:)[0-9a-f]{64}(?![0-9a-f])/g;
 const DROPPED_METADATA = /^(aws:asset:|cdk:asset|aws:cdk:path$)/;
 
 function scrub(value: unknown): unknown {

@@ -54,6 +54,16 @@ describe('normalizeTemplate', () => {
     expect(JSON.stringify(data)).not.toMatch(/[0-9a-f]{64}/);
   });
 
+  test('THEN a directory-built image tag is an asset hash, but an image the settings pin by digest is kept', () => {
+    const hash = 'a'.repeat(64);
+    const digest = 'b'.repeat(64);
+    const task = (image: unknown) => ({ Resources: { Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Image: image }] } } } });
+    const built = normalizeTemplate(task({ 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/cdk-hnb659fds-container-assets-\${AWS::AccountId}-\${AWS::Region}:${hash}` }));
+    expect(JSON.stringify(built)).toContain(`container-assets-\${AWS::AccountId}-\${AWS::Region}:${ASSET_HASH}`);
+    const pinned = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop-web@sha256:${digest}`;
+    expect(normalizeTemplate(task(pinned))).toEqual(task(pinned));
+  });
+
   test('THEN the bootstrap version check is dropped, and nothing else outside Resources', () => {
     expect((now[dataStack] as any).Rules.CheckBootstrapVersion).toBeDefined();
     expect(data.Rules).toBeUndefined();
