@@ -68,8 +68,6 @@ export interface DiagramNode {
 
 export interface Diagram {
   readonly title: string;
-  /** Region names the diagram draws (a subgraph title each). */
-  readonly regions: readonly string[];
   readonly nodes: readonly DiagramNode[];
   /** The diagram as a fenced Mermaid block. */
   readonly mermaid: string;
@@ -411,7 +409,9 @@ function regionDiagram(site: 'primary' | 'standby', ctx: Ctx, entry: { readonly 
   const cdnIsElsewhere = !entry.withEdge && ctx.res.some((r) => siteOf(r.stack) === 'edge' && r.type === 'AWS::CloudFront::Distribution');
   const entryId = camel(site, 'from');
   if (cdnIsElsewhere) {
-    lines.push(declare({ id: entryId, label: site === 'primary' ? 'from CloudFront' : 'from CloudFront, after DNS failover', shape: 'stadium' }, '  '));
+    const dnsFailover = ctx.res.some((r) => r.type === 'AWS::Route53::RecordSet' && r.props.Failover);
+    const label = site === 'primary' ? 'from CloudFront' : `from CloudFront, after ${dnsFailover ? 'DNS failover' : 'the failover runbook'}`;
+    lines.push(declare({ id: entryId, label, shape: 'stadium' }, '  '));
     outside.push(entryId);
   } else {
     lines.push('  users(("users"))');
@@ -458,7 +458,7 @@ function regionDiagram(site: 'primary' | 'standby', ctx: Ctx, entry: { readonly 
   if (edgeWaf) layout.push(...rows(edgeWaf.id, of(edgeNodes, 'apart')));
 
   lines.push(...edges, ...layout, ...classLines([...edgeNodes, ...nodes], outside));
-  return { title: entry.title, regions: [regionTitle, ...(edgeNodes.length > 0 ? [`Edge (${EDGE_REGION})`] : [])], nodes: [...edgeNodes, ...nodes], mermaid: fence(lines) };
+  return { title: entry.title, nodes: [...edgeNodes, ...nodes], mermaid: fence(lines) };
 }
 
 /** Phase 3's overview: only what crosses regions (the CDN and its DNS failover, database replication, backup copies, replicated secrets). */
@@ -515,7 +515,7 @@ function overviewDiagram(ctx: Ctx): Diagram {
   // Keys and secrets sit beside the CDN: invisible links keep them off the request path.
   lines.push(...rows(waf?.id ?? 'users', edgeNodes.filter((n) => n.tier === 'apart')));
   lines.push(...classLines(nodes, ['users']));
-  return { title: 'What crosses regions', regions: [primaryTitle, standbyTitle, `Edge (${EDGE_REGION})`], nodes, mermaid: fence(lines) };
+  return { title: 'What crosses regions', nodes, mermaid: fence(lines) };
 }
 
 /** Shapes and colours used by every diagram. */
@@ -536,7 +536,7 @@ export const LEGEND: Diagram = (() => {
     `  ${items[4]!.id} ~~~ ${items[5]!.id} ~~~ ${items[6]!.id}`,
     ...classLines(items.filter((n) => n.id !== 'legendOutside'), ['legendOutside']),
   ];
-  return { title: 'Legend', regions: [], nodes: items, mermaid: fence(lines) };
+  return { title: 'Legend', nodes: items, mermaid: fence(lines) };
 })();
 
 /**
