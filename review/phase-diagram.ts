@@ -180,6 +180,8 @@ const typeName = (type: string): string => {
 };
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** ` × 3` after a box that stands for three resources (the label describes the first). */
+const times = (n: number): string => (n > 1 ? ` × ${n}` : '');
 const text = (s: string): string => s.replace(/"/g, '#quot;');
 const camel = (...parts: string[]): string =>
   parts
@@ -255,13 +257,13 @@ function siteNodes(site: Site, ctx: Ctx, prefix: string): DiagramNode[] {
     const n = members.length;
     switch (r.type) {
       case 'AWS::CloudFront::Distribution':
-        add('cdn', `CloudFront distribution<br/>${p.DistributionConfig?.PriceClass ?? ''}`.replace(/<br\/>$/, ''), members);
+        add('cdn', `CloudFront distribution${times(n)}<br/>${p.DistributionConfig?.PriceClass ?? ''}`.replace(/<br\/>$/, ''), members);
         break;
       case 'AWS::WAFv2::WebACL':
-        add('waf', `AWS WAF web ACL<br/>${plural((p.Rules ?? []).length, 'rule')}`, members, { shape: 'box', tier: site === 'edge' ? 'edge' : 'public' });
+        add('waf', `AWS WAF web ACL${times(n)}<br/>${plural((p.Rules ?? []).length, 'rule')}`, members, { shape: 'box', tier: site === 'edge' ? 'edge' : 'public' });
         break;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
-        add('alb', `Application Load Balancer<br/>${(p.Subnets ?? []).length} zones`, members);
+        add('alb', `Application Load Balancer${times(n)}<br/>${(p.Subnets ?? []).length} zones`, members);
         break;
       case 'AWS::EC2::NatGateway':
         add('nat', n > 1 ? `NAT gateway × ${n}<br/>one per zone` : 'NAT gateway', members);
@@ -280,7 +282,7 @@ function siteNodes(site: Site, ctx: Ctx, prefix: string): DiagramNode[] {
         else add('dbReplicas', `PostgreSQL read replica${n > 1 ? `s × ${n}` : ''}<br/>${p.DBInstanceClass}, same port`, members);
         break;
       case 'AWS::ElastiCache::ReplicationGroup':
-        add('cache', `Valkey cache<br/>${plural(p.NumNodeGroups, 'shard')} × ${p.ReplicasPerNodeGroup + 1} ${p.CacheNodeType}`, members);
+        add('cache', `Valkey cache${times(n)}<br/>${plural(p.NumNodeGroups, 'shard')} × ${p.ReplicasPerNodeGroup + 1} ${p.CacheNodeType}`, members);
         break;
       case 'AWS::SQS::Queue': {
         const source = ctx.res.find((q) => q.stack === r.stack && q.type === 'AWS::SQS::Queue' && JSON.stringify(q.props.RedrivePolicy ?? '').includes(`"${r.id}"`));
@@ -290,7 +292,7 @@ function siteNodes(site: Site, ctx: Ctx, prefix: string): DiagramNode[] {
         break;
       }
       case 'AWS::Kinesis::Stream':
-        add('stream', `Kinesis event stream<br/>${p.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'on demand' : plural(p.ShardCount ?? 1, 'shard')}`, members);
+        add('stream', `Kinesis event stream${times(n)}<br/>${p.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'on demand' : plural(p.ShardCount ?? 1, 'shard')}`, members);
         break;
       default: {
         // A replicated secret says where its copies are: they cross regions.
