@@ -8,18 +8,13 @@ import {
   TRAFFIC_ASSUMPTIONS,
   UNPRICED_TYPES,
 } from '../config/prices';
+import { Diagram, isDrawn, LEGEND, phaseDiagrams, regionOf, Res, roleOf, siteOf } from './phase-diagram';
 import { stateClassOf } from './state-classes';
 import { planUpgrade, synthesizeTemplates, Templates } from './plan';
 import { PRODUCTION_SETTINGS } from './production-settings';
 
-/** One resource of the synthesized templates. */
-export interface Res {
-  readonly stack: string;
-  readonly id: string;
-  readonly type: string;
-  readonly props: Record<string, any>;
-  readonly deletionPolicy?: string;
-}
+
+export type { Res } from './phase-diagram';
 
 export function resourcesOf(templates: Templates): Res[] {
   return Object.entries(templates).flatMap(([stack, t]) =>
@@ -42,7 +37,6 @@ export interface CostRow {
 
 const month = (hourly: number): number => hourly * HOURS_PER_MONTH;
 const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const roleOf = (stack: string): string => stack.split('-').slice(2).join('-');
 
 /** Fixed monthly cost of each priced resource, at minimum capacity. */
 export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: string[] } {
@@ -68,7 +62,11 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         break;
       }
       case 'AWS::ECS::Service': {
-        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition')!;
+        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition');
+        if (!task) {
+          unpriced.add(r.type);
+          break;
+        }
         const target = res.find((t) => t.stack === r.stack && t.type === 'AWS::ApplicationAutoScaling::ScalableTarget');
         const tasks = target?.props.MinCapacity ?? 1;
         const vcpu = Number(task.props.Cpu) / 1024;
@@ -122,7 +120,7 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         add('CloudWatch dashboard', 'dashboard-month', PRICES.dashboardMonth);
         break;
       case 'AWS::WAFv2::WebACL':
-        add('AWS WAF web ACL', `ACL + ${p.Rules.length} rules`, PRICES.wafWebAclMonth + p.Rules.length * PRICES.wafRuleMonth);
+        add('AWS WAF web ACL', `ACL + ${(p.Rules ?? []).length} rules`, PRICES.wafWebAclMonth + (p.Rules ?? []).length * PRICES.wafRuleMonth);
         break;
       case 'AWS::Kinesis::Stream':
         add(
@@ -134,7 +132,7 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
       case 'AWS::Backup::BackupPlan': {
         const gb = Number(primary?.props.AllocatedStorage ?? 0);
         add('AWS Backup (database)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
-        if (p.BackupPlan.BackupPlanRule.some((rule: { CopyActions?: unknown[] }) => (rule.CopyActions ?? []).length > 0)) {
+        if ((p.BackupPlan?.BackupPlanRule ?? []).some((rule: { CopyActions?: unknown[] }) => (rule.CopyActions ?? []).length > 0)) {
           add('AWS Backup copies (standby region)', `~${gb} GB of snapshots`, gb * PRICES.backupGbMonth);
         }
         break;
@@ -175,162 +173,32 @@ export function trafficCosts(config: BlueprintConfig): CostRow[] {
   return rows;
 }
 
-/** Resource types the diagram must show, each by its logical id. */
-export const DIAGRAM_STATEFUL_TYPES = [
-  'AWS::RDS::DBInstance',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::SQS::Queue',
-  'AWS::Kinesis::Stream',
-  'AWS::S3::Bucket',
-  'AWS::KMS::Key',
-  'AWS::SecretsManager::Secret',
-  'AWS::Backup::BackupVault',
-];
+/** The region a resource deploys to. */
+const regionFor = (r: Res, config: BlueprintConfig): string => regionOf(siteOf(r.stack), config);
 
-/** Where a stack runs: the global edge (us-east-1), the standby region, or the primary region. */
-function siteOf(stack: string): 'edge' | 'standby' | 'primary' {
-  const role = roleOf(stack);
-  return role === 'edge' ? 'edge' : role.startsWith('standby-') ? 'standby' : 'primary';
+/** Whether the phase deploys to more than one region: its tables then say which region each row is in. */
+export function multiRegion(res: readonly Res[], config: BlueprintConfig): boolean {
+  return new Set(res.map((r) => regionFor(r, config))).size > 1;
 }
 
-/** A resource's node in the diagram: logical ids repeat in the standby region, so its nodes are prefixed. */
-export function nodeId(r: Res): string {
-  return siteOf(r.stack) === 'standby' ? `standby_${r.id}` : r.id;
-}
-
-const STORE_LABELS: Readonly<Record<string, string>> = {
-  'AWS::SQS::Queue': 'SQS queue',
-  'AWS::Kinesis::Stream': 'Kinesis stream',
-  'AWS::S3::Bucket': 'S3 access-log bucket',
-  'AWS::KMS::Key': 'KMS key',
-  'AWS::SecretsManager::Secret': 'Secret',
-  'AWS::Backup::BackupVault': 'Backup vault',
-};
-
-function node(r: Res, label: string): string {
-  return `      ${nodeId(r)}["${label}<br/><small>${r.id}</small>"]`;
-}
-
-/** One region's tiers as nested subgraphs, and the edges its security-group rules and IAM grants allow. */
-function regionDiagram(res: readonly Res[], site: string): { lines: string[]; edges: string[] } {
-  const of = (type: string): Res[] => res.filter((r) => r.type === type);
-  const services = of('AWS::ECS::Service');
-  const db = of('AWS::RDS::DBInstance');
-  const lb = of('AWS::ElasticLoadBalancingV2::LoadBalancer');
-  const caches = of('AWS::ElastiCache::ReplicationGroup');
-  const waf = of('AWS::WAFv2::WebACL');
-  const lines = [`  subgraph ${site}[${site} region]`];
-  if (waf.length > 0) lines.push(`    subgraph ${site}_waf[regional web ACL]`, ...waf.map((r) => node(r, 'AWS WAF web ACL')), '    end');
-  lines.push(`    subgraph ${site}_public[public subnets]`, ...lb.map((r) => node(r, 'Application Load Balancer')), ...of('AWS::EC2::NatGateway').map((r) => node(r, 'NAT gateway')), '    end');
-  lines.push(`    subgraph ${site}_private[private subnets]`, ...services.map((r) => node(r, `ECS service: ${roleOf(r.stack).replace(/^standby-/, '')}`)), '    end');
-  lines.push(
-    `    subgraph ${site}_data[data subnets]`,
-    ...db.map((r) => node(r, r.props.SourceDBInstanceIdentifier ? `PostgreSQL replica ${r.props.DBInstanceClass}` : `PostgreSQL ${r.props.DBInstanceClass}${r.props.MultiAZ ? ' Multi-AZ' : ''}`)),
-    ...caches.map((r) => node(r, `Valkey ${r.props.NumNodeGroups} shard(s) × ${r.props.ReplicasPerNodeGroup + 1}`)),
-    '    end',
-  );
-  const stores = res.filter((r) => r.type in STORE_LABELS);
-  lines.push(`    subgraph ${site}_regional[regional services]`, ...stores.map((r) => node(r, STORE_LABELS[r.type]!)), '    end', '  end');
-
-  const edges = new Set<string>();
-  for (const w of waf) for (const l of lb) edges.add(`  ${nodeId(w)} --> ${nodeId(l)}`);
-  // Security-group rules: which tier may open connections to which.
-  for (const rule of of('AWS::EC2::SecurityGroupIngress')) {
-    const text = JSON.stringify(rule.props);
-    // A rule on or from the tasks' shared group (in the app stack) holds for every service of the site;
-    // the load balancer reaches only those behind it.
-    const owners = /TasksGroup/.test(text) ? services : services.filter((x) => x.stack === rule.stack);
-    for (const service of owners) {
-      const to = (targets: Res[]): void => targets.forEach((t) => edges.add(`  ${nodeId(service)} -->|":${rule.props.FromPort}"| ${nodeId(t)}`));
-      if (/IngressSecurityGroup/.test(JSON.stringify(rule.props.SourceSecurityGroupId)) && service.props.LoadBalancers?.length) {
-        for (const l of lb) edges.add(`  ${nodeId(l)} -->|":${rule.props.FromPort}"| ${nodeId(service)}`);
-      }
-      if (/DatabaseSecurityGroup/.test(text)) to(db);
-      if (/CacheSecurityGroup/.test(text)) to(caches);
-    }
-  }
-  // IAM grants: who may send to, consume from, or write to which store.
-  for (const policy of of('AWS::IAM::Policy')) {
-    const service = services.find((x) => x.stack === policy.stack);
-    if (!service) continue;
-    for (const st of policy.props.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
-      const actions = ([] as string[]).concat(st.Action);
-      const target = JSON.stringify(st.Resource);
-      for (const store of [...of('AWS::SQS::Queue'), ...of('AWS::Kinesis::Stream')]) {
-        if (!target.includes(store.id)) continue;
-        if (actions.includes('sqs:ReceiveMessage')) edges.add(`  ${nodeId(store)} -->|consume| ${nodeId(service)}`);
-        if (actions.some((a) => a === 'sqs:SendMessage' || a.startsWith('kinesis:PutRecord'))) edges.add(`  ${nodeId(service)} -->|produce| ${nodeId(store)}`);
-      }
-    }
-  }
-  // Same-region replicas name their source by reference; a cross-region one, by ARN (drawn between regions).
-  const source = db.find((x) => !x.props.SourceDBInstanceIdentifier);
-  for (const d of db.filter((x) => typeof x.props.SourceDBInstanceIdentifier === 'object')) {
-    if (source) edges.add(`  ${nodeId(source)} -.->|replicates| ${nodeId(d)}`);
-  }
-  return { lines, edges: [...edges] };
-}
-
-/**
- * A Mermaid flowchart: the edge, then each region's tiers, with the edges
- * security-group rules and IAM grants really allow, and what crosses regions.
- */
-export function diagram(res: readonly Res[]): string {
-  const at = (site: string): Res[] => res.filter((r) => siteOf(r.stack) === site);
-  const first = (rs: readonly Res[], type: string): Res | undefined => rs.find((r) => r.type === type);
-  const lines = ['```mermaid', 'flowchart LR', '  users((users))'];
-  const edges: string[] = [];
-
-  const edgeRes = at('edge');
-  const cdn = first(edgeRes, 'AWS::CloudFront::Distribution');
-  const edgeWaf = first(edgeRes, 'AWS::WAFv2::WebACL');
-  if (edgeRes.length > 0) {
-    lines.push(
-      '  subgraph edge[edge: us-east-1]',
-      ...(cdn ? [node(cdn, 'CloudFront distribution')] : []),
-      ...(edgeWaf ? [node(edgeWaf, 'AWS WAF web ACL (CloudFront)')] : []),
-      ...edgeRes.filter((r) => r.type in STORE_LABELS).map((r) => node(r, STORE_LABELS[r.type]!)),
-      '  end',
-    );
-  }
-  const regions = (['primary', 'standby'] as const).filter((site) => at(site).length > 0);
-  for (const site of regions) {
-    const region = regionDiagram(at(site), site);
-    lines.push(...region.lines);
-    edges.push(...region.edges);
-    const lb = first(at(site), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
-    const regionalWaf = first(at(site), 'AWS::WAFv2::WebACL');
-    if (!lb) continue;
-    if (cdn) edges.push(`  ${nodeId(cdn)} ${site === 'primary' ? '-->' : '-.->|failover|'} ${nodeId(lb)}`);
-    else edges.push(`  users --> ${nodeId(regionalWaf ?? lb)}`);
-  }
-  if (cdn) edges.push(edgeWaf ? `  users --> ${nodeId(edgeWaf)} --> ${nodeId(cdn)}` : `  users --> ${nodeId(cdn)}`);
-  // Across regions: the standby database replicates the primary, the standby vault receives the daily copies.
-  const primaryDb = at('primary').find((r) => r.type === 'AWS::RDS::DBInstance' && !r.props.SourceDBInstanceIdentifier);
-  const standbyDb = first(at('standby'), 'AWS::RDS::DBInstance');
-  if (primaryDb && standbyDb) edges.push(`  ${nodeId(primaryDb)} -.->|replicates across regions| ${nodeId(standbyDb)}`);
-  const vault = first(at('primary'), 'AWS::Backup::BackupVault');
-  const copies = first(at('standby'), 'AWS::Backup::BackupVault');
-  if (vault && copies) edges.push(`  ${nodeId(vault)} -.->|daily copies| ${nodeId(copies)}`);
-  return [...lines, ...[...new Set(edges)].sort(), '```'].join('\n');
-}
-
-/** Every alarm: metric, statistic, threshold, window, route and runbook. */
-export function alarmRows(res: readonly Res[]): string[] {
+/** Every alarm: metric, statistic, threshold, window, route and runbook; with two regions, the region of each. */
+export function alarmRows(res: readonly Res[], config: BlueprintConfig): string[] {
+  const regional = multiRegion(res, config);
   const route = (actions: unknown): string => {
     const t = JSON.stringify(actions ?? '');
     return t.includes('AlarmTopicsPage') ? 'page' : t.includes('AlarmTopicsNotify') ? 'notify' : 'composite input';
   };
-  const runbook = (d: string): string => {
-    const anchor = /#([a-z0-9-]+)$/.exec(d)?.[1];
+  const runbook = (d: unknown): string => {
+    const anchor = /#([a-z0-9-]+)$/.exec(String(d ?? ''))?.[1];
     return anchor ? `[${anchor}](../runbooks.md#${anchor})` : '';
   };
   return res
     .filter((r) => r.type === 'AWS::CloudWatch::Alarm' || r.type === 'AWS::CloudWatch::CompositeAlarm')
     .map((r) => {
       const p = r.props;
+      const name = `| ${p.AlarmName ?? r.id} |${regional ? ` ${regionFor(r, config)} |` : ''}`;
       if (r.type === 'AWS::CloudWatch::CompositeAlarm') {
-        return `| ${p.AlarmName} | composite of burn-rate windows | | | | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
+        return `${name} composite of burn-rate windows | | | | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
       }
       const expr = (p.Metrics ?? []).find((m: { Expression?: string }) => m.Expression);
       const stats = (p.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => `${m.MetricStat.Metric.MetricName} ${m.MetricStat.Stat}`);
@@ -338,7 +206,7 @@ export function alarmRows(res: readonly Res[]): string[] {
       const stat = expr ? 'math' : (p.ExtendedStatistic ?? p.Statistic);
       const period = p.Period ?? (p.Metrics ?? []).find((m: any) => m.MetricStat)?.MetricStat.Period;
       const op = /Greater/.test(p.ComparisonOperator) ? '>' : '<';
-      return `| ${p.AlarmName} | ${metric} | ${stat} | ${op} ${+Number(p.Threshold).toPrecision(6)} | ${p.EvaluationPeriods} × ${period} s | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
+      return `${name} ${metric} | ${stat} | ${op} ${+Number(p.Threshold).toPrecision(6)} | ${p.EvaluationPeriods} × ${period} s | ${route(p.AlarmActions)} | ${runbook(p.AlarmDescription)} |`;
     })
     .sort();
 }
@@ -358,8 +226,10 @@ function scalingRows(res: readonly Res[]): string[] {
     });
 }
 
-function componentRows(res: readonly Res[]): string[] {
-  const describe = (r: Res): [string, string, string] | undefined => {
+/** Every resource the diagrams draw, one row each, by logical id; with two regions, the region of each. */
+function componentRows(res: readonly Res[], config: BlueprintConfig): string[] {
+  const regional = multiRegion(res, config);
+  const describe = (r: Res): [string, string, string] => {
     const p = r.props;
     switch (r.type) {
       case 'AWS::RDS::DBInstance':
@@ -371,8 +241,8 @@ function componentRows(res: readonly Res[]): string[] {
       case 'AWS::ElastiCache::ReplicationGroup':
         return [`${p.NumNodeGroups} shard(s) × ${p.ReplicasPerNodeGroup + 1} ${p.CacheNodeType}`, p.MultiAZEnabled ? 'Multi-AZ' : 'one zone', p.AtRestEncryptionEnabled ? 'KMS + TLS' : 'none'];
       case 'AWS::ECS::Service': {
-        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition')!;
-        return [`${Number(task.props.Cpu) / 1024} vCPU, ${Number(task.props.Memory) / 1024} GB per task`, '3 zones', 'n/a (stateless)'];
+        const task = res.find((t) => t.stack === r.stack && t.type === 'AWS::ECS::TaskDefinition');
+        return [task ? `${Number(task.props.Cpu) / 1024} vCPU, ${Number(task.props.Memory) / 1024} GB per task` : 'Fargate service', '3 zones', 'n/a (stateless)'];
       }
       case 'AWS::EC2::NatGateway':
         return ['NAT gateway', 'one zone', 'n/a'];
@@ -383,22 +253,33 @@ function componentRows(res: readonly Res[]): string[] {
       case 'AWS::Kinesis::Stream':
         return [p.StreamModeDetails?.StreamMode ?? `${p.ShardCount} shards`, 'regional', p.StreamEncryption ? 'KMS (data key)' : 'none'];
       case 'AWS::S3::Bucket':
-        return ['access-log bucket', 'regional', 'SSE-S3'];
+        return ['bucket', 'regional', p.BucketEncryption ? 'SSE' : 'S3 default'];
       case 'AWS::KMS::Key':
-        return ['customer-managed key, yearly rotation', 'regional', 'n/a'];
+        return [`customer-managed key${p.EnableKeyRotation ? ', rotated yearly' : ''}`, 'regional', 'n/a'];
       case 'AWS::SecretsManager::Secret':
-        return ['generated secret', 'regional', p.KmsKeyId ? 'KMS (data key)' : 'aws/secretsmanager'];
+        return [
+          (p.ReplicaRegions ?? []).length > 0 ? `generated secret, replicated to ${p.ReplicaRegions.map((x: { Region: string }) => x.Region).join(', ')}` : 'generated secret',
+          'regional',
+          p.KmsKeyId ? 'KMS (data key)' : 'aws/secretsmanager',
+        ];
       case 'AWS::Backup::BackupVault':
         return ['backup vault', 'regional', 'KMS (data key)'];
       case 'AWS::WAFv2::WebACL':
-        return [`${p.Rules.length} rules`, p.Scope.toLowerCase(), 'n/a'];
+        return [`${(p.Rules ?? []).length} rules`, String(p.Scope ?? '').toLowerCase(), 'n/a'];
+      case 'AWS::CloudFront::Distribution': {
+        const d = p.DistributionConfig ?? {};
+        return [`${d.PriceClass ?? 'PriceClass_All'}, ${(d.CacheBehaviors ?? []).length} cached path(s)`, 'global (edge locations)', d.ViewerCertificate?.MinimumProtocolVersion ? `TLS to viewers (${d.ViewerCertificate.MinimumProtocolVersion})` : 'TLS to viewers'];
+      }
+      case 'AWS::Route53::RecordSet':
+        return [`${p.Failover ? `${String(p.Failover).toLowerCase()} failover record` : 'alias record'} ${String(p.Name ?? '').replace(/\.$/, '')}`, 'global', 'n/a'];
       default:
-        return undefined;
+        return ['', '', ''];
     }
   };
-  return res.flatMap((r) => {
+  const boxed = new Set(phaseDiagrams(res, config).flatMap((d) => d.nodes.flatMap((n) => n.members)));
+  return res.filter((r) => isDrawn(r.type) || boxed.has(r)).map((r) => {
     const d = describe(r);
-    return d ? [`| ${r.type.replace('AWS::', '')} | ${r.id} | ${roleOf(r.stack)} | ${d[0]} | ${d[1]} | ${d[2]} | ${stateClassOf(r.type)} |`] : [];
+    return `| ${r.type.replace('AWS::', '')} | ${r.id} |${regional ? ` ${regionFor(r, config)} |` : ''} ${roleOf(r.stack)} | ${d[0]} | ${d[1]} | ${d[2]} | ${stateClassOf(r.type)} |`;
   });
 }
 
@@ -406,6 +287,23 @@ function protectionRows(res: readonly Res[]): string[] {
   return res
     .filter((r) => stateClassOf(r.type) !== 'stateless' && !['AWS::EC2::Subnet', 'AWS::KMS::Alias', 'AWS::Logs::LogGroup'].includes(r.type))
     .map((r) => `| ${r.type.replace('AWS::', '')} | ${r.id} | ${roleOf(r.stack)} | ${r.deletionPolicy ?? 'Delete'} | ${stateClassOf(r.type)} |`);
+}
+
+/** The diagrams with their titles, then the legend; every box's logical ids are in the components table below. */
+function architectureSection(diagrams: readonly Diagram[]): string {
+  const intro = [
+    'Drawn from the synthesized templates. A solid line is the request path, a connection a security-group rule allows (with its port), or a grant to produce to or consume from a queue or stream;',
+    'a dotted line is replication, backup copies, redrive to a dead-letter queue or failover. Resources of the same shape are one box with a count; their logical ids are in the tables below.',
+    'Rendered and measured with `npm run diagrams` ([ADR 0023](../adr/0023-phase-diagrams.md)).',
+  ].join(' ');
+  return [
+    intro,
+    '',
+    ...diagrams.flatMap((d) => (diagrams.length > 1 ? [`### ${d.title}`, '', d.mermaid, ''] : [d.mermaid, ''])),
+    ...(diagrams.length > 1 ? ['### Legend', ''] : ['Legend:', '']),
+    LEGEND.mermaid,
+    '',
+  ].join('\n');
 }
 
 const PHASE_TITLES: Readonly<Record<PhaseName, string>> = { phase1: 'simple', phase2: 'scaled', phase3: 'distributed' };
@@ -434,7 +332,9 @@ export function phaseDoc(input: PhaseDocInput): { markdown: string; facts: Phase
   const fixedTotal = fixed.rows.reduce((a, r) => a + r.monthly, 0);
   const trafficTotal = traffic.reduce((a, r) => a + r.monthly, 0);
   const budget = BUDGET_PER_MONTH[c.phase];
-  const alarms = alarmRows(res);
+  const alarms = alarmRows(res, c);
+  const regional = multiRegion(res, c);
+  const diagrams = phaseDiagrams(res, c);
   const plan = input.previous ? planUpgrade(input.previous.templates, templates) : undefined;
   const added = plan
     ? Object.entries(
@@ -466,20 +366,19 @@ export function phaseDoc(input: PhaseDocInput): { markdown: string; facts: Phase
     '',
     '## Architecture',
     '',
-    diagram(res),
-    '',
+    architectureSection(diagrams),
     '## Components',
     '',
-    '| type | logical id | stack | size | zones | encryption | state class |',
-    '|---|---|---|---|---|---|---|',
-    ...componentRows(res),
+    `| type | logical id |${regional ? ' region |' : ''} stack | size | zones | encryption | state class |`,
+    `|---|---|${regional ? '---|' : ''}---|---|---|---|---|`,
+    ...componentRows(res, c),
     '',
     '## SLA and alarms',
     '',
     `${alarms.length} alarms. Thresholds and windows come from \`config/sla.ts\`.`,
     '',
-    '| alarm | metric | statistic | threshold | window | route | runbook |',
-    '|---|---|---|---|---|---|---|',
+    `| alarm |${regional ? ' region |' : ''} metric | statistic | threshold | window | route | runbook |`,
+    `|---|${regional ? '---|' : ''}---|---|---|---|---|---|`,
     ...alarms,
     '',
     '## Scaling',
