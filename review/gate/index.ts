@@ -1,0 +1,3 @@
+export * from './rule';
+export * from './packs';
+export { Deployment, StackTemplate } from './template';
