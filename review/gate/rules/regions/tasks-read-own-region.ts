@@ -20,6 +20,7 @@ export const TasksReadOwnRegion: GateRule = {
           ...(asArray(container.Secrets) as any[]).map((s) => [s.Name, s.ValueFrom] as const),
           ...(container.RepositoryCredentials ? [['repository credentials', container.RepositoryCredentials.CredentialsParameter] as const] : []),
         ];
+        const elsewhere = new Map<string, string[]>();
         for (const [name, value] of refs) {
           const regions = new Set<string>();
           for (const ref of crossStackReferences(value)) {
@@ -29,13 +30,14 @@ export const TasksReadOwnRegion: GateRule = {
           const literal = parseArn(flatten(value));
           if (literal && literal.region !== '' && literal.region !== 'TOKEN') regions.add(literal.region);
           regions.delete(td.region);
-          if (regions.size > 0) {
-            violations.push({
-              stack: td.stack,
-              logicalId: td.logicalId,
-              message: `container ${container.Name} reads ${name} from ${[...regions].join(', ')} while it runs in ${td.region}: no task starts here while that region is down`,
-            });
-          }
+          for (const region of regions) elsewhere.set(region, [...(elsewhere.get(region) ?? []), name]);
+        }
+        for (const [region, names] of elsewhere) {
+          violations.push({
+            stack: td.stack,
+            logicalId: td.logicalId,
+            message: `container ${container.Name} reads ${names.join(', ')} from ${region} while it runs in ${td.region}: no task starts here while that region is down`,
+          });
         }
       }
     }
