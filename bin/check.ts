@@ -24,7 +24,7 @@ import * as cdkJson from '../cdk.json';
 import { COMPLIANCE_PACK_NAMES, ConfigError, deploymentName, PHASES, readSettingsFile, resolveConfig, STAGES, UserSettings } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 import { CFN_LINT_INSTALL, CFN_LINT_MISSING, cfnLintAvailable, lintTemplates } from '../review/cfn-lint';
-import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
+import { DEPLOYABILITY, formatFindings, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
 import { Deployment } from '../review/gate/template';
 import { LARGE_SERVICES, LARGE_SETTINGS, LARGE_WORKERS } from '../review/large-settings';
@@ -48,6 +48,8 @@ interface Row {
   failing: string[];
   /** Why the gate did not run on this variant. */
   skipped?: string;
+  /** Findings printed in full, when the one-line list would lose the fix. */
+  details?: string;
 }
 
 /** Progress on stderr: which variant and gate is running, and how many variants remain. */
@@ -174,7 +176,9 @@ function checkVariant(
 }
 
 function gateRow(variant: string, input: { deployment: Deployment; previous?: Deployment }): Row {
-  return { variant, gate: GATE, acknowledged: 0, failing: runGate(DEPLOYABILITY, input).map(formatFinding) };
+  const findings = runGate(DEPLOYABILITY, input);
+  // One entry per finding (the table counts them); the report prints them grouped by rule.
+  return { variant, gate: GATE, acknowledged: 0, failing: findings.map((f) => `${f.rule} ${f.stack} ${f.logicalId}`), details: findings.length > 0 ? formatFindings(findings) : undefined };
 }
 
 /** The large configuration: the deployability gate only (the other gates check resources one by one, as the presets already exercise). */
@@ -257,7 +261,9 @@ function main(): number {
   const failing = rows.flatMap((r) => r.failing.map((f) => `${r.variant} ${r.gate}: ${f}`));
   const summary = table(rows);
   console.log(`\n${summary}\n`);
-  if (failing.length > 0) console.log(`Failing:\n${failing.map((f) => `  - ${f}`).join('\n')}`);
+  const plain = rows.filter((r) => r.details === undefined).flatMap((r) => r.failing.map((f) => `${r.variant} ${r.gate}: ${f}`));
+  if (plain.length > 0) console.log(`Failing:\n${plain.map((f) => `  - ${f}`).join('\n')}`);
+  for (const r of rows.filter((x) => x.details !== undefined)) console.log(`\n${r.variant}, ${r.gate} gate:\n${r.details!.replace(/^/gm, '  ')}`);
   if (!lint) console.log(`\ncfn-lint was skipped: it is not installed. Install it with \`${CFN_LINT_INSTALL}\` to lint the templates too.`);
 
   // The committed report is the kit's own defaults, with every gate run; a user's settings are checked, not recorded.

@@ -15,6 +15,7 @@ import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
+import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
 import { CustomNamedReplacement } from './rules/upgrades/custom-named-replacement';
@@ -39,8 +40,8 @@ export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalan
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer];
 
-/** Regional failover that moves on the right signal, and a standby that needs nothing from the failed region. */
-export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion];
+/** Regional failover that moves on the right signal, and a region that finds what it reads in its own region. */
+export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsExecLoggingPermissions];

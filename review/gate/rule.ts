@@ -59,3 +59,22 @@ export function formatFinding(f: GateFinding): string {
     `    see: ${f.documentation}`,
   ].join('\n');
 }
+
+/**
+ * Findings as text, grouped by rule: each rule's fix and AWS page once,
+ * then every resource it fires on.
+ */
+export function formatFindings(findings: readonly GateFinding[]): string {
+  const rules = [...new Set(findings.map((f) => f.rule))];
+  return rules
+    .map((rule) => {
+      const of = findings.filter((f) => f.rule === rule);
+      return [
+        `${rule} (${of.length})`,
+        `  fix: ${of[0]!.fix}`,
+        `  see: ${of[0]!.documentation}`,
+        ...of.map((f) => `  - ${f.stack} ${f.logicalId}${f.path ? ` (${f.path})` : ''}: ${f.message}`),
+      ].join('\n');
+    })
+    .join('\n');
+}

@@ -1,4 +1,4 @@
-import { DEPLOYABILITY, formatFinding, runGate } from '../../review/gate';
+import { DEPLOYABILITY, formatFinding, formatFindings, runGate } from '../../review/gate';
 import { FailoverWithoutTargetHealth } from '../../review/gate/rules/failover/failover-without-target-health';
 import { deployment } from './support';
 
@@ -31,5 +31,20 @@ describe('the deployability gate', () => {
     expect(text).toMatch(/^FailoverWithoutTargetHealth: shop-prod-app OriginRecord \(shop-prod-app\/OriginRecord\/Record\/Resource\)$/m);
     expect(text).toMatch(/^ {4}fix: set EvaluateTargetHealth to false/m);
     expect(text).toMatch(/^ {4}see: .*https:\/\/docs\.aws\.amazon\.com\/Route53\//m);
+  });
+});
+
+describe('findings grouped by rule', () => {
+  test('GIVEN two findings of one rule THEN its fix and page are printed once, then each resource', () => {
+    const record = (failover: string) => ({
+      Type: 'AWS::Route53::RecordSet',
+      Properties: { Name: 'origin.example.com.', Type: 'A', Failover: failover, AliasTarget: { DNSName: 'lb', HostedZoneId: 'Z', EvaluateTargetHealth: true } },
+    });
+    const d = deployment({ app: { resources: { Primary: record('PRIMARY') } }, standby: { region: 'us-west-2', resources: { Secondary: record('SECONDARY') } } });
+    const text = formatFindings(runGate([FailoverWithoutTargetHealth], { deployment: d }));
+    expect(text.match(/^ {2}fix: /gm)).toHaveLength(1);
+    expect(text).toMatch(/^FailoverWithoutTargetHealth \(2\)$/m);
+    expect(text).toMatch(/^ {2}- app Primary: PRIMARY failover record/m);
+    expect(text).toMatch(/^ {2}- standby Secondary: SECONDARY failover record/m);
   });
 });

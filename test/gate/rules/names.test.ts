@@ -43,6 +43,11 @@ describe('UniqueNames', () => {
     const d = deployment({ app: { resources: { S: slack('shop-prod-alarms', 'C1') } }, 'standby-app': { region: 'us-west-2', resources: { S: slack('shop-prod-standby-alarms', 'C1') } } });
     expect(messages(UniqueNames, d)).toEqual([expect.stringMatching(/Slack channel C1 is already configured by app S/)]);
   });
+  test('GIVEN two distributions with one alias THEN it fires: a CNAME belongs to one distribution', () => {
+    const cdn = (aliases: string[]) => ({ Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { Aliases: aliases } } });
+    expect(firing(UniqueNames, deployment({ edge: { resources: { A: cdn(['shop.example.com']), B: cdn(['www.example.com', 'Shop.example.com']) } } }))).toEqual(['edge B']);
+    expect(firing(UniqueNames, deployment({ edge: { resources: { A: cdn(['shop.example.com']), B: cdn(['www.example.com']) } } }))).toEqual([]);
+  });
   test('GIVEN one Slack configuration per account THEN it passes', () => {
     expect(firing(UniqueNames, deployment({ app: { resources: { S: slack('shop-prod-alarms', 'C1') } } }))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { FailoverAlarmTreatsMissingAsUnhealthy } from '../../../review/gate/rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverWithoutTargetHealth } from '../../../review/gate/rules/failover/failover-without-target-health';
+import { SecretReferencesResolve } from '../../../review/gate/rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from '../../../review/gate/rules/regions/tasks-read-own-region';
 import { deployment, firing, stackOutput } from '../support';
 
@@ -67,5 +68,23 @@ describe('TasksReadOwnRegion', () => {
   });
   test("GIVEN the standby's own secret THEN it passes", () => {
     expect(firing(TasksReadOwnRegion, standbyTask(stackOutput('standby-data', 'SecretArn', 'us-west-2')))).toEqual([]);
+  });
+});
+
+describe('SecretReferencesResolve', () => {
+  const header = '{{resolve:secretsmanager:shop-prod/cdn-origin-header:SecretString:::}}';
+  const edgeAndStandbyRule = (replicas: string[]) =>
+    deployment({
+      edge: { resources: { Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'shop-prod/cdn-origin-header', ReplicaRegions: replicas.map((Region) => ({ Region })) } } } },
+      'standby-service': {
+        region: 'us-west-2',
+        resources: { Rule: { Type: 'AWS::ElasticLoadBalancingV2::ListenerRule', Properties: { Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [header] } }] } } },
+      },
+    });
+  test("GIVEN a listener rule reading the edge's secret by name in a region it is replicated to THEN it passes", () => {
+    expect(firing(SecretReferencesResolve, edgeAndStandbyRule(['us-west-2']))).toEqual([]);
+  });
+  test('GIVEN the same rule in a region the secret is not replicated to THEN it fires on the rule', () => {
+    expect(firing(SecretReferencesResolve, edgeAndStandbyRule(['eu-west-1']))).toEqual(['standby-service Rule']);
   });
 });

@@ -29,6 +29,13 @@ export const NAME_SCOPES: readonly NameRule[] = [
   { types: ['AWS::CloudFront::ResponseHeadersPolicy'], property: 'ResponseHeadersPolicyConfig.Name', scope: 'account', source: 'CloudFront response headers policies are global to the account' },
   { types: ['AWS::CloudFront::Function'], property: 'Name', scope: 'account', source: 'CloudFront functions are global to the account' },
   {
+    types: ['AWS::CloudFront::Distribution'],
+    property: 'DistributionConfig.Aliases',
+    scope: 'global',
+    caseInsensitive: true,
+    source: 'CloudFront alternate domain names (CNAMEs) belong to one distribution across all accounts',
+  },
+  {
     types: ['AWS::WAFv2::WebACL', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::RuleGroup', 'AWS::WAFv2::RegexPatternSet'],
     property: 'Name',
     // CLOUDFRONT-scoped entities live in us-east-1 for the account; REGIONAL ones per region.
@@ -76,21 +83,23 @@ export const UniqueNames: GateRule = {
       const seen = new Map<string, Located>();
       for (const type of rule.types) {
         for (const r of resourcesOf(input.deployment, type)) {
-          const raw = valueAt(r.resource.Properties, rule.property);
-          if (typeof raw !== 'string') continue;
-          const name = rule.caseInsensitive ? raw.toLowerCase() : raw;
-          const scope = typeof rule.scope === 'function' ? rule.scope(r) : rule.scope;
-          const where = scope === 'global' ? 'partition' : scope === 'account' ? `account ${r.account}` : `${r.account} ${r.region}`;
-          const key = `${where}|${name}`;
-          const first = seen.get(key);
-          if (first) {
-            violations.push({
-              stack: r.stack,
-              logicalId: r.logicalId,
-              message: `${rule.property} "${raw}" is already used by ${first.stack} ${first.logicalId} (${first.region}); ${rule.source}, so this create fails`,
-            });
-          } else {
-            seen.set(key, r);
+          const value = valueAt(r.resource.Properties, rule.property);
+          for (const raw of Array.isArray(value) ? value : [value]) {
+            if (typeof raw !== 'string') continue;
+            const name = rule.caseInsensitive ? raw.toLowerCase() : raw;
+            const scope = typeof rule.scope === 'function' ? rule.scope(r) : rule.scope;
+            const where = scope === 'global' ? 'partition' : scope === 'account' ? `account ${r.account}` : `${r.account} ${r.region}`;
+            const key = `${where}|${name}`;
+            const first = seen.get(key);
+            if (first) {
+              violations.push({
+                stack: r.stack,
+                logicalId: r.logicalId,
+                message: `${rule.property} "${raw}" is already used by ${first.stack} ${first.logicalId} (${first.region}); ${rule.source}, so this create fails`,
+              });
+            } else {
+              seen.set(key, r);
+            }
           }
         }
       }
