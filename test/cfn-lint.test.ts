@@ -10,10 +10,17 @@ import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { CDK_CONTEXT } from './support/blueprint';
 
 const available = cfnLintAvailable();
-// Without cfn-lint, one skipped test says why, and test/support/skipped-reporter.js lists it under the summary.
+// Without cfn-lint, one skipped test says why, and test/support/skipped-reporter.js lists it under the summary;
+// where it is required (CI sets BLUEPRINT_REQUIRE_CFN_LINT=1), its absence fails instead.
+const required = process.env.BLUEPRINT_REQUIRE_CFN_LINT === '1';
 const lintedOrSkipped = available
   ? describe
-  : (name: string, _body: () => void): void => test.skip(`${name}: skipped, cfn-lint is not installed (an optional Python tool: ${CFN_LINT_INSTALL})`, () => undefined);
+  : required
+    ? (name: string, _body: () => void): void =>
+        test(`${name}: cfn-lint is required here (BLUEPRINT_REQUIRE_CFN_LINT=1) and not installed`, () => {
+          throw new Error(`cfn-lint is not installed; install it with \`${CFN_LINT_INSTALL}\``);
+        })
+    : (name: string, _body: () => void): void => test.skip(`${name}: skipped, cfn-lint is not installed (an optional Python tool: ${CFN_LINT_INSTALL})`, () => undefined);
 
 lintedOrSkipped('cfn-lint on the synthesized templates', () => {
   // GIVEN phase 1 in prod and phase 3 in prod with a canary deployment, HTTPS, written to disk once.
