@@ -226,12 +226,9 @@ function main(): number {
   const userSettings = readSettingsFile(values.settings ?? DEFAULT_SETTINGS_FILE, values.settings !== undefined) as UserSettings | undefined;
   if (userSettings && values.settings === undefined) console.error(`Checking with the settings in ${DEFAULT_SETTINGS_FILE}.`);
   const lint = cfnLintAvailable();
-  if (!lint) {
-    if (REQUIRE_CFN_LINT) {
-      console.error(`${CFN_LINT_MISSING} BLUEPRINT_REQUIRE_CFN_LINT=1 makes it required here.`);
-      return 2;
-    }
-    console.error(`cfn-lint: skipped on every variant. ${CFN_LINT_MISSING}`);
+  if (!lint && REQUIRE_CFN_LINT) {
+    console.error(`${CFN_LINT_MISSING} BLUEPRINT_REQUIRE_CFN_LINT=1 makes it required here.`);
+    return 2;
   }
   const phases = values.phase ? [values.phase] : [...PHASES];
   const stages = values.stage ? [values.stage] : [...STAGES];
@@ -264,7 +261,8 @@ function main(): number {
   const plain = rows.filter((r) => r.details === undefined).flatMap((r) => r.failing.map((f) => `${r.variant} ${r.gate}: ${f}`));
   if (plain.length > 0) console.log(`Failing:\n${plain.map((f) => `  - ${f}`).join('\n')}`);
   for (const r of rows.filter((x) => x.details !== undefined)) console.log(`\n${r.variant}, ${r.gate} gate:\n${r.details!.replace(/^/gm, '  ')}`);
-  if (!lint) console.log(`\ncfn-lint was skipped: it is not installed. Install it with \`${CFN_LINT_INSTALL}\` to lint the templates too.`);
+  // Said once, at the end where the results are.
+  if (!lint) console.log(`\ncfn-lint was skipped: it is not installed (an optional Python tool). Install it with \`${CFN_LINT_INSTALL}\` to lint the templates too.`);
 
   // The committed report is the kit's own defaults, with every gate run; a user's settings are checked, not recorded.
   if (!values.phase && !values.stage && userSettings === undefined && lint) {
