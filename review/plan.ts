@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { BlueprintConfig } from '../config';
 import { customNameOf, factsOf, StateClass } from './state-classes';
 import { buildBlueprint } from '../lib/blueprint';
-import type { Deployment } from './gate/template';
+import { crossStackReferences, Deployment } from './gate/template';
 
 export type Impact = 'added' | 'updated in place' | 'replaced' | 'may be replaced' | 'removed' | 'orphaned';
 
@@ -172,23 +172,14 @@ function readsOf(templates: Templates): Read[] {
   const reads: Read[] = [];
   for (const [consumer, t] of Object.entries(templates)) {
     for (const [logicalId, r] of Object.entries(resourcesIn(t))) {
-      const walk = (v: unknown): void => {
-        if (Array.isArray(v)) return v.forEach(walk);
-        if (typeof v !== 'object' || v === null) return;
-        const o = v as Record<string, any>;
-        const weak = o['Fn::GetStackOutput'];
-        if (weak && typeof weak.StackName === 'string' && typeof weak.OutputName === 'string') {
-          reads.push({ consumer, logicalId, producer: weak.StackName, output: weak.OutputName, reference: 'Fn::GetStackOutput' });
-          return;
-        }
-        if (typeof o['Fn::ImportValue'] === 'string') {
-          const e = exportsByName.get(o['Fn::ImportValue']);
+      for (const ref of crossStackReferences(r.Properties)) {
+        if (ref.kind === 'GetStackOutput' && ref.stackName !== undefined) {
+          reads.push({ consumer, logicalId, producer: ref.stackName, output: ref.output, reference: 'Fn::GetStackOutput' });
+        } else if (ref.kind === 'ImportValue') {
+          const e = exportsByName.get(ref.output);
           if (e) reads.push({ consumer, logicalId, ...e, reference: 'Fn::ImportValue' });
-          return;
         }
-        Object.values(o).forEach(walk);
-      };
-      walk(r.Properties);
+      }
     }
   }
   return reads;
