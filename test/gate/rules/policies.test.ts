@@ -148,6 +148,10 @@ describe('LoadBalancerLogBucket', () => {
   test('GIVEN an SSE-KMS bucket THEN it fires on the load balancer', () => {
     expect(messages(LoadBalancerLogBucket, lbAndBucket('aws:kms', [ELB_ALLOW]))[0]).toMatch(/not encrypted with SSE-S3/);
   });
+  test("GIVEN a bucket policy that lets only the bucket's own account write THEN it fires", () => {
+    const own = { ...ELB_ALLOW, Principal: { AWS: 'arn:aws:iam::111111111111:root' } };
+    expect(messages(LoadBalancerLogBucket, lbAndBucket('AES256', [own]))[0]).toMatch(/no bucket policy statement lets Elastic Load Balancing s3:PutObject/);
+  });
   test('GIVEN a bucket policy that lets nobody write THEN it fires', () => {
     expect(messages(LoadBalancerLogBucket, lbAndBucket('AES256', []))[0]).toMatch(/no bucket policy statement lets Elastic Load Balancing s3:PutObject/);
   });
@@ -168,5 +172,16 @@ describe('WafLogGroupName', () => {
   });
   test('GIVEN any other name THEN it fires', () => {
     expect(firing(WafLogGroupName, waf('/shop/prod/waf'))).toEqual(['edge Logging']);
+  });
+  test('GIVEN a log group whose name CloudFormation generates THEN it fires', () => {
+    const d = deployment({
+      edge: {
+        resources: {
+          Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+          Logging: { Type: 'AWS::WAFv2::LoggingConfiguration', Properties: { LogDestinationConfigs: [{ 'Fn::GetAtt': ['Logs', 'Arn'] }] } },
+        },
+      },
+    });
+    expect(messages(WafLogGroupName, d)).toEqual([expect.stringMatching(/whose name CloudFormation generates/)]);
   });
 });

@@ -32,7 +32,9 @@ export const LoadBalancerLogBucket: GateRule = {
       const writes = statements.some((s) => {
         if (s.Effect !== 'Allow' || !grantsAction(s, 's3:PutObject')) return false;
         const principal = JSON.stringify(s.Principal ?? '');
-        return /logdelivery\.elasticloadbalancing\.amazonaws\.com|arn:aws[a-z-]*:iam::\d{12}:root/.test(principal);
+        // The service principal (regions since August 2022), or the region's Elastic Load Balancing account (never the bucket's own).
+        const accounts = [...principal.matchAll(/arn:aws[a-z-]*:iam::(\d{12}):root/g)].map((m) => m[1]);
+        return principal.includes('logdelivery.elasticloadbalancing.amazonaws.com') || accounts.some((a) => a !== bucket.account);
       });
       if (!writes) problems.push('no bucket policy statement lets Elastic Load Balancing s3:PutObject');
       if (problems.length > 0) {

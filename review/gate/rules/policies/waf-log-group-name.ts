@@ -12,6 +12,10 @@ export const WafLogGroupName: GateRule = {
     for (const config of resourcesOf(input.deployment, 'AWS::WAFv2::LoggingConfiguration')) {
       for (const destination of asArray(config.resource.Properties?.LogDestinationConfigs)) {
         const group = resolveResource(input.deployment, config.stack, destination);
+        if (group?.resource.Type === 'AWS::Logs::LogGroup' && group.resource.Properties?.LogGroupName === undefined) {
+          violations.push({ stack: config.stack, logicalId: config.logicalId, message: `logs go to log group ${group.stack} ${group.logicalId}, whose name CloudFormation generates: WAF refuses it, the name must start with aws-waf-logs-` });
+          continue;
+        }
         const name = group?.resource.Type === 'AWS::Logs::LogGroup' ? flatten(group.resource.Properties?.LogGroupName) : flatten(destination);
         if (name === 'TOKEN' || name.includes(':s3:::') || name.includes(':firehose:')) continue;
         const groupName = name.includes(':log-group:') ? name.split(':log-group:')[1]!.replace(/:\*$/, '') : name;
