@@ -41,4 +41,4 @@ export const LARGE_SETTINGS: UserSettings = {
       standby: { region: STANDBY, availabilityZones: zones(STANDBY), certificateArn: placeholderCertificateArn(STANDBY) },
     },
   },
-} as UserSettings;
+};

@@ -1,4 +1,6 @@
 import { DEPLOYABILITY, formatFinding, formatFindings, runGate } from '../../review/gate';
+import { PHASE_PRESETS, resolveConfig } from '../../config';
+import { LARGE_SERVICES, LARGE_SETTINGS, LARGE_WORKERS } from '../../review/large-settings';
 import { FailoverWithoutTargetHealth } from '../../review/gate/rules/failover/failover-without-target-health';
 import { deployment } from './support';
 
@@ -46,5 +48,21 @@ describe('findings grouped by rule', () => {
     expect(text).toMatch(/^FailoverWithoutTargetHealth \(2\)$/m);
     expect(text).toMatch(/^ {2}- app Primary: PRIMARY failover record/m);
     expect(text).toMatch(/^ {2}- standby Secondary: SECONDARY failover record/m);
+  });
+});
+
+describe('the large configuration npm run check gates', () => {
+  test('THEN it resolves to 20 services, 10 workers, HTTPS behind the CDN, a hosted zone, Slack and a standby in another region', () => {
+    const c = resolveConfig({ phase: 'phase3', stage: 'prod', settings: LARGE_SETTINGS });
+    expect(c.services).toHaveLength(LARGE_SERVICES);
+    expect(c.workers).toHaveLength(LARGE_WORKERS);
+    expect(LARGE_SERVICES).toBe(20);
+    expect(LARGE_WORKERS).toBe(10);
+    expect(c.ingress.certificateArn).toBeDefined();
+    expect(c.ingress.hostedZone).not.toBeNull();
+    expect(c.edge).not.toBeNull();
+    expect(c.alarms.slack).not.toBeNull();
+    expect(c.standby?.region).not.toBe(c.env.region);
+    expect(c.standby?.region).not.toBe(PHASE_PRESETS.phase3.standby?.region);
   });
 });
