@@ -19,6 +19,7 @@ import { SecretReferencesResolve } from './rules/regions/secret-references-resol
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
 import { CustomNamedReplacement } from './rules/upgrades/custom-named-replacement';
+import { ReplicaMaxConnections } from './rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from './rules/upgrades/stranded-consumer';
 
 /** Every resource policy a service needs to reach a resource of the deployment. */
@@ -38,7 +39,7 @@ export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
-export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer];
+export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
 
 /** Regional failover that moves on the right signal, and a region that finds what it reads in its own region. */
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion, SecretReferencesResolve];

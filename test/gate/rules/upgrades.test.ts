@@ -1,5 +1,6 @@
 import { AllocatedStorageUnchanged } from '../../../review/gate/rules/upgrades/allocated-storage-unchanged';
 import { CustomNamedReplacement } from '../../../review/gate/rules/upgrades/custom-named-replacement';
+import { ReplicaMaxConnections } from '../../../review/gate/rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from '../../../review/gate/rules/upgrades/stranded-consumer';
 import { deployment, firing, messages, stackOutput } from '../support';
 
@@ -65,5 +66,47 @@ describe('StrandedConsumer', () => {
   });
   test('GIVEN an unchanged producer THEN it passes', () => {
     expect(firing(StrandedConsumer, { previous: producerAndConsumer('QueueArn', 'QueueArn'), deployment: producerAndConsumer('QueueArn', 'QueueArn') })).toEqual([]);
+  });
+});
+
+describe('ReplicaMaxConnections', () => {
+  const group = (max?: string) => ({ Type: 'AWS::RDS::DBParameterGroup', Properties: { Family: 'postgres17', Parameters: { 'rds.force_ssl': '1', ...(max ? { max_connections: max } : {}) } } });
+  const replicaOf = { 'Fn::Join': ['', ['arn:aws:rds:us-east-1:111111111111:db:', { Ref: 'Primary' }]] };
+  /** A primary and a replica sharing one parameter group, or each with its own. */
+  const phase = (primaryMax: string, replicaMax?: string) =>
+    deployment({
+      data: {
+        resources: {
+          Params: group(primaryMax),
+          ...(replicaMax ? { ReplicaParams: group(replicaMax) } : {}),
+          Primary: db({ DBParameterGroupName: { Ref: 'Params' } }),
+          Replica: db({ SourceDBInstanceIdentifier: replicaOf, DBParameterGroupName: { Ref: replicaMax ? 'ReplicaParams' : 'Params' } }),
+        },
+      },
+    });
+  test('GIVEN a replica whose own group pins fewer connections than its source THEN it fires on the replica', () => {
+    expect(messages(ReplicaMaxConnections, phase('5000', '1802'))).toEqual([expect.stringMatching(/max_connections \(1802\) is below its source data Primary's \(5000\)/)]);
+  });
+  test('GIVEN an upgrade raising max_connections on a group primary and replica share THEN it fires on the replica', () => {
+    expect(firing(ReplicaMaxConnections, { previous: phase('1802'), deployment: phase('5000') })).toEqual(['data Replica']);
+  });
+  test('GIVEN replicas raised first in their own group THEN it passes', () => {
+    expect(firing(ReplicaMaxConnections, { previous: phase('1802', '5000'), deployment: phase('5000', '5000') })).toEqual([]);
+  });
+  test('GIVEN an unchanged shared group THEN it passes', () => {
+    expect(firing(ReplicaMaxConnections, { previous: phase('1802'), deployment: phase('1802') })).toEqual([]);
+  });
+  test('GIVEN a cross-region replica named by a literal ARN with fewer connections THEN it fires', () => {
+    const d = deployment({
+      data: { resources: { Params: group('5000'), Primary: db({ DBInstanceIdentifier: 'shop-prod-postgres', DBParameterGroupName: { Ref: 'Params' } }) } },
+      'standby-data': {
+        region: 'us-west-2',
+        resources: {
+          Params: group('1000'),
+          Replica: db({ SourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111111111111:db:shop-prod-postgres', DBParameterGroupName: { Ref: 'Params' } }),
+        },
+      },
+    });
+    expect(firing(ReplicaMaxConnections, d)).toEqual(['standby-data Replica']);
   });
 });
