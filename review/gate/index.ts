@@ -1,3 +1,3 @@
 export * from './rule';
 export * from './packs';
-export { Deployment, StackTemplate } from './template';
+export type { Deployment, StackTemplate } from './template';
