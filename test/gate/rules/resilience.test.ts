@@ -45,6 +45,12 @@ describe('FailoverAlarmTreatsMissingAsUnhealthy', () => {
   test('GIVEN a health check that reads insufficient data as last known status THEN it fires on the health check', () => {
     expect(firing(FailoverAlarmTreatsMissingAsUnhealthy, failoverHalf(false, 'breaching', 'LastKnownStatus'))).toEqual(['app Check']);
   });
+  test('GIVEN an alarm that treats missing data as ignore THEN it fires: silence keeps it OK', () => {
+    expect(firing(FailoverAlarmTreatsMissingAsUnhealthy, failoverHalf(false, 'ignore'))).toEqual(['app Alarm']);
+  });
+  test('GIVEN an alarm that lets missing data make it INSUFFICIENT_DATA, read as unhealthy THEN it passes', () => {
+    expect(firing(FailoverAlarmTreatsMissingAsUnhealthy, failoverHalf(false, 'missing'))).toEqual([]);
+  });
   test('GIVEN an alarm that treats missing data as breaching and a check that reads it as unhealthy THEN it passes', () => {
     expect(firing(FailoverAlarmTreatsMissingAsUnhealthy, failoverHalf(false, 'breaching'))).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { flatten, resolveResource, resourcesOf } from '../../template';
  */
 export const FailoverAlarmTreatsMissingAsUnhealthy: GateRule = {
   id: 'FailoverAlarmTreatsMissingAsUnhealthy',
-  summary: "A failover record's health check watches an alarm that treats missing data as breaching, and reads insufficient data as unhealthy.",
+  summary: "A failover record's health check reads a region that emits nothing as unhealthy: its alarm treats missing data as breaching (or as missing, with insufficient data read as unhealthy).",
   documentation:
     'Amazon Route 53, "Monitoring a CloudWatch alarm" (health checks on alarm state) https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html#health-checks-creating-values-cloudwatch; Amazon CloudWatch, "Configuring how CloudWatch alarms treat missing data" https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data',
   fix: 'fail over on a signal that is always emitted (e.g. a per-region synthetic check of the origin) with TreatMissingData breaching, and InsufficientDataHealthStatus Unhealthy',
@@ -31,12 +31,14 @@ export const FailoverAlarmTreatsMissingAsUnhealthy: GateRule = {
       const alarm =
         resolveResource(input.deployment, check.stack, name) ??
         resourcesOf(input.deployment, 'AWS::CloudWatch::Alarm').find((a) => a.resource.Properties?.AlarmName === flatten(name) && a.region === config.AlarmIdentifier?.Region);
-      const treat = alarm?.resource.Properties?.TreatMissingData;
-      if (alarm && treat !== 'breaching') {
+      const treat = alarm?.resource.Properties?.TreatMissingData ?? 'missing';
+      // breaching reads silence as ALARM; missing lets the alarm go to INSUFFICIENT_DATA, which the check reads as Unhealthy.
+      const silenceIsUnhealthy = treat === 'breaching' || (treat === 'missing' && config.InsufficientDataHealthStatus === 'Unhealthy');
+      if (alarm && !silenceIsUnhealthy) {
         violations.push({
           stack: alarm.stack,
           logicalId: alarm.logicalId,
-          message: `${p.Failover} record ${p.Name} fails over on this alarm, which treats missing data as ${treat ?? 'missing'}: a region that goes dark emits nothing and reads healthy`,
+          message: `${p.Failover} record ${p.Name} fails over on this alarm, which treats missing data as ${treat}: a region that goes dark emits nothing and reads healthy`,
         });
       }
     }
