@@ -1,6 +1,7 @@
 import { GateRule } from './rule';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
+import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
 import { UniqueNames } from './rules/names/unique-names';
@@ -45,7 +46,7 @@ export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomN
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
-export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsExecLoggingPermissions];
+export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];
 
 /** The deployability gate: every pack. */
 export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];

@@ -175,3 +175,25 @@ export function parseArn(value: unknown): { service: string; region: string; acc
   const m = /^arn:aws[a-z-]*:([^:]+):([^:]*):([^:]*):(.+)$/.exec(value);
   return m ? { service: m[1]!, region: m[2]!, account: m[3]!, resource: m[4]! } : undefined;
 }
+
+/** Every resource of the deployment that a value refers to anywhere inside it, across stacks. */
+export function referencedResources(deployment: Deployment, stack: string, value: unknown, depth = 0): Located[] {
+  const found: Located[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isObject(v)) return;
+    const direct = typeof v.Ref === 'string' || v['Fn::GetAtt'] !== undefined ? resolveResource(deployment, stack, v) : undefined;
+    if (direct) {
+      found.push(direct);
+      return;
+    }
+    const output = depth < 5 ? outputReferenced(deployment, stack, v) : undefined;
+    if (output) {
+      found.push(...referencedResources(deployment, output.stack, output.value, depth + 1));
+      return;
+    }
+    Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return found;
+}

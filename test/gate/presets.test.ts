@@ -1,8 +1,10 @@
 import { formatFinding, DEPLOYABILITY, runGate } from '../../review/gate';
+import { EcsNativeDeploymentListener } from '../../review/gate/rules/ecs/native-deployment-listener';
+import { EcsNativeDeploymentWatchesBothTargetGroups } from '../../review/gate/rules/ecs/native-deployment-watches-both';
 import { Deployment } from '../../review/gate/template';
 import { synthesizeDeployment } from '../../review/plan';
 import { PRODUCTION_SETTINGS } from '../../review/production-settings';
-import { PHASES, resolveConfig, STAGE_DEFAULTS, STAGES } from '../../config';
+import { ConfigError, PHASES, resolveConfig, STAGE_DEFAULTS, STAGES } from '../../config';
 import { CDK_CONTEXT } from '../support/blueprint';
 
 // GIVEN every phase in every stage whose defaults differ (prod as it runs: domain, hosted zone, HTTPS),
@@ -23,5 +25,21 @@ const cases = distinctStages.flatMap((stage) => {
 describe.each(cases)('the deployability gate on %s', (_name, input) => {
   test('THEN no rule fires', () => {
     expect(runGate(DEPLOYABILITY, input).map(formatFinding)).toEqual([]);
+  });
+});
+
+describe.each(['canary', 'linear', 'blue-green'])('a web service deployed with ECS native %s', (strategy) => {
+  test('THEN the kit either refuses it at synth, naming the setting, or wires both target groups into a listener ECS accepts, its alarms and its scaling', () => {
+    const deployment = { strategy, bakeMinutes: 10, ...(strategy === 'blue-green' ? {} : { stepPercent: 10 }) };
+    let config;
+    try {
+      config = resolveConfig({ phase: 'phase1', stage: 'dev', settings: { services: [{ name: 'web', deployment }] } as never });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/services\.web\.deployment/);
+      return;
+    }
+    const built = synthesizeDeployment(config, CDK_CONTEXT, { pathMetadata: true });
+    expect(runGate([EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups], { deployment: built }).map(formatFinding)).toEqual([]);
   });
 });

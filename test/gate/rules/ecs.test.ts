@@ -1,5 +1,6 @@
 import { EcsExecLoggingPermissions } from '../../../review/gate/rules/ecs/exec-logging-permissions';
 import { EcsNativeDeploymentListener } from '../../../review/gate/rules/ecs/native-deployment-listener';
+import { EcsNativeDeploymentWatchesBothTargetGroups } from '../../../review/gate/rules/ecs/native-deployment-watches-both';
 import { deployment, firing, messages, stackOutput } from '../support';
 
 describe('EcsNativeDeploymentListener', () => {
@@ -77,5 +78,40 @@ describe('EcsExecLoggingPermissions', () => {
   });
   test('GIVEN a cluster that does not log sessions THEN the SSM actions suffice', () => {
     expect(firing(EcsExecLoggingPermissions, exec(SSM, 'NONE'))).toEqual([]);
+  });
+});
+
+describe('EcsNativeDeploymentWatchesBothTargetGroups', () => {
+  const tgMetric = (tg: string) => ({ Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime', Dimensions: [{ Name: 'TargetGroup', Value: { 'Fn::GetAtt': [tg, 'TargetGroupFullName'] } }] });
+  function service(alarm: Record<string, unknown>, scalingLabel: unknown) {
+    return deployment({
+      service: {
+        resources: {
+          Blue: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
+          Green: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
+          Service: {
+            Type: 'AWS::ECS::Service',
+            Properties: {
+              DeploymentConfiguration: { Strategy: 'BLUE_GREEN', Alarms: { AlarmNames: ['shop-web-latency'], Enable: true, Rollback: true } },
+              LoadBalancers: [{ TargetGroupArn: { Ref: 'Blue' }, AdvancedConfiguration: { AlternateTargetGroupArn: { Ref: 'Green' } } }],
+            },
+          },
+          Latency: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'shop-web-latency', ...alarm } },
+          Requests: {
+            Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+            Properties: { TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: scalingLabel } } },
+          },
+        },
+      },
+    });
+  }
+  test('GIVEN a deployment alarm and a request-count policy on the primary target group only THEN it fires on both', () => {
+    const label = { 'Fn::Join': ['/', ['app/lb/1', { 'Fn::GetAtt': ['Blue', 'TargetGroupFullName'] }]] };
+    expect(firing(EcsNativeDeploymentWatchesBothTargetGroups, service(tgMetric('Blue'), label))).toEqual(['service Latency', 'service Requests']);
+  });
+  test('GIVEN metric math over both target groups THEN it passes', () => {
+    const both = { Metrics: [{ Id: 'blue', MetricStat: { Metric: tgMetric('Blue') } }, { Id: 'green', MetricStat: { Metric: tgMetric('Green') } }, { Id: 'worst', Expression: 'MAX([blue, green])', ReturnData: true }] };
+    const policy = { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Blue', 'TargetGroupFullName'] }, { 'Fn::GetAtt': ['Green', 'TargetGroupFullName'] }]] };
+    expect(firing(EcsNativeDeploymentWatchesBothTargetGroups, service(both, policy))).toEqual([]);
   });
 });
