@@ -3,13 +3,15 @@
  * npm run plan -- --from phase1 --to phase2 [--stage prod] [--settings file.json]
  *
  * Synthesizes both configurations and prints what upgrading from one to the
- * other changes, per stack. Exits 1 when a durable resource would be
- * replaced or removed, 2 on bad arguments or configuration.
+ * other changes, per stack, with the rule that decides each. Exits 1 when
+ * the upgrade is blocked (a durable or custom-named resource replaced or
+ * removed, an update that fails on a grown resource, a stranded consumer
+ * of a cross-stack output), 2 on bad arguments or configuration.
  */
 import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
 import { ConfigError, readSettingsFile, resolveConfig } from '../config';
-import { formatPlan, planUpgrade, synthesizeTemplates } from '../review/plan';
+import { formatPlan, isBlocked, planUpgrade, synthesizeTemplates } from '../review/plan';
 
 const usage = 'usage: npm run plan -- --from <phase> --to <phase> [--stage <stage>] [--settings <file.json>] [--json]';
 
@@ -32,7 +34,7 @@ function main(): number {
   const to = resolveConfig({ phase: values.to, stage: values.stage, settings });
   const plan = planUpgrade(synthesizeTemplates(from, cdkJson.context), synthesizeTemplates(to, cdkJson.context));
   console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, `Upgrade ${from.appName} ${from.stage}: ${from.phase} -> ${to.phase}`));
-  return plan.blocked.length > 0 ? 1 : 0;
+  return isBlocked(plan) ? 1 : 0;
 }
 
 try {

@@ -34,8 +34,10 @@ export function cfnLintAvailable(): boolean {
   return spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-export const CFN_LINT_MISSING =
-  'cfn-lint is not installed: it is a Python tool (pip install cfn-lint), not an npm package. Install it to lint the synthesized templates.';
+/** How to install cfn-lint, said once wherever it was skipped. */
+export const CFN_LINT_INSTALL = 'pipx install cfn-lint';
+
+export const CFN_LINT_MISSING = `cfn-lint is not installed: it is an optional Python tool, not an npm package; install it with \`${CFN_LINT_INSTALL}\` to lint the synthesized templates.`;
 
 /** Runs cfn-lint on the templates and marks each finding an exception covers. */
 export function lintTemplates(files: readonly string[]): LintFinding[] {

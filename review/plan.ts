@@ -1,8 +1,9 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { BlueprintConfig } from '../config';
-import { BLAST_RADIUS, CONDITIONAL_UPDATES, StateClass, stateClassOf } from './state-classes';
+import { customNameOf, factsOf, StateClass } from './state-classes';
 import { buildBlueprint } from '../lib/blueprint';
+import { crossStackReferences, Deployment } from './gate/template';
 
 export type Impact = 'added' | 'updated in place' | 'replaced' | 'may be replaced' | 'removed' | 'orphaned';
 
@@ -12,27 +13,57 @@ export interface ResourceChange {
   readonly type: string;
   readonly impact: Impact;
   readonly stateClass: StateClass;
-  /** Properties whose change causes the impact (for replacements). */
+  /** Properties whose change causes the impact (for replacements), or fails (for a failing update). */
   readonly causes: readonly string[];
-  /** Why a durable change blocks, or what a transient replacement costs. */
+  /** Why the change blocks, or what a transient replacement costs. */
   readonly note?: string;
   readonly blocked: boolean;
 }
 
+/** An output that a consumer stack reads, changed so that the consumer would be stranded. */
+export interface StrandedConsumer {
+  readonly producer: string;
+  readonly output: string;
+  readonly consumer: string;
+  readonly consumerLogicalId: string;
+  readonly reference: 'Fn::GetStackOutput' | 'Fn::ImportValue';
+  readonly reason: string;
+}
+
 export interface UpgradePlan {
   readonly changes: readonly ResourceChange[];
+  readonly stranded: readonly StrandedConsumer[];
   readonly blocked: readonly ResourceChange[];
   readonly warnings: readonly ResourceChange[];
 }
 
 export type Templates = Readonly<Record<string, { readonly [key: string]: unknown }>>;
 
-/** Synthesizes one configuration (compliance plugins on) and returns each stack's template by stack name. */
-export function synthesizeTemplates(config: BlueprintConfig, context: Record<string, unknown>): Templates {
-  const app = new App({ context, builtinCloudFormationValidation: false });
+/**
+ * Synthesizes one configuration (compliance plugins on) into every
+ * stack's template with its region and account. `pathMetadata` records
+ * each resource's construct path (`aws:cdk:path`) so that a finding can
+ * name it.
+ */
+export function synthesizeDeployment(config: BlueprintConfig, context: Record<string, unknown>, options: { pathMetadata?: boolean } = {}): Deployment {
+  const app = new App({
+    context: { ...context, ...(options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {}) },
+    builtinCloudFormationValidation: false,
+  });
   buildBlueprint(app, config);
   const assembly = app.synth();
-  return Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template]));
+  return Object.fromEntries(
+    assembly.stacks.map((s) => [s.stackName, { template: s.template, region: s.environment.region, account: s.environment.account }]),
+  );
+}
+
+/** Synthesizes one configuration (compliance plugins on) and returns each stack's template by stack name. */
+export function synthesizeTemplates(config: BlueprintConfig, context: Record<string, unknown>): Templates {
+  return templatesOf(synthesizeDeployment(config, context));
+}
+
+export function templatesOf(deployment: Deployment): Templates {
+  return Object.fromEntries(Object.entries(deployment).map(([name, s]) => [name, s.template as Templates[string]]));
 }
 
 const IMPACTS: Partial<Record<ResourceImpact, Impact>> = {
@@ -45,11 +76,19 @@ const IMPACTS: Partial<Record<ResourceImpact, Impact>> = {
   [ResourceImpact.WILL_ORPHAN]: 'orphaned',
 };
 
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+const resourcesIn = (t: Templates[string] | undefined): Resources => ((t?.Resources ?? {}) as Resources);
+
 /**
  * Every resource change from one set of templates to the next, with its
- * impact (CloudFormation's replacement rules, from @aws-cdk/cloudformation-diff)
- * and state class. A durable resource replaced, possibly replaced or removed
- * blocks the upgrade; a transient replacement is a warning.
+ * impact (CloudFormation's replacement rules, from @aws-cdk/cloudformation-diff),
+ * its state class and the rule that decides it (review/state-classes.ts):
+ * a durable resource replaced, possibly replaced or removed blocks; any
+ * resource that keeps its custom name through a replacement blocks
+ * (CloudFormation cannot replace it); an update the service refuses on a
+ * grown resource blocks; a transient replacement is a warning. Outputs
+ * that other stacks read are followed too: a producer change that would
+ * strand a consumer blocks.
  */
 export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
   const changes: ResourceChange[] = [];
@@ -60,45 +99,173 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
       let impact = IMPACTS[change.changeImpact];
       if (impact === undefined) return;
       const type = change.resourceType ?? 'unknown';
-      const stateClass = stateClassOf(type);
+      const facts = factsOf(type);
+      const stateClass = facts.stateClass;
       const replacing = Object.entries(change.propertyUpdates).filter(
         ([, p]) => p.changeImpact === ResourceImpact.WILL_REPLACE || p.changeImpact === ResourceImpact.MAY_REPLACE,
       );
-      let note: string | undefined;
+      const notes: string[] = [];
       if (impact === 'may be replaced') {
         // Drop "maybe" properties whose actual old -> new change is known to be in place.
         const open = replacing.filter(([name, p]) => {
-          const rule = CONDITIONAL_UPDATES.find((r) => r.type === type && r.property === name);
+          const rule = facts.conditionalUpdates?.find((r) => r.property === name);
           return !(rule && p.changeImpact === ResourceImpact.MAY_REPLACE && rule.inPlace(p.oldValue, p.newValue, change.newProperties ?? {}));
         });
-        if (open.length === 0) impact = 'updated in place';
+        if (open.length === 0) {
+          impact = 'updated in place';
+          notes.push(...replacing.map(([name]) => facts.conditionalUpdates!.find((r) => r.property === name)!.reason));
+        }
       }
-      const causes = impact === 'replaced' || impact === 'may be replaced' ? replacing.map(([name]) => name) : [];
-      const destructive = impact === 'replaced' || impact === 'may be replaced' || impact === 'removed' || impact === 'orphaned';
-      const blocked = destructive && stateClass === 'durable';
-      if (blocked) note = 'durable: data would be lost or detached; the upgrade is blocked';
-      else if (destructive && stateClass === 'transient') note = BLAST_RADIUS[type] ?? 'rebuilt from empty';
+      let causes = impact === 'replaced' || impact === 'may be replaced' ? replacing.map(([name]) => name) : [];
+      const replaced = impact === 'replaced' || impact === 'may be replaced';
+      const destructive = replaced || impact === 'removed' || impact === 'orphaned';
+      let blocked = false;
+      const oldName = customNameOf(type, change.oldProperties);
+      if (replaced && oldName !== undefined && oldName === customNameOf(type, change.newProperties)) {
+        blocked = true;
+        notes.unshift(`custom name ${oldName}: CloudFormation cannot replace a custom-named resource (it creates the replacement first, and the name is taken); the update fails`);
+      }
+      if (destructive && stateClass === 'durable') {
+        blocked = true;
+        notes.unshift('durable: data would be lost or detached');
+      }
+      if (impact === 'updated in place') {
+        for (const rule of facts.failingUpdates ?? []) {
+          const p = change.propertyUpdates[rule.property];
+          if (p && rule.fails(p.oldValue, p.newValue, change.oldProperties ?? {}, change.newProperties ?? {})) {
+            blocked = true;
+            causes = [...causes, rule.property];
+            notes.unshift(`${rule.property} ${JSON.stringify(p.oldValue)} -> ${JSON.stringify(p.newValue)}: ${rule.reason}`);
+          }
+        }
+      }
+      if (destructive && !blocked && stateClass === 'transient') notes.push(facts.blastRadius ?? 'rebuilt from empty');
+      const note = notes.length > 0 ? `${notes.join('; ')}${blocked ? '; the upgrade is blocked' : ''}` : undefined;
       changes.push({ stack, logicalId, type, impact, stateClass, causes, note, blocked });
     });
   }
+  const stranded = strandedConsumers(before, after, changes);
   return {
     changes,
+    stranded,
     blocked: changes.filter((c) => c.blocked),
-    warnings: changes.filter((c) => !c.blocked && c.stateClass === 'transient' && c.note !== undefined),
+    warnings: changes.filter((c) => !c.blocked && c.stateClass === 'transient' && c.note !== undefined && c.impact !== 'updated in place'),
   };
 }
 
-/** The plan as text: per stack, one line a change, then the verdict. */
+interface Read {
+  readonly consumer: string;
+  readonly logicalId: string;
+  readonly producer: string;
+  readonly output: string;
+  readonly reference: 'Fn::GetStackOutput' | 'Fn::ImportValue';
+}
+
+/** Every output a stack's resources read from another stack. */
+function readsOf(templates: Templates): Read[] {
+  const exportsByName = new Map<string, { producer: string; output: string }>();
+  for (const [producer, t] of Object.entries(templates)) {
+    for (const [output, o] of Object.entries((t.Outputs ?? {}) as Record<string, { Export?: { Name?: unknown } }>)) {
+      if (typeof o.Export?.Name === 'string') exportsByName.set(o.Export.Name, { producer, output });
+    }
+  }
+  const reads: Read[] = [];
+  for (const [consumer, t] of Object.entries(templates)) {
+    for (const [logicalId, r] of Object.entries(resourcesIn(t))) {
+      for (const ref of crossStackReferences(r.Properties)) {
+        if (ref.kind === 'GetStackOutput' && ref.stackName !== undefined) {
+          reads.push({ consumer, logicalId, producer: ref.stackName, output: ref.output, reference: 'Fn::GetStackOutput' });
+        } else if (ref.kind === 'ImportValue') {
+          const e = exportsByName.get(ref.output);
+          if (e) reads.push({ consumer, logicalId, ...e, reference: 'Fn::ImportValue' });
+        }
+      }
+    }
+  }
+  return reads;
+}
+
+/** The logical ids an output's value is made of. */
+function producersOf(value: unknown): string[] {
+  const ids: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (typeof v !== 'object' || v === null) return;
+    const o = v as Record<string, any>;
+    if (typeof o.Ref === 'string') ids.push(o.Ref);
+    const att = o['Fn::GetAtt'];
+    if (Array.isArray(att) && typeof att[0] === 'string') ids.push(att[0]);
+    Object.values(o).forEach(walk);
+  };
+  walk(value);
+  return ids;
+}
+
+/**
+ * Consumers a producer change would strand. A weak reference
+ * (`Fn::GetStackOutput`) is resolved only when the consuming resource is
+ * created or updated, so it keeps an identifier the producer no longer
+ * has; a strong one (`Fn::ImportValue`) makes the producer's update fail.
+ * Either way the upgrade must not go ahead unnoticed.
+ */
+function strandedConsumers(before: Templates, after: Templates, changes: readonly ResourceChange[]): StrandedConsumer[] {
+  const stranded: StrandedConsumer[] = [];
+  const afterReads = readsOf(after);
+  const seen = new Set<string>();
+  const add = (r: Read, reason: string): void => {
+    const key = `${r.producer}|${r.output}|${r.consumer}|${r.logicalId}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    stranded.push({ producer: r.producer, output: r.output, consumer: r.consumer, consumerLogicalId: r.logicalId, reference: r.reference, reason });
+  };
+  for (const r of readsOf(before)) {
+    const outputsAfter = (after[r.producer]?.Outputs ?? {}) as Record<string, { Value: unknown }>;
+    const outputBefore = ((before[r.producer]?.Outputs ?? {}) as Record<string, { Value: unknown }>)[r.output];
+    const stillRead = afterReads.some((a) => a.consumer === r.consumer && a.logicalId === r.logicalId && a.producer === r.producer && a.output === r.output);
+    if (!(r.output in outputsAfter)) {
+      if (after[r.consumer] === undefined) continue;
+      add(
+        r,
+        stillRead
+          ? `output ${r.output} of ${r.producer} is removed but ${r.consumer} ${r.logicalId} still reads it: its next update fails`
+          : r.reference === 'Fn::ImportValue'
+            ? `export ${r.output} of ${r.producer} is removed while ${r.consumer} ${r.logicalId} imports it: CloudFormation refuses to delete an export in use; deploy the consumer first`
+            : `output ${r.output} of ${r.producer} is removed or renamed; ${r.consumer} ${r.logicalId} reads it weakly and must be deployed after the producer in the same upgrade`,
+      );
+      continue;
+    }
+    if (!stillRead || outputBefore === undefined) continue;
+    const replaced = producersOf(outputBefore.Value).filter((id) =>
+      changes.some((c) => c.stack === r.producer && c.logicalId === id && (c.impact === 'replaced' || c.impact === 'may be replaced')),
+    );
+    if (replaced.length > 0) {
+      add(
+        r,
+        r.reference === 'Fn::ImportValue'
+          ? `${r.producer} ${replaced.join(', ')} is replaced and its export ${r.output} changes while ${r.consumer} ${r.logicalId} imports it: CloudFormation refuses the producer update`
+          : `${r.producer} ${replaced.join(', ')} is replaced; ${r.consumer} ${r.logicalId} reads output ${r.output} with Fn::GetStackOutput, resolved only when the consumer itself updates, so it keeps pointing at the deleted resource`,
+      );
+    }
+  }
+  return stranded;
+}
+
+/** The plan as text: per stack, one line a change, the stranded consumers, then the verdict. */
 export function formatPlan(plan: UpgradePlan, title: string): string {
   const lines = [title, ''];
   const stacks = [...new Set(plan.changes.map((c) => c.stack))];
   for (const stack of stacks) {
     lines.push(`Stack ${stack}`);
     for (const c of plan.changes.filter((x) => x.stack === stack)) {
-      const mark = c.blocked ? 'BLOCKED ' : c.note ? 'WARNING ' : '        ';
+      const mark = c.blocked ? 'BLOCKED ' : c.note && c.impact !== 'updated in place' ? 'WARNING ' : '        ';
       const why = c.causes.length > 0 ? ` (${c.causes.join(', ')})` : '';
       lines.push(`  ${mark}${c.impact.padEnd(17)} ${c.stateClass.padEnd(9)} ${c.type} ${c.logicalId}${why}${c.note ? `: ${c.note}` : ''}`);
     }
+    lines.push('');
+  }
+  if (plan.stranded.length > 0) {
+    lines.push('Cross-stack references');
+    for (const s of plan.stranded) lines.push(`  BLOCKED ${s.reason}`);
     lines.push('');
   }
   if (plan.changes.length === 0) lines.push('No resource changes.', '');
@@ -106,10 +273,16 @@ export function formatPlan(plan: UpgradePlan, title: string): string {
   lines.push(
     `${count('added')} added, ${count('updated in place')} updated in place, ${count('replaced') + count('may be replaced')} replaced or possibly replaced, ${count('removed') + count('orphaned')} removed.`,
   );
+  const blocking = plan.blocked.length + plan.stranded.length;
   lines.push(
-    plan.blocked.length > 0
-      ? `BLOCKED: ${plan.blocked.length} durable resource(s) would be replaced or removed.`
-      : `Safe: no durable resource is replaced or removed${plan.warnings.length > 0 ? `; ${plan.warnings.length} transient warning(s)` : ''}.`,
+    blocking > 0
+      ? `BLOCKED: ${plan.blocked.length} resource change(s) and ${plan.stranded.length} stranded consumer(s) would fail the upgrade or lose data.`
+      : `Safe: no durable or custom-named resource is replaced or removed, no update fails on a grown resource, no consumer is stranded${plan.warnings.length > 0 ? `; ${plan.warnings.length} transient warning(s)` : ''}.`,
   );
   return lines.join('\n');
+}
+
+/** Whether the plan blocks the upgrade. */
+export function isBlocked(plan: UpgradePlan): boolean {
+  return plan.blocked.length > 0 || plan.stranded.length > 0;
 }

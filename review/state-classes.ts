@@ -1,87 +1,158 @@
 /**
- * docs/architecture.md §2: what an upgrade may do to a resource, by CloudFormation type.
+ * docs/architecture.md §2: what the planner knows about a CloudFormation
+ * resource type, one entry per type: its state class, what replacing it
+ * costs, the property that holds a custom name, and the update rules that
+ * depend on the values (in place under a condition, or failing on a
+ * deployed resource).
+ *
  * Durable resources hold data or everything else depends on them: an
  * upgrade that would replace or remove one is blocked. Transient ones can
- * be rebuilt: a replacement is reported as a warning. Everything else is
- * stateless.
+ * be rebuilt: a replacement is reported as a warning, unless the resource
+ * has a custom name, which CloudFormation cannot replace. Everything else
+ * is stateless.
  */
 export type StateClass = 'durable' | 'transient' | 'stateless';
 
-export const DURABLE_TYPES: readonly string[] = [
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBSubnetGroup',
-  'AWS::RDS::DBParameterGroup',
-  'AWS::S3::Bucket',
-  'AWS::KMS::Key',
-  'AWS::KMS::Alias',
-  'AWS::SecretsManager::Secret',
-  'AWS::SQS::Queue',
-  'AWS::Kinesis::Stream',
-  'AWS::Backup::BackupVault',
-  'AWS::EC2::VPC',
-  'AWS::EC2::Subnet',
-  'AWS::Logs::LogGroup',
-];
-
-export const TRANSIENT_TYPES: readonly string[] = [
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::SubnetGroup',
-  'AWS::ElastiCache::ParameterGroup',
-  'AWS::CloudFront::Distribution',
-];
-
-/** What a resource type's replacement or removal costs: what docs/architecture.md §2 calls its blast radius. */
-export const BLAST_RADIUS: Readonly<Record<string, string>> = {
-  'AWS::ElastiCache::ReplicationGroup': 'the cache starts empty: sessions are lost and the database takes the cold-cache read load until it warms',
-  'AWS::ElastiCache::SubnetGroup': 'forces the cache replication group to be replaced with it',
-  'AWS::ElastiCache::ParameterGroup': 'forces the cache replication group to be replaced with it',
-  'AWS::CloudFront::Distribution': 'a new distribution domain and an empty edge cache; DNS must follow',
-};
-
-export function stateClassOf(type: string): StateClass {
-  if (DURABLE_TYPES.includes(type)) return 'durable';
-  if (TRANSIENT_TYPES.includes(type)) return 'transient';
-  return 'stateless';
-}
+export type Props = Readonly<Record<string, unknown>>;
 
 /**
- * Properties the CloudFormation schema marks as "may replace" that are in
- * place under a condition the kit can check. Anything else that may replace
- * a durable resource blocks the upgrade.
+ * A property the CloudFormation schema marks as "may replace" that is in
+ * place under a condition the kit can check. Anything else that may
+ * replace a durable resource blocks the upgrade.
  */
 export interface ConditionalUpdate {
-  readonly type: string;
   readonly property: string;
   /** Whether this old -> new change is in place, given the resource's new properties. */
-  readonly inPlace: (oldValue: unknown, newValue: unknown, properties: Readonly<Record<string, unknown>>) => boolean;
+  readonly inPlace: (oldValue: unknown, newValue: unknown, properties: Props) => boolean;
   readonly reason: string;
+}
+
+/** An in-place update that CloudFormation accepts but the service can refuse on a deployed, grown resource. */
+export interface FailingUpdate {
+  readonly property: string;
+  /** Whether this old -> new change fails on the deployed resource. */
+  readonly fails: (oldValue: unknown, newValue: unknown, oldProperties: Props, newProperties: Props) => boolean;
+  readonly reason: string;
+}
+
+export interface ResourceTypeFacts {
+  readonly stateClass: StateClass;
+  /** What replacing or removing it costs: docs/architecture.md §2 calls it the blast radius. */
+  readonly blastRadius?: string;
+  /**
+   * The property that holds the resource's name when the template sets
+   * one. CloudFormation cannot replace a custom-named resource: it creates
+   * the new one before deleting the old, and the name is taken.
+   */
+  readonly nameProperty?: string;
+  readonly conditionalUpdates?: readonly ConditionalUpdate[];
+  readonly failingUpdates?: readonly FailingUpdate[];
 }
 
 const positive = (v: unknown): boolean => Number(v) > 0;
 
-export const CONDITIONAL_UPDATES: readonly ConditionalUpdate[] = [
-  {
-    type: 'AWS::RDS::DBInstance',
-    property: 'BackupRetentionPeriod',
-    inPlace: (o, n) => positive(o) && positive(n),
-    reason: 'changing a non-zero retention to another non-zero value is an in-place modification; only turning backups on or off restarts the instance',
+/**
+ * RDS refuses a storage modification once storage autoscaling has grown
+ * the volume past the requested size, within 10% of it, or within six
+ * hours of the last storage change; CloudFormation sends AllocatedStorage
+ * whenever the template value changes, and the update fails (possibly
+ * into UPDATE_ROLLBACK_FAILED). Amazon RDS User Guide, "Working with
+ * storage for Amazon RDS DB instances" and "Managing capacity
+ * automatically with Amazon RDS storage autoscaling".
+ */
+const ALLOCATED_STORAGE: FailingUpdate = {
+  property: 'AllocatedStorage',
+  fails: (o, n, oldProps) => o !== undefined && n !== undefined && String(o) !== String(n) && oldProps.SourceDBInstanceIdentifier === undefined,
+  reason:
+    'AllocatedStorage changes on a deployed instance: once storage autoscaling has grown the volume (or within 10% of it, or 6 hours after a storage change) RDS rejects the modification and the stack update fails; raise only MaxAllocatedStorage between phases',
+};
+
+export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
+  'AWS::RDS::DBInstance': {
+    stateClass: 'durable',
+    nameProperty: 'DBInstanceIdentifier',
+    conditionalUpdates: [
+      {
+        property: 'BackupRetentionPeriod',
+        inPlace: (o, n) => positive(o) && positive(n),
+        reason: 'changing a non-zero retention to another non-zero value is an in-place modification; only turning backups on or off restarts the instance',
+      },
+      { property: 'AvailabilityZone', inPlace: (o, n) => o === n, reason: 'unchanged zone' },
+      {
+        property: 'MultiAZ',
+        inPlace: (o, n) => o === n || n === true,
+        reason: 'converting a single-AZ instance to Multi-AZ is an in-place modification',
+      },
+    ],
+    failingUpdates: [ALLOCATED_STORAGE],
   },
-  {
-    type: 'AWS::RDS::DBInstance',
-    property: 'AvailabilityZone',
-    inPlace: (o, n) => o === n,
-    reason: 'unchanged zone',
+  'AWS::RDS::DBSubnetGroup': { stateClass: 'durable', nameProperty: 'DBSubnetGroupName' },
+  'AWS::RDS::DBParameterGroup': { stateClass: 'durable', nameProperty: 'DBParameterGroupName' },
+  'AWS::S3::Bucket': { stateClass: 'durable', nameProperty: 'BucketName' },
+  'AWS::KMS::Key': { stateClass: 'durable' },
+  'AWS::KMS::Alias': { stateClass: 'durable', nameProperty: 'AliasName' },
+  'AWS::SecretsManager::Secret': { stateClass: 'durable', nameProperty: 'Name' },
+  'AWS::SQS::Queue': { stateClass: 'durable', nameProperty: 'QueueName' },
+  'AWS::Kinesis::Stream': { stateClass: 'durable', nameProperty: 'Name' },
+  'AWS::Backup::BackupVault': { stateClass: 'durable', nameProperty: 'BackupVaultName' },
+  'AWS::EC2::VPC': { stateClass: 'durable' },
+  'AWS::EC2::Subnet': { stateClass: 'durable' },
+  'AWS::Logs::LogGroup': { stateClass: 'durable', nameProperty: 'LogGroupName' },
+  'AWS::ElastiCache::ReplicationGroup': {
+    stateClass: 'transient',
+    nameProperty: 'ReplicationGroupId',
+    blastRadius: 'the cache starts empty: sessions are lost and the database takes the cold-cache read load until it warms',
+    conditionalUpdates: [
+      {
+        property: 'NumNodeGroups',
+        inPlace: (_o, _n, props) => props.ClusterMode === 'enabled',
+        reason: 'with cluster mode enabled, ElastiCache adds or removes shards by online resharding (ADR 0003)',
+      },
+    ],
   },
-  {
-    type: 'AWS::ElastiCache::ReplicationGroup',
-    property: 'NumNodeGroups',
-    inPlace: (_o, _n, props) => props.ClusterMode === 'enabled',
-    reason: 'with cluster mode enabled, ElastiCache adds or removes shards by online resharding (ADR 0003)',
+  'AWS::ElastiCache::SubnetGroup': {
+    stateClass: 'transient',
+    nameProperty: 'CacheSubnetGroupName',
+    blastRadius: 'forces the cache replication group to be replaced with it',
   },
-  {
-    type: 'AWS::RDS::DBInstance',
-    property: 'MultiAZ',
-    inPlace: (o, n) => o === n || n === true,
-    reason: 'converting a single-AZ instance to Multi-AZ is an in-place modification',
+  'AWS::ElastiCache::ParameterGroup': { stateClass: 'transient', blastRadius: 'forces the cache replication group to be replaced with it' },
+  'AWS::CloudFront::Distribution': {
+    stateClass: 'transient',
+    // Aliases are CNAMEs unique across all of CloudFront: a replacement cannot take them while the old distribution holds them.
+    nameProperty: 'DistributionConfig.Aliases',
+    blastRadius: 'a new distribution domain and an empty edge cache; DNS must follow',
   },
-];
+  // Stateless resources that carry a custom name: cheap to rebuild, impossible to replace in one update.
+  'AWS::CloudWatch::Dashboard': { stateClass: 'stateless', nameProperty: 'DashboardName' },
+  'AWS::CloudWatch::Alarm': { stateClass: 'stateless', nameProperty: 'AlarmName' },
+  'AWS::CloudWatch::CompositeAlarm': { stateClass: 'stateless', nameProperty: 'AlarmName' },
+  'AWS::SNS::Topic': { stateClass: 'stateless', nameProperty: 'TopicName' },
+  'AWS::IAM::Role': { stateClass: 'stateless', nameProperty: 'RoleName' },
+  'AWS::IAM::ManagedPolicy': { stateClass: 'stateless', nameProperty: 'ManagedPolicyName' },
+  'AWS::ECS::Cluster': { stateClass: 'stateless', nameProperty: 'ClusterName' },
+  'AWS::ECS::Service': { stateClass: 'stateless', nameProperty: 'ServiceName' },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::WAFv2::WebACL': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::Chatbot::SlackChannelConfiguration': { stateClass: 'stateless', nameProperty: 'ConfigurationName' },
+  'AWS::Lambda::Function': { stateClass: 'stateless', nameProperty: 'FunctionName' },
+  'AWS::CloudFront::CachePolicy': { stateClass: 'stateless', nameProperty: 'CachePolicyConfig.Name' },
+  'AWS::Events::Rule': { stateClass: 'stateless', nameProperty: 'Name' },
+};
+
+export function factsOf(type: string): ResourceTypeFacts {
+  return RESOURCE_TYPES[type] ?? { stateClass: 'stateless' };
+}
+
+export function stateClassOf(type: string): StateClass {
+  return factsOf(type).stateClass;
+}
+
+/** The custom name a resource's properties set, or undefined when CloudFormation generates it. */
+export function customNameOf(type: string, properties: Props | undefined): string | undefined {
+  const path = factsOf(type).nameProperty;
+  if (path === undefined || properties === undefined) return undefined;
+  const value = path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), properties);
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return undefined;
+  return `${path} ${typeof value === 'string' ? `"${value}"` : JSON.stringify(value)}`;
+}

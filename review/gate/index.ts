@@ -1,0 +1,3 @@
+export * from './rule';
+export * from './packs';
+export type { Deployment, StackTemplate } from './template';
