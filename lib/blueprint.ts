@@ -170,7 +170,8 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
           env: { account: config.env.account, region: config.env.region },
           slack,
           configurationName: deploymentName(config),
-          topicArns: [primary, ...(standby ? [standby] : [])].flatMap((site) => site.app.topics.topicArns),
+          // The standby's topics are in another region: read weakly (ADR 0018).
+          topicArns: [...primary.app.topics.topicArns, ...(standby ? standby.app.topics.topicArns.map(crossRegion) : [])],
           description: `${config.appName} ${config.stage}: Slack channel for every region's alarm topics (account-wide)`,
         });
 

@@ -92,14 +92,13 @@ describe('Slack through AWS Chatbot', () => {
     expect(channels[0]!.props).toMatchObject({ ConfigurationName: prefix, SlackWorkspaceId: 'T0123ABCD', SlackChannelId: 'C0123ABCD' });
   });
 
-  test('THEN it takes the page and notify topics of both regions', () => {
-    const arns = channels[0]!.props.SnsTopicArns.map((a: any) => a['Fn::GetStackOutput']);
-    const published = (site: (typeof sites)[number], route: 'Page' | 'Notify') => ({
-      StackName: site.app.stackName,
-      Region: site.region,
-      OutputName: expect.stringMatching(new RegExp(`^PublishOutputRefAlarmTopics${route}`)),
+  test('THEN it takes the page and notify topics of both regions: the primary\'s as imports, the standby\'s read from its region (ADR 0018)', () => {
+    const [primary, standby] = sites;
+    const imported = (route: 'Page' | 'Notify') => ({ 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${primary!.app.stackName}:ExportsOutputRefAlarmTopics${route}`)) });
+    const published = (route: 'Page' | 'Notify') => ({
+      'Fn::GetStackOutput': { StackName: standby!.app.stackName, Region: standby!.region, OutputName: expect.stringMatching(new RegExp(`^PublishOutputRefAlarmTopics${route}`)) },
     });
-    expect(arns).toEqual(sites.flatMap((site) => [published(site, 'Page'), published(site, 'Notify')]));
+    expect(channels[0]!.props.SnsTopicArns).toEqual([imported('Page'), imported('Notify'), published('Page'), published('Notify')]);
   });
 
   test('THEN channel members can read CloudWatch and nothing else: not Chatbot\'s default AdministratorAccess guardrail', () => {

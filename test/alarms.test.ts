@@ -222,7 +222,8 @@ describe('AlarmTopics', () => {
     routed.appStack.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pager.example.com/hook' });
     // One channel configuration per deployment, in its own stack, reading the app stack's topics.
     routed.appStack.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
-    const output = (route: string) => ({ 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-dev-app', OutputName: Match.stringLikeRegexp(`^PublishOutputRefAlarmTopics${route}`) }) });
+    // Same region: a strong import of the app stack's export (ADR 0018).
+    const output = (route: string) => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^blueprint-dev-app:ExportsOutputRefAlarmTopics${route}`) });
     routed.stack('notifications').hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCD',
