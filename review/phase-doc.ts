@@ -102,8 +102,9 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
         break;
       }
       case 'AWS::Synthetics::Canary': {
-        const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(p.Schedule.Expression)?.[1] ?? NaN);
-        add('Origin check (Synthetics canary)', `a run every ${minutes} min`, (month(1) * 60 * PRICES.canaryRun) / minutes);
+        const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(String(p.Schedule?.Expression))?.[1] ?? NaN);
+        // A canary without a readable rate is drawn but not priced.
+        if (Number.isFinite(minutes)) add('Origin check (Synthetics canary)', `a run every ${minutes} min`, (month(1) * 60 * PRICES.canaryRun) / minutes);
         break;
       }
       case 'AWS::Route53::HealthCheck':
