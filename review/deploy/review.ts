@@ -1,5 +1,5 @@
 import type { Change } from '@aws-sdk/client-cloudformation';
-import { StateClass, stateClassOf } from '../state-classes';
+import { customNameOf, StateClass, stateClassOf } from '../state-classes';
 
 /**
  * The review of a CloudFormation change set against the state classes: the
@@ -29,31 +29,6 @@ export interface ReviewedChange {
 export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Readonly<Record<string, unknown>>;
-}
-
-/** The name property of a type, where it is not `<Type>Name`, `<Type>Identifier`, `<Type>Id` or `Name`. */
-const NAME_PROPERTY_EXCEPTIONS: Readonly<Record<string, string>> = {
-  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
-  'AWS::EC2::SecurityGroup': 'GroupName',
-  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
-};
-
-/**
- * The physical name a template gives a resource, if any. CloudFormation
- * cannot replace a custom-named resource: the new one would need the name
- * the old one still holds, and the update fails
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html).
- */
-export function customName(resource: TemplateResource): string | undefined {
-  // A custom resource's properties are its handler's input, not a physical name.
-  if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') return undefined;
-  const short = resource.Type.split('::').pop() ?? '';
-  const candidates = [NAME_PROPERTY_EXCEPTIONS[resource.Type], `${short}Name`, `${short}Identifier`, `${short}Id`, 'Name'];
-  for (const property of candidates) {
-    const value = property === undefined ? undefined : resource.Properties?.[property];
-    if (value !== undefined) return typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return undefined;
 }
 
 export interface ReviewInput {
@@ -91,7 +66,7 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
     let verdict: Verdict = 'ok';
     let reason: string | undefined;
     const replaced = replacement === 'True' || replacement === 'Conditional';
-    const name = resource ? customName(resource) : undefined;
+    const name = resource ? customNameOf(resource.Type, resource.Properties) : undefined;
     if (stateClass === 'durable' && action === 'Remove') {
       verdict = 'refused';
       reason = 'durable: removing it from the stack deletes or detaches its data';

@@ -1,5 +1,6 @@
 import { Change } from '@aws-sdk/client-cloudformation';
-import { customName, ReviewedChange, reviewChanges, TemplateResource } from '../../review/deploy/review';
+import { ReviewedChange, reviewChanges, TemplateResource } from '../../review/deploy/review';
+import { customNameOf } from '../../review/state-classes';
 import { change } from './fake-aws';
 
 // GIVEN a stack's synthesized resources, and the change set CloudFormation computed for it
@@ -34,7 +35,7 @@ describe('reviewing a change set against the state classes', () => {
 
   test('WHEN a custom-named stateless resource would be replaced THEN it is refused: CloudFormation would fail the update', () => {
     const reviewed = review([change('PageAlarm', 'AWS::CloudWatch::CompositeAlarm', 'Modify', 'True', [{ name: 'AlarmName', recreation: 'Always' }])]);
-    expect(reviewed).toMatchObject([{ verdict: 'refused', stateClass: 'stateless', reason: expect.stringContaining('custom-named (shop-prod-availability-burn-page)') }]);
+    expect(reviewed).toMatchObject([{ verdict: 'refused', stateClass: 'stateless', reason: expect.stringContaining('custom-named (AlarmName "shop-prod-availability-burn-page")') }]);
   });
 
   test('WHEN a transient cache or an unnamed stateless resource is replaced THEN the cache is a warning with its blast radius and the task definition is fine', () => {
@@ -59,17 +60,16 @@ describe('reviewing a change set against the state classes', () => {
   });
 });
 
-describe('a resource\'s custom name', () => {
+describe('a resource\'s custom name (the planner\'s table, review/state-classes.ts)', () => {
   test.each([
-    ['AWS::S3::Bucket', { BucketName: 'logs' }, 'logs'],
-    ['AWS::RDS::DBInstance', { DBInstanceIdentifier: 'db' }, 'db'],
-    ['AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: 'cache' }, 'cache'],
-    ['AWS::SecretsManager::Secret', { Name: 'app/secret' }, 'app/secret'],
-    ['AWS::CloudWatch::CompositeAlarm', { AlarmName: 'page' }, 'page'],
-    ['AWS::EC2::SecurityGroup', { GroupName: 'sg' }, 'sg'],
+    ['AWS::S3::Bucket', { BucketName: 'logs' }, 'BucketName "logs"'],
+    ['AWS::RDS::DBInstance', { DBInstanceIdentifier: 'db' }, 'DBInstanceIdentifier "db"'],
+    ['AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: 'cache' }, 'ReplicationGroupId "cache"'],
+    ['AWS::SecretsManager::Secret', { Name: 'app/secret' }, 'Name "app/secret"'],
+    ['AWS::CloudWatch::CompositeAlarm', { AlarmName: 'page' }, 'AlarmName "page"'],
     ['AWS::S3::Bucket', {}, undefined],
     ['Custom::OriginSecret', { Name: 'x' }, undefined],
   ])('%s with %j is named %s', (type, properties, name) => {
-    expect(customName({ Type: type, Properties: properties })).toBe(name);
+    expect(customNameOf(type, properties)).toBe(name);
   });
 });
