@@ -1,9 +1,10 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
+import { RecoveryStack } from './recovery-stack';
 import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
@@ -21,6 +22,8 @@ export interface Blueprint extends Site {
   readonly edge?: EdgeStack;
   /** The standby region's stacks, when the configuration has one. */
   readonly standby?: Site;
+  /** The standby region's backup vault and recovery key, deployed before the primary's data stack. */
+  readonly recovery?: RecoveryStack;
 }
 
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
@@ -106,25 +109,35 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const originRecords = config.edge !== null && config.ingress.hostedZone !== null;
   const originSecretName = config.edge ? `${deploymentName(config)}/cdn-origin-header` : undefined;
 
+  const recovery = standbyCfg
+    ? new RecoveryStack(app, stackName(config, 'standby-recovery'), {
+        env: { account: standbyCfg.env.account, region: standbyCfg.env.region },
+        zones: standbyCfg.env.availabilityZones,
+        config,
+        terminationProtection: config.protection.terminationProtection,
+        description: `${config.appName} ${config.stage} (standby region ${standbyCfg.env.region}): backup copy vault and recovery key (stateful, deployed first)`,
+      })
+    : undefined;
   const primary = buildSite(app, config, {
     rolePrefix: '',
     data: {
       kind: 'primary',
-      copyBackupsTo: standbyCfg ? { region: standbyCfg.env.region, vaultName: standbyVaultName(config) } : undefined,
+      standby: recovery ? { region: recovery.region, vault: recovery.vault, key: recovery.key } : undefined,
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
   });
 
+  // The copy vault and the secret's replica key exist before anything points at them.
+  if (recovery) primary.data.addStackDependency(recovery);
+
   let standby: Site | undefined;
-  if (standbyCfg) {
-    const source = primary.data.database;
+  if (standbyCfg && recovery) {
     standby = buildSite(app, standbyCfg, {
       rolePrefix: 'standby-',
       data: {
         kind: 'standby',
-        copyVaultName: standbyVaultName(config),
-        source: { instance: source.instance, secret: source.secret, secretKey: { keyArn: primary.data.dataKey.key.keyArn, region: config.env.region } },
+        source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },
         promotedSecretArn: config.standby!.databaseSecretArn,
       },
       originSecretName,
@@ -158,5 +171,5 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
   addCompliancePlugins(app, config.compliancePacks);
-  return { ...primary, edge, standby };
+  return { ...primary, edge, standby, recovery };
 }

@@ -1,0 +1,41 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { BlueprintConfig, deploymentName, standbyVaultName } from '../config';
+import { DataKey } from '../constructs';
+import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
+
+export interface RecoveryStackProps extends BlueprintStackProps {
+  /** The primary's configuration: names are the deployment's. */
+  readonly config: BlueprintConfig;
+}
+
+/**
+ * What the standby region holds for the primary before the primary's data
+ * stack points at it: the vault receiving copies of the primary's recovery
+ * points, and the key encrypting those copies and the standby's replica of
+ * the database master secret. Deployed before the primary's data stack, so
+ * neither a backup copy job nor the secret's replication ever targets
+ * something that does not exist yet; it needs nothing from the primary, so
+ * it stands while the primary region is down. Termination-protected like
+ * every stateful stack, and everything in it is retained.
+ */
+export class RecoveryStack extends BlueprintStack {
+  public readonly key: kms.Key;
+  public readonly vault: backup.BackupVault;
+
+  constructor(scope: Construct, id: string, props: RecoveryStackProps) {
+    super(scope, id, props);
+    const prefix = deploymentName(props.config);
+    this.key = new DataKey(this, 'RecoveryKey', { alias: `${prefix}-recovery` }).key;
+    // The copy job's role reaches this key through the account's key policy statement (IAM decides),
+    // and a copy within one account needs no vault access policy (AWS Backup, "Creating backup copies
+    // across AWS Regions": https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html).
+    this.vault = new backup.BackupVault(this, 'CopyVault', {
+      backupVaultName: standbyVaultName(props.config),
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
