@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BlueprintConfig, deploymentName, standbyVaultName } from '../config';
@@ -29,6 +30,26 @@ export class RecoveryStack extends BlueprintStack {
     super(scope, id, props);
     const prefix = deploymentName(props.config);
     this.key = new DataKey(this, 'RecoveryKey', { alias: `${prefix}-recovery` }).key;
+    // Secrets Manager encrypts each new value of the replica with this key as whoever wrote the primary
+    // (CloudFormation, the rotation function, an operator), who needs kms:GenerateDataKey and kms:Encrypt here
+    // ("Troubleshoot AWS Secrets Manager replication":
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets_troubleshoot.html).
+    // As AWS's own aws/secretsmanager key does: this account's principals, through Secrets Manager only; reading
+    // the secret still needs secretsmanager:GetSecretValue on it.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SecretsManagerReplicatesTheDatabaseSecret',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:CallerAccount': this.account,
+            'kms:ViaService': [`secretsmanager.${this.region}.amazonaws.com`, `secretsmanager.${props.config.env.region}.amazonaws.com`],
+          },
+        },
+      }),
+    );
     // The copy job's role reaches this key through the account's key policy statement (IAM decides),
     // and a copy within one account needs no vault access policy (AWS Backup, "Creating backup copies
     // across AWS Regions": https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html).

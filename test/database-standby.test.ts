@@ -95,3 +95,26 @@ describe('backup copies to the standby region', () => {
     });
   });
 });
+
+describe('the recovery key', () => {
+  test('THEN Secrets Manager may encrypt the secret\'s replica with it for this account\'s principals, and nothing else may through that statement', () => {
+    recovery.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SecretsManagerReplicatesTheDatabaseSecret',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: Match.arrayWith(['kms:Encrypt', 'kms:GenerateDataKey*']),
+            Condition: {
+              StringEquals: {
+                'kms:CallerAccount': '111111111111',
+                'kms:ViaService': [`secretsmanager.${standbyRegion}.amazonaws.com`, `secretsmanager.${primaryRegion}.amazonaws.com`],
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+});
