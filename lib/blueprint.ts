@@ -122,7 +122,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     rolePrefix: '',
     data: {
       kind: 'primary',
-      standby: recovery ? { region: recovery.region, vault: recovery.vault, key: recovery.key } : undefined,
+      standby: recovery ? { region: recovery.region, vaultArn: recovery.vaultArn, keyAliasName: recovery.keyAliasName, keyAliasArn: recovery.keyAliasArn } : undefined,
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,

@@ -7,19 +7,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { BackupCopyTarget, DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
 
-/** What the primary keeps in the standby region before its data stack deploys (lib/recovery-stack.ts). */
+/**
+ * What the primary keeps in the standby region before its data stack
+ * deploys (lib/recovery-stack.ts), by name: the primary's stacks never read
+ * the standby region, even to deploy.
+ */
 export interface StandbyRecovery {
   readonly region: string;
   /** Receives a copy of every recovery point. */
-  readonly vault: BackupCopyTarget['vault'];
+  readonly vaultArn: string;
   /** Encrypts the copies and the replica of the database secret. */
-  readonly key: kms.IKey;
+  readonly keyAliasName: string;
+  readonly keyAliasArn: string;
 }
 
 /** What a deployment's data stack is in a two-region setup. */
@@ -93,7 +98,7 @@ export class DataStack extends BlueprintStack {
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
       readReplicas: c.database.readReplicas,
       replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
-      credentialReplicas: props.role.kind === 'primary' && props.role.standby ? [{ region: props.role.standby.region, encryptionKey: props.role.standby.key }] : undefined,
+      credentialReplicas: props.role.kind === 'primary' && props.role.standby ? [{ region: props.role.standby.region, kmsKeyId: props.role.standby.keyAliasArn }] : undefined,
       // The rotation function needs Secrets Manager's endpoint, which the isolated data subnets cannot reach.
       credentialRotation: { subnets: this.network.subnets('private') },
       encryptionKey: key,
@@ -107,7 +112,7 @@ export class DataStack extends BlueprintStack {
         database: this.database.instance,
         encryptionKey: key,
         retentionDays: c.database.backupPlanRetentionDays,
-        copyTo: standby ? { vault: standby.vault, encryptionKey: standby.key } : undefined,
+        copyTo: standby ? { vaultArn: standby.vaultArn, keyAlias: { region: standby.region, aliasName: standby.keyAliasName } } : undefined,
       });
       if (standby) {
         new CfnOutput(this, SECRET_REPLICA_OUTPUT, {

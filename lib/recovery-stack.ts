@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,11 +25,18 @@ export interface RecoveryStackProps extends BlueprintStackProps {
 export class RecoveryStack extends BlueprintStack {
   public readonly key: kms.Key;
   public readonly vault: backup.BackupVault;
+  /** The vault's ARN built from its name, for stacks of other regions, which must not read this one to deploy. */
+  public readonly vaultArn: string;
+  /** The key's alias (`alias/<app>-<stage>-recovery`) and its ARN, likewise. */
+  public readonly keyAliasName: string;
+  public readonly keyAliasArn: string;
 
   constructor(scope: Construct, id: string, props: RecoveryStackProps) {
     super(scope, id, props);
     const prefix = deploymentName(props.config);
+    this.keyAliasName = `alias/${prefix}-recovery`;
     this.key = new DataKey(this, 'RecoveryKey', { alias: `${prefix}-recovery` }).key;
+    this.keyAliasArn = this.formatArn({ service: 'kms', resource: this.keyAliasName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
     // Secrets Manager encrypts each new value of the replica with this key as whoever wrote the primary
     // (CloudFormation, the rotation function, an operator), who needs kms:GenerateDataKey and kms:Encrypt here
     // ("Troubleshoot AWS Secrets Manager replication":
@@ -58,5 +65,6 @@ export class RecoveryStack extends BlueprintStack {
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.vaultArn = this.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: standbyVaultName(props.config), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 }

@@ -34,12 +34,20 @@ describe('standby credentials', () => {
     });
   });
 
-  test('THEN the primary\'s master secret is replicated to the standby region under the recovery key, which exists first', () => {
+  test('THEN the primary\'s master secret is replicated to the standby region under the recovery key, named by its alias', () => {
     s.data.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"dbadmin"}' }),
-      ReplicaRegions: [{ Region: standbyRegion, KmsKeyId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-prod-standby-recovery', Region: standbyRegion }) } }],
+      ReplicaRegions: [{ Region: standbyRegion, KmsKeyId: `arn:aws:kms:${standbyRegion}:111111111111:alias/blueprint-prod-recovery` }],
     });
     recovery.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    recovery.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/blueprint-prod-recovery', TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecoveryKey'), 'Arn'] } });
+  });
+
+  test('THEN the primary region\'s stacks read nothing from the standby region, even to deploy', () => {
+    const primaryStacks = [s.blueprint.data, s.blueprint.app, ...s.blueprint.services.values(), ...s.blueprint.workers.values()];
+    const read = new RegExp(`"Fn::GetStackOutput":\\{[^}]*"Region":"${standbyRegion}"`);
+    const readsStandby = primaryStacks.filter((stack) => read.test(JSON.stringify(Template.fromStack(stack).toJSON())));
+    expect(readsStandby.map((stack) => stack.stackName)).toEqual([]);
   });
 
   test('THEN standby tasks may decrypt only through Secrets Manager in the standby region', () => {
@@ -75,7 +83,7 @@ describe('backup copies to the standby region', () => {
           Match.objectLike({
             CopyActions: [
               {
-                DestinationBackupVaultArn: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-prod-standby-recovery', Region: standbyRegion }) },
+                DestinationBackupVaultArn: `arn:aws:backup:${standbyRegion}:111111111111:backup-vault:blueprint-prod-standby-backups`,
                 Lifecycle: { DeleteAfterDays: s.config.database.backupPlanRetentionDays },
               },
             ],
@@ -83,13 +91,14 @@ describe('backup copies to the standby region', () => {
         ],
       },
     });
-    const keyArn = { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'blueprint-prod-standby-recovery', OutputName: Match.stringLikeRegexp('RecoveryKey') }) };
+    const keys = `arn:aws:kms:${standbyRegion}:111111111111:key/*`;
+    const alias = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/blueprint-prod-recovery' } };
     s.data.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^BackupPlanDatabaseRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'kms:DescribeKey', Resource: keyArn }),
-          Match.objectLike({ Action: 'kms:CreateGrant', Resource: keyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
+          Match.objectLike({ Action: 'kms:DescribeKey', Resource: keys, Condition: alias }),
+          Match.objectLike({ Action: 'kms:CreateGrant', Resource: keys, Condition: { ...alias, Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
         ]),
       },
     });

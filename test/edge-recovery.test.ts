@@ -169,7 +169,7 @@ describe('DatabaseBackup across regions', () => {
     if (PHASE_PRESETS[phase].standby) {
       expect(rule.CopyActions).toEqual([
         {
-          DestinationBackupVaultArn: { 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'blueprint-prod-standby-recovery', Region: standby.region }) },
+          DestinationBackupVaultArn: `arn:aws:backup:${standby.region}:111111111111:backup-vault:blueprint-prod-standby-backups`,
           Lifecycle: { DeleteAfterDays: days },
         },
       ]);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,11 +7,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../security/acknowledge';
 
-/** A vault in another region that receives a copy of every recovery point, and the key encrypting it. */
+/**
+ * A vault in another region that receives a copy of every recovery point,
+ * and the alias of the key encrypting it, both by name: the plan's stack
+ * never reads the other region, even to deploy.
+ */
 export interface BackupCopyTarget {
   /** Must exist before the plan's first copy job: a copy into a missing vault fails. */
-  readonly vault: backup.IBackupVault;
-  readonly encryptionKey: kms.IKey;
+  readonly vaultArn: string;
+  readonly keyAlias: { readonly region: string; readonly aliasName: string };
 }
 
 export interface DatabaseBackupProps {
@@ -56,7 +60,9 @@ export class DatabaseBackup extends Construct {
         ruleName: 'Daily',
         scheduleExpression: props.schedule ?? events.Schedule.cron({ hour: '5', minute: '0' }),
         deleteAfter: Duration.days(props.retentionDays),
-        copyActions: props.copyTo ? [{ destinationBackupVault: props.copyTo.vault, deleteAfter: Duration.days(props.retentionDays) }] : undefined,
+        copyActions: props.copyTo
+          ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', props.copyTo.vaultArn), deleteAfter: Duration.days(props.retentionDays) }]
+          : undefined,
       }),
     );
     this.selection = this.plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(props.database)] });
@@ -65,15 +71,23 @@ export class DatabaseBackup extends Construct {
       // destination vault's key, creating a grant on it for itself. The managed policy allows this for any key
       // today; stated here for the one key the copies need, so a change to the managed policy cannot break it
       // ("Encryption for backups in AWS Backup": https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
-      const keyArn = props.copyTo.encryptionKey.keyArn;
-      this.selection.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeTheCopyKey', actions: ['kms:DescribeKey'], resources: [keyArn] }));
+      // The key is named by its alias (kms:ResourceAliases): its id is the other region's to know.
+      const { partition, account } = Stack.of(this);
+      const keys = `arn:${partition}:kms:${props.copyTo.keyAlias.region}:${account}:key/*`;
+      const alias = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': props.copyTo.keyAlias.aliasName } };
+      this.selection.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeTheCopyKey', actions: ['kms:DescribeKey'], resources: [keys], conditions: alias }));
       this.selection.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'GrantTheCopyKeyToAwsServices',
           actions: ['kms:CreateGrant'],
-          resources: [keyArn],
-          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          resources: [keys],
+          conditions: { ...alias, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         }),
+      );
+      acknowledge(
+        this.selection,
+        'The copy key is in another region and named by its alias: the statements cover that region\'s keys only where kms:ResourceAliases is that alias.',
+        `AwsSolutions-IAM5[Resource::arn:${findingText(partition, '<AWS::Partition>')}:kms:${props.copyTo.keyAlias.region}:${findingText(account, '<AWS::AccountId>')}:key/*]`,
       );
       acknowledge(
         this.selection,
@@ -87,4 +101,9 @@ export class DatabaseBackup extends Construct {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
     );
   }
+}
+
+/** How a finding id spells a value: the literal, or its pseudo parameter when it is a token. */
+function findingText(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? pseudo : value;
 }

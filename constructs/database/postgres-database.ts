@@ -89,7 +89,11 @@ export interface PostgresDatabaseProps {
 /** A region holding a replica of the master secret, and the key of that region encrypting it. */
 export interface CredentialReplica {
   readonly region: string;
-  readonly encryptionKey: kms.IKey;
+  /**
+   * The key's ARN, or its alias ARN (`arn:aws:kms:<region>:<account>:alias/<name>`):
+   * an alias lets a stack name a key of another region without reading it there.
+   */
+  readonly kmsKeyId: string;
 }
 
 /** The database a cross-region replica copies, and the secret holding its credentials. */
@@ -254,7 +258,6 @@ export class PostgresDatabase extends Construct {
         // A secret the kit owns, unlike an RDS-managed one, can be replicated to other regions.
         credentials: rds.Credentials.fromGeneratedSecret(props.masterUsername ?? 'dbadmin', {
           encryptionKey: props.encryptionKey,
-          replicaRegions: props.credentialReplicas?.map((r) => ({ region: r.region, encryptionKey: r.encryptionKey })),
         }),
         backupRetention: Duration.days(props.backupRetentionDays),
         deleteAutomatedBackups: false,
@@ -263,7 +266,10 @@ export class PostgresDatabase extends Construct {
       });
       this.instance = primary;
       this.secret = primary.secret!;
-      (primary.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      const cfnSecret = primary.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret;
+      cfnSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // Set on the L1: the L2 takes only key objects, whose ARN would be read from the other region's stack.
+      if (props.credentialReplicas?.length) cfnSecret.replicaRegions = props.credentialReplicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId }));
       this.rotateCredentials(props.vpc, rotation.subnets, rotation.every);
     }
     this.instance.node.addDependency(...logGroups);
