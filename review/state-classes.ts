@@ -80,6 +80,13 @@ export const CONDITIONAL_UPDATES: readonly ConditionalUpdate[] = [
   },
   {
     type: 'AWS::RDS::DBInstance',
+    property: 'DBParameterGroupName',
+    inPlace: () => true,
+    reason:
+      'another parameter group is a ModifyDBInstance (static parameters apply at the next reboot); the RDS resource provider does not list it among the changes that replace an instance (aws-cloudformation-resource-providers-rds, ImmutabilityHelper.isChangeMutable)',
+  },
+  {
+    type: 'AWS::RDS::DBInstance',
     property: 'MultiAZ',
     inPlace: (o, n) => o === n || n === true,
     reason: 'converting a single-AZ instance to Multi-AZ is an in-place modification',

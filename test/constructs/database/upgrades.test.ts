@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HOT_STANDBY_PARAMETERS, maxConnectionsFor, vcpusOf } from '../../../config/postgres';
+import { planUpgrade } from '../../../review/plan';
 import { Synthesized, synthesize } from '../../support/blueprint';
 
 // GIVEN prod in each phase, each synthesized once
@@ -106,5 +107,18 @@ describe('replica parameters', () => {
       Description: 'PostgreSQL 17: TLS required, max_connections pinned',
       Parameters: { max_connections: String(maxConnectionsFor('t4g.medium')), max_worker_processes: Match.absent() },
     });
+  });
+});
+
+describe('moving a deployed replica to its own parameter group', () => {
+  test('THEN the planner reads it as an in-place update, not a replacement', () => {
+    const replica = (group: string): Record<string, unknown> => ({
+      Resources: {
+        Replica1: { Type: 'AWS::RDS::DBInstance', Properties: { SourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111111111111:db:x', DBInstanceClass: 'db.r7g.large', DBParameterGroupName: { Ref: group } } },
+      },
+    });
+    const plan = planUpgrade({ data: replica('DatabaseParameters') }, { data: replica('DatabaseReplicaParameters') });
+    expect(plan.changes.map((c) => [c.logicalId, c.impact])).toEqual([['Replica1', 'updated in place']]);
+    expect(plan.blocked).toEqual([]);
   });
 });
