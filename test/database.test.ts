@@ -48,6 +48,7 @@ describe('PostgresDatabase', () => {
         VpcSubnetIds: { 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^NetworkVpcprivateSubnet1') }])] },
       }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
     });
     dev.data.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('rotation'),

@@ -369,6 +369,8 @@ export class PostgresDatabase extends Construct {
     this.secret.addRotationSchedule('Rotation', {
       hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: subnets, securityGroups: [group] }),
       automaticallyAfter: every,
+      // Not at creation: the tasks the same deploy starts would read the password the rotation replaces.
+      rotateImmediatelyOnUpdate: false,
     });
   }
 }
