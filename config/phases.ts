@@ -125,9 +125,19 @@ const phase1: PhasePreset = {
   database: {
     // A current major with years of RDS standard support ahead.
     engineVersion: '17.9',
-    // 2 vCPU / 4 GiB burstable, Multi-AZ: 450 connections covers 10 tasks x 20-connection pools twice over.
+    // 2 vCPU / 4 GiB burstable, Multi-AZ: 394 connections (config/postgres.ts) hold 10 tasks x 20-connection pools nearly twice over.
     instanceClass: 't4g.medium',
     // 50 GB gp3 costs ~$12/month Multi-AZ; storage autoscaling grows it to 200 without downtime.
+    // Every phase keeps this value: later phases raise only the autoscaling ceiling below.
+    // CloudFormation's RDS handler sends AllocatedStorage whenever the template value changes, and
+    // RDS refuses it on a volume autoscaling has grown past it, by less than 10% over the current
+    // size, or within 6 hours of the last storage change: the upgrade fails and can leave the stack
+    // in UPDATE_ROLLBACK_FAILED. "Scaling up DB instance storage"
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.ModifyingExisting.ScalingUp.html)
+    // and "Managing capacity automatically with Amazon RDS storage autoscaling"
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+    // gp3 under 400 GiB has a 3,000 IOPS / 125 MiB/s baseline; autoscaling takes the volume past
+    // 400 GiB (12,000 IOPS / 500 MiB/s) when the data grows there (docs/runbooks.md#db-storage).
     allocatedStorageGiB: 50,
     maxAllocatedStorageGiB: 200,
     // RPO 15 min comes from PITR; 7 days of it is the free backup allowance.
@@ -185,10 +195,10 @@ const phase2: PhasePreset = {
   },
   database: {
     ...phase1.database,
-    // 2 vCPU / 16 GiB memory-optimised: working set in memory, 1,802 connections.
+    // 2 vCPU / 16 GiB memory-optimised: working set in memory, 1,622 connections.
     instanceClass: 'r7g.large',
-    // 10x the traffic of phase 1, with room to grow 5x more without a change.
-    allocatedStorageGiB: 200,
+    // 10x the traffic of phase 1: autoscaling may grow the volume to 1 TB. Allocated storage stays
+    // phase 1's (see there): autoscaling, not the template, sizes a deployed volume.
     maxAllocatedStorageGiB: 1000,
     // Two weeks of point-in-time recovery for a bigger team's slower-found mistakes.
     backupRetentionDays: 14,
@@ -234,7 +244,7 @@ const phase3: PhasePreset = {
     ...phase2.database,
     // 8 vCPU / 64 GiB: 5,000 connections (the formula's cap).
     instanceClass: 'r7g.2xlarge',
-    allocatedStorageGiB: 500,
+    // Autoscaling may grow the volume to 4 TB; allocated storage stays phase 1's (see there).
     maxAllocatedStorageGiB: 4000,
     // The longest point-in-time window RDS allows, and a quarter of daily recovery points.
     backupRetentionDays: 35,

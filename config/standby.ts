@@ -1,9 +1,14 @@
 import { deploymentName } from './names';
 import { BlueprintConfig } from './types';
 
-/** Name of the standby region's vault that receives copies of the primary's recovery points. */
+/**
+ * Name of the standby region's vault that receives copies of the primary's
+ * recovery points (in the recovery stack). Not `-standby-copies`, the name of
+ * the vault an earlier version kept in the standby data stack: that vault is
+ * retained, and vault names are unique per account and region.
+ */
 export function standbyVaultName(c: BlueprintConfig): string {
-  return `${deploymentName(c)}-standby-copies`;
+  return `${deploymentName(c)}-standby-backups`;
 }
 
 /**

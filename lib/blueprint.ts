@@ -1,12 +1,12 @@
 import { App, Tags } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyVaultName } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
 import { NotificationsStack } from './notifications-stack';
 import { crossRegion } from './references';
+import { RecoveryStack } from './recovery-stack';
 import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
@@ -26,6 +26,8 @@ export interface Blueprint extends Site {
   readonly standby?: Site;
   /** The one Slack channel configuration for every site's alarm topics, when `alarms.slack` is set. */
   readonly notifications?: NotificationsStack;
+  /** The standby region's backup vault and recovery key, deployed before the primary's data stack. */
+  readonly recovery?: RecoveryStack;
 }
 
 /** Stack name: `<app>-<stage>-<role>`, never the phase, so upgrades deploy over the same stacks. */
@@ -112,29 +114,35 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const originRecords = config.edge !== null && config.ingress.hostedZone !== null;
   const originSecretName = config.edge ? `${deploymentName(config)}/cdn-origin-header` : undefined;
 
+  const recovery = standbyCfg
+    ? new RecoveryStack(app, stackName(config, 'standby-recovery'), {
+        env: { account: standbyCfg.env.account, region: standbyCfg.env.region },
+        zones: standbyCfg.env.availabilityZones,
+        config,
+        terminationProtection: config.protection.terminationProtection,
+        description: `${config.appName} ${config.stage} (standby region ${standbyCfg.env.region}): backup copy vault and recovery key (stateful, deployed first)`,
+      })
+    : undefined;
   const primary = buildSite(app, config, {
     rolePrefix: '',
     data: {
       kind: 'primary',
-      copyBackupsTo: standbyCfg ? { region: standbyCfg.env.region, vaultName: standbyVaultName(config) } : undefined,
+      standby: recovery ? { region: recovery.region, vaultArn: recovery.vaultArn, keyAliasName: recovery.keyAliasName, keyAliasArn: recovery.keyAliasArn } : undefined,
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
   });
 
+  // The copy vault and the secret's replica key exist before anything points at them.
+  if (recovery) primary.data.addStackDependency(recovery);
+
   let standby: Site | undefined;
-  if (standbyCfg) {
-    const source = primary.data.database;
+  if (standbyCfg && recovery) {
     standby = buildSite(app, standbyCfg, {
       rolePrefix: 'standby-',
       data: {
         kind: 'standby',
-        copyVaultName: standbyVaultName(config),
-        source: {
-          instance: source.instance,
-          secret: secretsmanager.Secret.fromSecretCompleteArn(primary.data, 'StandbySourceSecret', crossRegion(source.secret.secretArn)),
-          secretKey: { keyArn: crossRegion(primary.data.dataKey.key.keyArn), region: config.env.region },
-        },
+        source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },
         promotedSecretArn: config.standby!.databaseSecretArn,
       },
       originSecretName,
@@ -181,5 +189,5 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   Tags.of(app).add('blueprint:app', config.appName);
   Tags.of(app).add('blueprint:stage', config.stage);
   addCompliancePlugins(app, config.compliancePacks);
-  return { ...primary, edge, standby, notifications };
+  return { ...primary, edge, standby, recovery, notifications };
 }

@@ -1,22 +1,50 @@
-import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as backup from 'aws-cdk-lib/aws-backup';
+import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, deploymentName, maxConnectionsFor } from '../config';
+import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
 import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
+/** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
+export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
+
+/**
+ * What the primary keeps in the standby region before its data stack
+ * deploys (lib/recovery-stack.ts), by name: the primary's stacks never read
+ * the standby region, even to deploy.
+ */
+export interface StandbyRecovery {
+  readonly region: string;
+  /** Receives a copy of every recovery point. */
+  readonly vaultArn: string;
+  /** Encrypts the copies and the replica of the database secret. */
+  readonly keyAliasName: string;
+  readonly keyAliasArn: string;
+}
+
 /** What a deployment's data stack is in a two-region setup. */
 export type DataRole =
-  /** The region serving traffic; with `copyBackupsTo`, each recovery point is copied to that vault. */
-  | { readonly kind: 'primary'; readonly copyBackupsTo?: { readonly region: string; readonly vaultName: string } }
   /**
-   * The standby region: its database replicates `source`; its vault
-   * `copyVaultName` receives the primary's copies. After a promotion,
-   * `promotedSecretArn` (in this region) replaces the source's secret.
+   * The region serving traffic; with `standby`, each recovery point is
+   * copied to its vault and the database secret is replicated there.
    */
-  | { readonly kind: 'standby'; readonly source: PostgresSource; readonly copyVaultName: string; readonly promotedSecretArn?: string };
+  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery }
+  /**
+   * The standby region: its database replicates `source.instance`, and its
+   * tasks read `source.secretArn`'s replica in this region, encrypted with
+   * `source.secretKey`. After a promotion, `promotedSecretArn` (in this
+   * region) replaces it.
+   */
+  | {
+      readonly kind: 'standby';
+      readonly source: { readonly instance: rds.IDatabaseInstance; readonly primaryDataStack: { readonly stackName: string; readonly region: string }; readonly secretKey: kms.IKey };
+      readonly promotedSecretArn?: string;
+    };
 
 export interface DataStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
@@ -35,8 +63,6 @@ export class DataStack extends BlueprintStack {
   public readonly cache: RedisCache;
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
-  /** The standby's vault holding copies of the primary's recovery points. */
-  public readonly copyVault?: backup.BackupVault;
   public readonly logBucket: LogBucket;
   /** One work queue per configured worker, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
@@ -65,33 +91,35 @@ export class DataStack extends BlueprintStack {
       engineVersion: c.database.engineVersion,
       instanceClass: c.database.instanceClass,
       maxConnections: maxConnectionsFor(c.database.instanceClass),
+      replicaParameters: HOT_STANDBY_PARAMETERS,
       allocatedStorageGiB: c.database.allocatedStorageGiB,
       maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
       backupRetentionDays: c.database.backupRetentionDays,
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
       readReplicas: c.database.readReplicas,
       replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
+      credentialReplicas: props.role.kind === 'primary' && props.role.standby ? [{ region: props.role.standby.region, kmsKeyId: props.role.standby.keyAliasArn }] : undefined,
+      // The rotation function needs Secrets Manager's endpoint, which the isolated data subnets cannot reach.
+      credentialRotation: { subnets: this.network.subnets('private') },
       encryptionKey: key,
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
     });
 
     if (props.role.kind === 'primary') {
+      const standby = props.role.standby;
       this.backup = new DatabaseBackup(this, 'Backup', {
         database: this.database.instance,
         encryptionKey: key,
         retentionDays: c.database.backupPlanRetentionDays,
-        // By name, not reference: the standby's stacks depend on this one, not the other way.
-        copyToVaultArn: props.role.copyBackupsTo
-          ? this.formatArn({ service: 'backup', region: props.role.copyBackupsTo.region, resource: 'backup-vault', resourceName: props.role.copyBackupsTo.vaultName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
-          : undefined,
+        copyTo: standby ? { vaultArn: standby.vaultArn, keyAlias: { region: standby.region, aliasName: standby.keyAliasName } } : undefined,
       });
-    } else {
-      this.copyVault = new backup.BackupVault(this, 'CopyVault', {
-        backupVaultName: props.role.copyVaultName,
-        encryptionKey: key,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+      if (standby) {
+        new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
+          value: this.database.secretReplicaArn(standby.region),
+          description: `ARN of the database secret's replica in ${standby.region}, which the standby's tasks read`,
+        });
+      }
     }
 
     this.cache = new RedisCache(this, 'Cache', {
@@ -131,10 +159,28 @@ export class DataStack extends BlueprintStack {
     }
   }
 
-  /** The replica's source, reading its credentials from the promoted database's own secret once there is one. */
-  private replicaSource(source: PostgresSource, promotedSecretArn: string | undefined): PostgresSource {
-    if (promotedSecretArn === undefined) return source;
-    // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
-    return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
+  /**
+   * The replica's source, and the credentials its tasks read: the replica in
+   * this region of the primary's master secret, which Secrets Manager keeps
+   * current and which stays readable while the primary region is down; once
+   * a failover has given the promoted database a secret of its own,
+   * `promotedSecretArn`.
+   */
+  private replicaSource(source: Extract<DataRole, { kind: 'standby' }>['source'], promotedSecretArn: string | undefined): PostgresSource {
+    if (promotedSecretArn !== undefined) {
+      // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
+      return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
+    }
+    // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
+    // this region's service stacks take it from here and never read the primary region, even to deploy.
+    const replicaArn = new ssm.StringParameter(this, 'DatabaseSecretArn', {
+      description: 'ARN of this region\'s replica of the database master secret, which the tasks read',
+      stringValue: Fn.getStackOutput(source.primaryDataStack.stackName, SECRET_REPLICA_OUTPUT, source.primaryDataStack.region),
+    });
+    return {
+      instance: source.instance,
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn.stringValue),
+      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
+    };
   }
 }

@@ -83,6 +83,12 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
         inPlace: (o, n) => o === n || n === true,
         reason: 'converting a single-AZ instance to Multi-AZ is an in-place modification',
       },
+      {
+        property: 'DBParameterGroupName',
+        inPlace: () => true,
+        reason:
+          'another parameter group is a ModifyDBInstance (static parameters apply at the next reboot); the RDS resource provider does not list it among the changes that replace an instance (aws-cloudformation-resource-providers-rds, ImmutabilityHelper.isChangeMutable)',
+      },
     ],
     failingUpdates: [ALLOCATED_STORAGE],
   },

@@ -82,7 +82,7 @@ describe('SlaAlarms, generated from the SLA table', () => {
     const a = alarm('blueprint-dev-db-connections');
     expect(a.Threshold).toBe(SLA_ROWS.dbConnections.alertAbovePercent);
     expect(a.EvaluationPeriods).toBe(SLA_ROWS.dbConnections.evaluationPeriods);
-    expect(a.Metrics.find((m: any) => m.Expression).Expression).toBe('100 * connections / 450');
+    expect(a.Metrics.find((m: any) => m.Expression).Expression).toBe('100 * connections / 394');
     const input = a.Metrics.find((m: any) => m.Id === 'connections').MetricStat;
     expect(input).toMatchObject({ Metric: { MetricName: 'DatabaseConnections', Namespace: 'AWS/RDS' }, Stat: 'Maximum', Period: 60 });
     expect(topicOf(a)).toBe(route.notify);

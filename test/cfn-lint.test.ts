@@ -43,8 +43,8 @@ lintedOrSkipped('cfn-lint on the synthesized templates', () => {
   afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('THEN there are templates to lint', () => {
-    // phase 1: data, app, web; phase 3: those, a worker, the standby region's four, and the edge.
-    expect(templates).toHaveLength(12);
+    // phase 1: data, app, web; phase 3: those, a worker, the standby region's recovery stack and four, and the edge.
+    expect(templates).toHaveLength(13);
   });
 
   test('THEN every finding is a documented exception', () => {

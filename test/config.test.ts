@@ -233,9 +233,9 @@ describe('invalid configurations fail with one message naming the field and what
 
 describe('maxConnectionsFor', () => {
   test.each([
-    // LEAST({DBInstanceClassMemory/9531392}, 5000) on the class's memory.
-    ['t4g.medium', 450],
-    ['r7g.large', 1802],
+    // LEAST({DBInstanceClassMemory/9531392}, 5000) on the class's memory less a tenth (at least 512 MiB): 3.5 GiB, 14.4 GiB.
+    ['t4g.medium', 394],
+    ['r7g.large', 1622],
     ['r7g.2xlarge', 5000],
   ])('%s allows %d connections', (instanceClass, expected) => {
     expect(maxConnectionsFor(instanceClass)).toBe(expected);

@@ -25,18 +25,47 @@ describe('PostgresDatabase', () => {
     });
   });
 
-  test('THEN RDS generates and rotates the master password in Secrets Manager, under the customer key', () => {
-    dev.data.hasResourceProperties('AWS::RDS::DBInstance', {
-      ManageMasterUserPassword: true,
-      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
-      MasterUserPassword: Match.absent(),
+  test('THEN the master password is generated in a retained Secrets Manager secret under the customer key, never in the template', () => {
+    const instance = Object.values(dev.data.findResources('AWS::RDS::DBInstance'))[0]!;
+    expect(instance.Properties.ManageMasterUserPassword).toBeUndefined();
+    expect(JSON.stringify(instance.Properties.MasterUserPassword)).toMatch(/^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Ref":"\w+"\},":SecretString:password::\}\}"\]\]\}$/);
+    dev.data.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: '{"username":"dbadmin"}' }),
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+        ReplicaRegions: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
     });
   });
 
-  test('THEN TLS is enforced and max_connections is pinned to the class\'s computed value', () => {
+  test('THEN a Secrets Manager hosted function rotates it every 30 days from the private subnets, reaching only the database and HTTPS', () => {
+    expect(dev.data.toJSON().Transform).toEqual('AWS::SecretsManager-2024-09-16');
+    dev.data.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({
+        RotationType: 'PostgreSQLSingleUser',
+        KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+        VpcSubnetIds: { 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^NetworkVpcprivateSubnet1') }])] },
+      }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+    dev.data.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('rotation'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: 'Secrets Manager API' }],
+    });
+    dev.data.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 5432,
+      ToPort: 5432,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DatabaseRotationSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('THEN TLS is enforced and max_connections is pinned below what RDS\'s formula gives on the class\'s nominal memory', () => {
+    // t4g.medium: LEAST(DBInstanceClassMemory/9531392, 5000) is 450 on 4 GiB; DBInstanceClassMemory is less than that.
     dev.data.hasResourceProperties('AWS::RDS::DBParameterGroup', {
       Family: 'postgres17',
-      Parameters: { 'rds.force_ssl': '1', max_connections: '450' },
+      Parameters: { 'rds.force_ssl': '1', max_connections: '394' },
     });
   });
 
@@ -65,7 +94,7 @@ describe('PostgresDatabase', () => {
     dev.data.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayEquals(dataSubnetGroupIds(dev.data)) });
   });
 
-  test('THEN its security group admits 5432 from the application tasks\' group and nothing else', () => {
+  test('THEN its security group admits 5432 from the application tasks\' group and, in its own stack, the rotation function\'s', () => {
     const inline = dev.data.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^PostgreSQL') } });
     expect(Object.values(inline)[0]!.Properties.SecurityGroupIngress).toBeUndefined();
     expect(Object.values(dev.web.findResources('AWS::EC2::SecurityGroupIngress'))).toHaveLength(0);

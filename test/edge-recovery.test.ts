@@ -219,7 +219,7 @@ describe('DatabaseBackup across regions', () => {
     if (PHASE_PRESETS[phase].standby) {
       expect(rule.CopyActions).toEqual([
         {
-          DestinationBackupVaultArn: `arn:aws:backup:${standby.region}:111111111111:backup-vault:blueprint-prod-standby-copies`,
+          DestinationBackupVaultArn: `arn:aws:backup:${standby.region}:111111111111:backup-vault:blueprint-prod-standby-backups`,
           Lifecycle: { DeleteAfterDays: days },
         },
       ]);
@@ -229,8 +229,8 @@ describe('DatabaseBackup across regions', () => {
   });
 
   test('THEN the standby\'s vault receiving the copies has that name, its own region\'s key, and is kept', () => {
-    p3.stack('standby-data').hasResource('AWS::Backup::BackupVault', {
-      Properties: { BackupVaultName: 'blueprint-prod-standby-copies', EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
+    p3.stack('standby-recovery').hasResource('AWS::Backup::BackupVault', {
+      Properties: { BackupVaultName: 'blueprint-prod-standby-backups', EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecoveryKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
     });
   });
@@ -275,13 +275,14 @@ describe('the standby region (phase 3)', () => {
     p3.stack('standby-service-web').hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: standby.minTasks, MaxCapacity: web.scaling.maxTasks });
   });
 
-  test('THEN its tasks read the primary\'s database secret, and may decrypt it only through Secrets Manager in either region', () => {
+  test('THEN its tasks read the database secret\'s replica in their own region, and may decrypt only through Secrets Manager there', () => {
     const web = p3.stack('standby-service-web');
     const containers = Object.values(web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: unknown }[] }[];
     const password = JSON.stringify(containers.flatMap((c) => c.Secrets ?? []).find((x) => x.Name === 'DB_PASSWORD')!.ValueFrom);
-    expect(password).toContain('"StackName":"blueprint-prod-data","Region":"us-east-1"');
+    expect(password).toContain('"StackName":"blueprint-prod-standby-data","Region":"us-west-2"');
     const policy = JSON.stringify(web.findResources('AWS::IAM::Policy'));
-    expect(policy).toContain('"kms:ViaService":["secretsmanager.us-west-2.amazonaws.com","secretsmanager.us-east-1.amazonaws.com"]');
+    expect(policy).toContain('secretsmanager.us-west-2.amazonaws.com');
+    expect(policy).not.toContain('secretsmanager.us-east-1.amazonaws.com');
   });
 
   test('THEN it has its own alarms, including how far the replica is behind the primary region', () => {
@@ -375,7 +376,8 @@ describe('the upgrade planner and the standby', () => {
     expect(plan.blocked).toEqual([]);
     const primaryStacks = [p3.blueprint.data, p3.blueprint.app, ...p3.blueprint.services.values(), ...p3.blueprint.workers.values()].map((s: Stack) => s.stackName);
     const touched = plan.changes.filter((c) => primaryStacks.includes(c.stack) && c.stateClass === 'durable');
-    expect(touched).toEqual([]);
+    // Only the master secret, in place: it gains its replica region (its value is unchanged).
+    expect(touched.map((c) => [c.type, c.impact])).toEqual([['AWS::SecretsManager::Secret', 'updated in place']]);
     // What it does add: the standby region's stacks, and the copy rule on the primary's (stateless) backup plan.
     expect(plan.changes.some((c) => c.stack === 'blueprint-prod-standby-data' && c.type === 'AWS::RDS::DBInstance' && c.impact === 'added')).toBe(true);
     expect(plan.changes.find((c) => c.type === 'AWS::Backup::BackupPlan')).toMatchObject({ stack: 'blueprint-prod-data', impact: 'updated in place' });

@@ -21,7 +21,7 @@ describe('phase 2', () => {
       expect(JSON.stringify(r.Properties.SourceDBInstanceIdentifier)).toMatch(/:db:.*"Ref":"DatabaseInstance/);
       expect(r.Properties.StorageEncrypted).toBeUndefined();
     }
-    p2.data.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { max_connections: '1802' } });
+    p2.data.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { max_connections: '1622' } });
   });
 
   test('THEN the cache has three shards of primary + replica on r7g nodes', () => {

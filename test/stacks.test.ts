@@ -26,10 +26,13 @@ describe('buildBlueprint', () => {
   });
 
   test('THEN stateful resources are in the data stack and stateless ones in the app stack', () => {
-    for (const type of ['AWS::EC2::VPC', 'AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::SecretsManager::Secret', 'AWS::S3::Bucket']) {
+    for (const type of ['AWS::EC2::VPC', 'AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::S3::Bucket']) {
       dev.data.resourceCountIs(type, 1);
       dev.appStack.resourceCountIs(type, 0);
     }
+    // The database's master password and the cache's AUTH token.
+    dev.data.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    dev.appStack.resourceCountIs('AWS::SecretsManager::Secret', 0);
     for (const type of ['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
       dev.appStack.resourceCountIs(type, 1);
       dev.data.resourceCountIs(type, 0);

@@ -44,6 +44,7 @@ describe('the upgrade ladder, prod', () => {
     expect(names(phase3)).toEqual([
       ...Object.keys(phase1),
       'blueprint-prod-worker-worker',
+      'blueprint-prod-standby-recovery',
       'blueprint-prod-standby-data',
       'blueprint-prod-standby-app',
       'blueprint-prod-standby-service-web',

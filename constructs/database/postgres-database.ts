@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,9 +22,24 @@ export interface PostgresDatabaseProps {
   readonly engineVersion: string;
   /** Instance class without `db.`, e.g. `t4g.medium`. */
   readonly instanceClass: string;
-  /** max_connections to enforce; the connection alarm divides by it. */
+  /** max_connections the primary enforces; the connection alarm divides by it. */
   readonly maxConnections: number;
+  /**
+   * What every replica runs with (same-region replicas, and the instance
+   * itself with `replicaOf`): at least the primary's values for every class
+   * the primary may be resized to, since PostgreSQL pauses replay on a hot
+   * standby whose max_connections or max_worker_processes is below its
+   * primary's, and a resize reaches the primary before its replicas.
+   */
+  readonly replicaParameters: { readonly maxConnections: number; readonly maxWorkerProcesses: number };
+  /**
+   * Storage at creation. Later changes are not sent to a deployed database
+   * by the kit's phases: storage autoscaling grows the volume up to
+   * `maxAllocatedStorageGiB`, and RDS refuses an AllocatedStorage below the
+   * grown size. Replicas take their source's size.
+   */
   readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling, on the primary and every replica. */
   readonly maxAllocatedStorageGiB: number;
   readonly backupRetentionDays: number;
   readonly performanceInsightsRetentionDays: number;
@@ -56,6 +71,29 @@ export interface PostgresDatabaseProps {
    * @default Duration.seconds(60)
    */
   readonly monitoringInterval?: Duration;
+  /**
+   * Other regions where Secrets Manager keeps a copy of the master secret
+   * current, each encrypted with a key of its region; tasks there read the
+   * copy, so they never depend on this region. Only for a primary.
+   * @default - no copies
+   */
+  readonly credentialReplicas?: readonly CredentialReplica[];
+  /**
+   * Where the function that rotates the master password runs, and how often.
+   * It must reach this database and the Secrets Manager endpoint.
+   * @default - `subnets`, every 30 days
+   */
+  readonly credentialRotation?: { readonly subnets: ec2.SubnetSelection; readonly every?: Duration };
+}
+
+/** A region holding a replica of the master secret, and the key of that region encrypting it. */
+export interface CredentialReplica {
+  readonly region: string;
+  /**
+   * The key's ARN, or its alias ARN (`arn:aws:kms:<region>:<account>:alias/<name>`):
+   * an alias lets a stack name a key of another region without reading it there.
+   */
+  readonly kmsKeyId: string;
 }
 
 /** The database a cross-region replica copies, and the secret holding its credentials. */
@@ -68,8 +106,10 @@ export interface PostgresSource {
 
 /**
  * RDS for PostgreSQL, Multi-AZ, encrypted with a customer key, TLS enforced,
- * its master password generated and rotated by RDS in Secrets Manager, with
- * optional read replicas. Deleting the stack leaves a final snapshot.
+ * its master password generated in Secrets Manager and rotated by a
+ * Secrets Manager hosted rotation function, with optional replicas of the
+ * secret in other regions and optional read replicas on their own parameter
+ * group. Deleting the stack leaves a final snapshot.
  */
 export class PostgresDatabase extends Construct {
   /** The primary, or with `replicaOf` the cross-region replica that a failover promotes. */
@@ -79,18 +119,35 @@ export class PostgresDatabase extends Construct {
   /** The other region's key a replica's `secret` is encrypted with, if any. */
   public readonly sourceSecretKey?: { readonly keyArn: string; readonly region: string };
   public readonly replicas: readonly rds.DatabaseInstanceReadReplica[];
-  /** The RDS-managed master secret (`username`, `password`). */
+  /** The master secret (`username`, `password`, `host`, ...); with `replicaOf`, the source's copy in this region. */
   public readonly secret: secretsmanager.ISecret;
+  /** The parameter group of the primary (with `replicaOf`, of this replica). */
+  public readonly parameterGroup: rds.ParameterGroup;
+  /** The parameter group of the same-region read replicas, at the hot-standby ceiling. */
+  public readonly replicaParameterGroup: rds.ParameterGroup;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly connections: ec2.Connections;
   public readonly databaseName: string;
+  /** max_connections `instance` enforces. */
   public readonly maxConnections: number;
+  private readonly credentialReplicaRegions: readonly string[];
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    this.isReplica = props.replicaOf !== undefined;
     this.databaseName = props.databaseName ?? 'app';
-    this.maxConnections = props.maxConnections;
+    this.maxConnections = this.isReplica ? props.replicaParameters.maxConnections : props.maxConnections;
+    this.credentialReplicaRegions = (props.credentialReplicas ?? []).map((r) => r.region);
     const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
+    const rotation = { subnets: props.credentialRotation?.subnets ?? props.subnets, every: props.credentialRotation?.every ?? Duration.days(30) };
+    if (props.replicaParameters.maxConnections < props.maxConnections) {
+      throw new Error(
+        `PostgresDatabase ${id}: replicaParameters.maxConnections (${props.replicaParameters.maxConnections}) is below maxConnections (${props.maxConnections}); a replica below its primary pauses replay`,
+      );
+    }
+    if (props.replicaOf && (props.credentialReplicas?.length ?? 0) > 0) {
+      throw new Error(`PostgresDatabase ${id}: credentialReplicas and replicaOf conflict; a replica's credentials are its source's`);
+    }
     const major = props.engineVersion.split('.')[0]!;
     const engine = rds.DatabaseInstanceEngine.postgres({
       version: rds.PostgresEngineVersion.of(props.engineVersion, major),
@@ -106,14 +163,28 @@ export class PostgresDatabase extends Construct {
       defaultPort: ec2.Port.tcp(POSTGRES_PORT),
     });
 
-    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+    // TLS everywhere; pinned limits so the connection alarm divides by what the server enforces.
+    const primaryParameters = { 'rds.force_ssl': '1', max_connections: String(props.maxConnections) };
+    // Replicas, the cross-region one included, never below any primary (HOT_STANDBY_PARAMETERS in config/postgres.ts).
+    const replicaParameters = {
+      'rds.force_ssl': '1',
+      max_connections: String(props.replicaParameters.maxConnections),
+      max_worker_processes: String(props.replicaParameters.maxWorkerProcesses),
+    };
+    // The instance's group keeps its id and description (a new description replaces a group) in either role.
+    this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: `PostgreSQL ${major}: TLS required, max_connections pinned`,
-      parameters: {
-        'rds.force_ssl': '1',
-        max_connections: String(props.maxConnections),
-      },
+      parameters: this.isReplica ? replicaParameters : primaryParameters,
     });
+    // Created only when bound: with read replicas, or as the cross-region replica's own group.
+    this.replicaParameterGroup = this.isReplica
+      ? this.parameterGroup
+      : new rds.ParameterGroup(this, 'ReplicaParameters', {
+          engine,
+          description: `PostgreSQL ${major} read replicas: TLS required, hot-standby limits at least the primary's`,
+          parameters: replicaParameters,
+        });
 
     // Created before the instance, so RDS exports into encrypted, retained groups instead of making its own.
     const logGroups = LOG_EXPORTS.map(
@@ -131,7 +202,6 @@ export class PostgresDatabase extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
-      parameterGroup,
       // Replicas too: left unset, a replica would get gp2.
       storageType: rds.StorageType.GP3,
       // Replicas too: a replica does not grow with its source, and replication stops when it is full.
@@ -148,10 +218,10 @@ export class PostgresDatabase extends Construct {
       removalPolicy: RemovalPolicy.SNAPSHOT,
     };
 
-    this.isReplica = props.replicaOf !== undefined;
     if (props.replicaOf) {
       this.instance = new rds.DatabaseInstanceReadReplica(this, 'Instance', {
         ...shared,
+        parameterGroup: this.parameterGroup,
         instanceIdentifier: props.instanceIdentifier,
         sourceDatabaseInstance: props.replicaOf.instance,
         // A replica in another region needs a key of its own region.
@@ -177,6 +247,7 @@ export class PostgresDatabase extends Construct {
     } else {
       const primary = new rds.DatabaseInstance(this, 'Instance', {
         ...shared,
+        parameterGroup: this.parameterGroup,
         engine,
         instanceIdentifier: props.instanceIdentifier,
         multiAz: true,
@@ -184,8 +255,10 @@ export class PostgresDatabase extends Construct {
         allocatedStorage: props.allocatedStorageGiB,
         storageEncrypted: true,
         databaseName: this.databaseName,
-        credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'dbadmin', { encryptionKey: props.encryptionKey }),
-        manageMasterUserPassword: true,
+        // A secret the kit owns, unlike an RDS-managed one, can be replicated to other regions.
+        credentials: rds.Credentials.fromGeneratedSecret(props.masterUsername ?? 'dbadmin', {
+          encryptionKey: props.encryptionKey,
+        }),
         backupRetention: Duration.days(props.backupRetentionDays),
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
@@ -193,6 +266,11 @@ export class PostgresDatabase extends Construct {
       });
       this.instance = primary;
       this.secret = primary.secret!;
+      const cfnSecret = primary.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret;
+      cfnSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // Set on the L1: the L2 takes only key objects, whose ARN would be read from the other region's stack.
+      if (props.credentialReplicas?.length) cfnSecret.replicaRegions = props.credentialReplicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId }));
+      this.rotateCredentials(props.vpc, rotation.subnets, rotation.every);
     }
     this.instance.node.addDependency(...logGroups);
     for (const group of logGroups) acknowledgeLogGroup(group, props.encryptionKey);
@@ -205,6 +283,7 @@ export class PostgresDatabase extends Construct {
         ...shared,
         instanceIdentifier: `${props.instanceIdentifier}-replica-${n}`,
         sourceDatabaseInstance: this.instance,
+        parameterGroup: this.replicaParameterGroup,
         // Spread round the zones; replica n keeps its zone whatever the count.
         availabilityZone: zones[(n - 1) % zones.length],
       });
@@ -253,6 +332,45 @@ export class PostgresDatabase extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       reason: 'The Enhanced Monitoring role uses the AWS managed policy built for exactly this purpose; it grants only CloudWatch Logs writes to the RDSOSMetrics group.',
+    });
+  }
+
+  /**
+   * ARN of the master secret's copy in `region`, one of `credentialReplicas`:
+   * the primary's ARN with the region replaced (Secrets Manager, "Replicate
+   * secrets across Regions":
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
+   */
+  public secretReplicaArn(region: string): string {
+    if (!this.credentialReplicaRegions.includes(region)) {
+      throw new Error(`PostgresDatabase ${this.node.id}: no credential replica in ${region}; credentialReplicas has ${this.credentialReplicaRegions.join(', ') || 'none'}`);
+    }
+    const { partition, account } = Stack.of(this);
+    // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>: the 7th field is the same in every region.
+    return Fn.join(':', ['arn', partition, 'secretsmanager', region, account, 'secret', Fn.select(6, Fn.split(':', this.secret.secretArn))]);
+  }
+
+  /**
+   * Rotates the master password with the Secrets Manager hosted rotation
+   * function for PostgreSQL (single user), which RDS-managed secrets did
+   * before; replicas of the secret receive each new value from Secrets
+   * Manager. The function reaches the database on its port and Secrets
+   * Manager over HTTPS, nothing else.
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+   */
+  private rotateCredentials(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, every: Duration): void {
+    const group = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc,
+      description: 'PostgreSQL master password rotation: reaches the database and Secrets Manager only',
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+    group.connections.allowTo(this.securityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Master password rotation');
+    this.secret.addRotationSchedule('Rotation', {
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: subnets, securityGroups: [group] }),
+      automaticallyAfter: every,
+      // Not at creation: the tasks the same deploy starts would read the password the rotation replaces.
+      rotateImmediatelyOnUpdate: false,
     });
   }
 }
