@@ -125,6 +125,9 @@ export const NOT_DRAWN: readonly string[] = [
   'AWS::ElastiCache::SubnetGroup',
   'AWS::ElastiCache::ParameterGroup',
   'AWS::Backup::BackupPlan',
+  'AWS::SecretsManager::SecretTargetAttachment',
+  'AWS::SecretsManager::RotationSchedule',
+  'AWS::SecretsManager::ResourcePolicy',
   'AWS::Backup::BackupSelection',
   'AWS::S3::BucketPolicy',
   'AWS::SQS::QueuePolicy',
@@ -164,7 +167,8 @@ export function isStore(type: string): boolean {
 /** `CacheAuthToken04672416` → `cache auth token`: a readable name from a construct id, never the id itself. */
 export function humanize(logicalId: string): string {
   const words = logicalId
-    .replace(/[0-9A-F]{8}$/, '')
+    // aws-cdk-lib's hash suffix; some constructs override the id with a longer, mixed-case one.
+    .replace(/[0-9A-Fa-f]{8,}$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/\s+/)
@@ -296,7 +300,8 @@ function siteNodes(site: Site, ctx: Ctx, prefix: string): DiagramNode[] {
         break;
       default: {
         // A replicated secret says where its copies are: they cross regions.
-        const names = members.map((m) => humanize(m.id) + ((m.props.ReplicaRegions ?? []).length > 0 ? `<br/>replicated to ${m.props.ReplicaRegions.map((x: { Region: string }) => x.Region).join(', ')}` : ''));
+        // Some overridden ids start with the stack's name run together: it says nothing in its own region's box.
+        const names = members.map((m) => humanize(m.id.replace(new RegExp(`^${m.stack.replace(/-/g, '')}`), '')) + ((m.props.ReplicaRegions ?? []).length > 0 ? `<br/>replicated to ${m.props.ReplicaRegions.map((x: { Region: string }) => x.Region).join(', ')}` : ''));
         const label = r.type in DRAWN ? names.join('<br/>') : n > 1 ? `${typeName(r.type)} × ${n}` : `${names[0]}<br/>${typeName(r.type)}`;
         add(key, label, members);
       }
@@ -327,7 +332,12 @@ function siteEdges(nodes: readonly DiagramNode[], site: Site, ctx: Ctx): string[
     const port = rule.props.FromPort === rule.props.ToPort ? `:${rule.props.FromPort}` : `:${rule.props.FromPort}-${rule.props.ToPort}`;
     const targets = attached(rule.props.GroupId);
     const reached = targets.some((n) => !isReplica(n) && n.members[0]!.type === 'AWS::RDS::DBInstance') ? targets.filter((n) => !isReplica(n)) : targets;
-    for (const from of attached(rule.props.SourceSecurityGroupId)) for (const to of reached) link(from, `-->|"${port}"|`, to);
+    // The tasks share one group (ADR 0020): the load balancer reaches only the services registered behind it.
+    const behind = (n: DiagramNode): boolean => n.members.some((m) => m.type === 'AWS::ECS::Service' && (m.props.LoadBalancers ?? []).length > 0);
+    for (const from of attached(rule.props.SourceSecurityGroupId)) {
+      const fromLoadBalancer = from.members.some((m) => m.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+      for (const to of reached) if (!fromLoadBalancer || behind(to)) link(from, `-->|"${port}"|`, to);
+    }
   }
   // IAM grants: who may send to, consume from, or write to which queue or stream.
   for (const policy of here.filter((r) => r.type === 'AWS::IAM::Policy')) {

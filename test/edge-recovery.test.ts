@@ -279,7 +279,9 @@ describe('the standby region (phase 3)', () => {
     const web = p3.stack('standby-service-web');
     const containers = Object.values(web.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions as { Secrets?: { Name: string; ValueFrom: unknown }[] }[];
     const password = JSON.stringify(containers.flatMap((c) => c.Secrets ?? []).find((x) => x.Name === 'DB_PASSWORD')!.ValueFrom);
-    expect(password).toContain('"StackName":"blueprint-prod-standby-data","Region":"us-west-2"');
+    // An import of the standby data stack's export: the same region, never the primary's.
+    expect(password).toContain('"Fn::ImportValue":"blueprint-prod-standby-data:');
+    expect(password).not.toContain('us-east-1');
     const policy = JSON.stringify(web.findResources('AWS::IAM::Policy'));
     expect(policy).toContain('secretsmanager.us-west-2.amazonaws.com');
     expect(policy).not.toContain('secretsmanager.us-east-1.amazonaws.com');

@@ -82,10 +82,7 @@ describe('cross-stack references (ADR 0018)', () => {
     );
     expect([...kinds].sort()).toEqual([
       'app <- edge: CdnDistributionDomainName',
-      'standby-service-web <- data: DataKeyArn',
-      'standby-service-web <- data: DatabaseInstanceMasterUserSecretSecretArn',
-      'standby-worker-worker <- data: DataKeyArn',
-      'standby-worker-worker <- data: DatabaseInstanceMasterUserSecretSecretArn',
+      'standby-data <- data: DatabaseSecretStandbyReplicaArn',
     ]);
     // Without an origin name, the CDN reads the primary load balancer's name from its region.
     expect(referencesOf(eu).filter((r) => r.consumer === 'blueprint-prod-edge')).toEqual([

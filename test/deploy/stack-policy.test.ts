@@ -82,7 +82,8 @@ describe('the deployment the guard reads from the assembly (phase 3)', () => {
   test('THEN every stack comes after the stacks it depends on', () => {
     const order = d.stacks.map((s) => s.name);
     for (const s of d.stacks) for (const dep of s.dependsOn) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(s.name));
-    expect(order[0]).toBe('blueprint-prod-data');
+    // The standby's copy vault and recovery key come first: the primary's data stack names them (ADR 0017).
+    expect(order.slice(0, 2)).toEqual(['blueprint-prod-standby-recovery', 'blueprint-prod-data']);
   });
 
   test('THEN the stacks span the primary region, us-east-1 for the edge and the standby region', () => {
