@@ -31,6 +31,9 @@ import { LARGE_SERVICES, LARGE_SETTINGS, LARGE_WORKERS } from '../review/large-s
 import { synthesizeDeployment } from '../review/plan';
 import { Acknowledgement, acknowledgements, compliancePacks, covers, openFindings, rawFindings } from '../lib/compliance';
 import { PRODUCTION_SETTINGS } from '../review/production-settings';
+import { runCommand } from '../review/cli';
+
+const usage = 'usage: npm run check -- [--phase <phase>] [--stage <stage>] [--settings <file.json>]';
 
 const GUARD = 'Control Tower (cfn-guard)';
 const BUILTIN = 'CloudFormation validation';
@@ -309,13 +312,4 @@ function main(): number {
   return failing.length > 0 ? 1 : 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exitCode = 2;
-  } else {
-    throw e;
-  }
-}
+runCommand({ usage, verb: 'checked', main });

@@ -19,11 +19,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
-import { ConfigError, readSettingsFile, resolveConfig } from '../config';
+import { readSettingsFile, resolveConfig } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
 import { deploymentOf } from '../review/deploy/assembly';
 import { formatDeploymentPlan } from '../review/deploy/format';
 import { GuardedDeploy, GuardError } from '../review/deploy/guard';
+import { runCommand } from '../review/cli';
 
 const usage =
   'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--plan-only] [--markdown] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
@@ -91,27 +92,20 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    if (e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError' && 'code' in e)) {
+runCommand({
+  usage,
+  verb: 'deployed',
+  main,
+  onError: (e) => {
+    if (e instanceof GuardError) {
       console.error(e.message);
-      console.error(usage);
-      process.exitCode = 2;
-    } else if (e instanceof GuardError) {
-      console.error(e.message);
-      process.exitCode = e.kind === 'usage' ? 2 : 1;
-    } else if (e instanceof Error && /ValidationFailed|Validation failed/.test(`${e.name} ${e.message}`)) {
-      console.error('The configuration does not pass the compliance checks, so it cannot be deployed: fix or acknowledge the findings listed above.');
-      process.exitCode = 2;
-    } else if (e instanceof Error) {
-      // An AWS error (credentials, permissions, throttling) says enough in one line.
-      console.error(`${e.name}: ${e.message}`);
-      process.exitCode = 1;
-    } else {
-      throw e;
+      return e.kind === 'usage' ? 2 : 1;
     }
+    // An AWS error (credentials, permissions, throttling) says enough in one line.
+    if (e instanceof Error) {
+      console.error(`${e.name}: ${e.message}`);
+      return 1;
+    }
+    return undefined;
   },
-);
+});

@@ -10,8 +10,9 @@
  */
 import { parseArgs } from 'node:util';
 import * as cdkJson from '../cdk.json';
-import { ConfigError, readSettingsFile, resolveConfig } from '../config';
+import { readSettingsFile, resolveConfig } from '../config';
 import { formatPlan, isBlocked, planUpgrade, synthesizeTemplates } from '../review/plan';
+import { runCommand } from '../review/cli';
 
 const usage = 'usage: npm run plan -- --from <phase> --to <phase> [--stage <stage>] [--settings <file.json>] [--json]';
 
@@ -37,18 +38,4 @@ function main(): number {
   return isBlocked(plan) ? 1 : 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (e) {
-  if (e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError' && 'code' in e)) {
-    console.error(e.message);
-    console.error(usage);
-    process.exitCode = 2;
-  } else if (e instanceof Error && /ValidationFailed|Validation failed/.test(`${e.name} ${e.message}`)) {
-    // The findings were printed above by the synth; a stack trace would only hide them.
-    console.error('A phase does not pass the compliance checks, so it cannot be planned: fix or acknowledge the findings listed above.');
-    process.exitCode = 2;
-  } else {
-    throw e;
-  }
-}
+runCommand({ usage, verb: 'planned', main });

@@ -27,6 +27,7 @@ import {
   writeManifest,
   writeSnapshots,
 } from '../review/snapshot';
+import { runCommand } from '../review/cli';
 
 const usage = 'usage: npm run snapshot -- [--update] [--settings <file.json>] [--phase <phase>[,<phase>…]] [--stage <stage>[,<stage>…]] [--dir <folder>]';
 
@@ -84,14 +85,4 @@ function main(): number {
   return changed > 0 ? 1 : 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (e) {
-  if (e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError' && 'code' in e)) {
-    console.error(e.message);
-    console.error(usage);
-    process.exitCode = 2;
-  } else {
-    throw e;
-  }
-}
+runCommand({ usage, verb: 'snapshot', main });
