@@ -141,6 +141,10 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
           }
         }
       }
+      if (impact === 'added' && facts.failingCreate?.fails(change.newProperties ?? {})) {
+        blocked = true;
+        notes.unshift(facts.failingCreate.reason);
+      }
       if (destructive && !blocked && stateClass === 'transient') notes.push(facts.blastRadius ?? 'rebuilt from empty');
       const note = notes.length > 0 ? `${notes.join('; ')}${blocked ? '; the upgrade is blocked' : ''}` : undefined;
       const role = impact === 'updated in place' ? facts.roleChanges?.find((r) => r.when(change.oldProperties ?? {}, change.newProperties ?? {})) : undefined;

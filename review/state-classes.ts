@@ -60,6 +60,8 @@ export interface ResourceTypeFacts {
   readonly conditionalUpdates?: readonly ConditionalUpdate[];
   readonly failingUpdates?: readonly FailingUpdate[];
   readonly roleChanges?: readonly RoleChange[];
+  /** A resource whose creation with these properties fails. */
+  readonly failingCreate?: { readonly fails: (properties: Props) => boolean; readonly reason: string };
 }
 
 const positive = (v: unknown): boolean => Number(v) > 0;
@@ -120,6 +122,13 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
       },
     ],
     failingUpdates: [ALLOCATED_STORAGE],
+    // MasterUsername is required unless the instance is restored or replicated (AWS::RDS::DBInstance MasterUsername,
+    // "Required: Conditional"): a promoted template creating the instance fails.
+    failingCreate: {
+      fails: (p) => ['SourceDBInstanceIdentifier', 'MasterUsername', 'DBSnapshotIdentifier', 'DBClusterIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDbiResourceId'].every((k) => p[k] === undefined),
+      reason:
+        'a DB instance created with neither a source, a snapshot nor a master user: a standby promoted before its replica was ever deployed (standby.role "promoted" needs a standby deployed as "standby" first); the create fails',
+    },
     roleChanges: [
       {
         when: promotion,

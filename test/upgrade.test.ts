@@ -115,6 +115,14 @@ const stack = (resources: Record<string, { Type: string; Properties?: Record<str
   ...(outputs ? { Outputs: outputs } : {}),
 });
 
+describe('a promotion requires a standby', () => {
+  test('GIVEN no standby deployed WHEN the next settings add one already promoted THEN the plan blocks the database\'s creation', () => {
+    const plan = planUpgrade(phase2, templates('phase3', { standby: { role: 'promoted' } }));
+    expect(plan.blocked.map((c) => [c.stack, c.type, c.impact])).toEqual([['blueprint-prod-standby-data', 'AWS::RDS::DBInstance', 'added']]);
+    expect(plan.blocked[0]!.note).toMatch(/^a DB instance created with neither a source, a snapshot nor a master user: .*standby\.role "promoted" needs a standby deployed as "standby" first/);
+  });
+});
+
 describe('the planner\'s facts per resource type, on hand-written templates', () => {
   test('THEN every type in the table has a state class, and every custom name is read from its name property', () => {
     for (const facts of Object.values(RESOURCE_TYPES)) expect(['durable', 'transient', 'stateless']).toContain(facts.stateClass);
