@@ -14,6 +14,12 @@ import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
 
 /**
+ * Output of a standby data stack: the same ARN, read in the standby region,
+ * where a failover makes that replica standalone (docs/runbooks.md).
+ */
+export const STANDBY_SECRET_OUTPUT = 'DatabaseSecretReplicaArn';
+
+/**
  * What the primary keeps in the standby region before its data stack
  * deploys (lib/recovery-stack.ts), by name: the primary's stacks never read
  * the standby region, even to deploy.
@@ -181,6 +187,10 @@ export class DataStack extends BlueprintStack {
     const replicaArn = new ssm.StringParameter(this, 'DatabaseSecretArn', {
       description: 'ARN of this region\'s replica of the database master secret, which the tasks read',
       stringValue: Fn.getStackOutput(source.primaryDataStack.stackName, SECRET_REPLICA_OUTPUT, source.primaryDataStack.region),
+    });
+    new CfnOutput(this, STANDBY_SECRET_OUTPUT, {
+      value: replicaArn.stringValue,
+      description: 'ARN of the database secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
     return {
       instance: source.instance,
