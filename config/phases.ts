@@ -99,6 +99,8 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   cache: { nodeType: 'cache.r7g.large', shards: 1 },
   // Two tasks per service across zones answer from the first minute of a failover; autoscaling takes the rest.
   minTasks: 2,
+  // Waiting; a failover sets `promoted` (ADR 0029).
+  role: 'standby',
 };
 
 function sla(phase: PhaseName): BlueprintConfig['sla'] {

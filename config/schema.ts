@@ -475,6 +475,10 @@ export const configShape = {
         'The standby cache: smaller until a failover.',
       ),
       minTasks: d(int(1, 1000), 'Tasks each service and worker runs in the standby until a failover (at most every maxTasks); their maximum stays the primary\'s.'),
+      role: d(
+        oneOf(['standby', 'promoted']),
+        'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the `standby-*` stacks while the primary region is down (ADR 0029).',
+      ),
     }).nullable(),
     'A standby region kept warm for a regional failover; null: one region.',
   ),

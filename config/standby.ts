@@ -11,23 +11,33 @@ export function standbyVaultName(c: BlueprintConfig): string {
   return `${deploymentName(c)}-standby-backups`;
 }
 
+/** Whether a regional failover has promoted the standby region (`standby.role`, ADR 0029). */
+export function standbyPromoted(c: BlueprintConfig): boolean {
+  return c.standby?.role === 'promoted';
+}
+
 /**
  * The configuration the standby region is built from: the primary's, moved
  * to the standby's region, network and certificate, with the smaller cache
- * and task minimum it waits with. Its database is a replica, so no
- * same-region replicas of its own until a failover promotes it.
+ * and NAT gateways it waits with. Its database is a replica, so no same-region replicas of
+ * its own. While it waits, each service and worker runs `standby.minTasks`;
+ * once promoted, the primary's scaling and NAT gateways (one per zone), since
+ * it carries the primary's load.
+ * The cache keeps its standby size: resharding or resizing it is an online
+ * change that may follow, not part of the failover's hour.
  */
 export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
   const s = c.standby;
   if (s === null) throw new Error('standbyConfig: the configuration has no standby');
+  const promoted = s.role === 'promoted';
   return {
     ...c,
     env: { account: c.env.account, region: s.region, availabilityZones: s.availabilityZones },
-    network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
+    network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: promoted ? c.network.natGateways : s.natGateways },
     database: { ...c.database, readReplicas: 0 },
     cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
-    services: c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: s.minTasks } })),
-    workers: c.workers.map((w) => ({ ...w, scaling: { ...w.scaling, minTasks: s.minTasks } })),
+    services: promoted ? c.services : c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: s.minTasks } })),
+    workers: promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: { ...w.scaling, minTasks: s.minTasks } })),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,
   };

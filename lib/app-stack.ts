@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConfig, originPrefixListId } from '../config';
+import { BlueprintConfig, DB_INSTANCE_MEMORY_GIB, deploymentName, HostedZoneConfig, originPrefixListId, standbyPromoted } from '../config';
 import {
   acknowledge,
   acknowledgeLogGroup,
@@ -245,6 +245,8 @@ export class AppStack extends BlueprintStack {
         role: failover.role,
         loadBalancer: this.ingress.loadBalancer,
         alarm: this.alarms.entries.find((e) => e.spec.alarmName === originCheckAlarmName(prefix))!.alarm,
+        // The standby region's database is promoted: traffic never comes back here by itself (ADR 0029).
+        forceUnhealthy: failover.role === 'PRIMARY' && standbyPromoted(c),
       });
     }
 

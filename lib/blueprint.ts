@@ -1,5 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyPromoted } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
@@ -143,6 +143,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       data: {
         kind: 'standby',
         source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },
+        promoted: standbyPromoted(config),
         promotedSecretArn: config.standby!.databaseSecretArn,
       },
       originSecretName,

@@ -14,6 +14,12 @@ import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
 
 /**
+ * Output of a standby data stack: the same ARN, read in the standby region,
+ * where a failover makes that replica standalone (docs/runbooks.md).
+ */
+export const STANDBY_SECRET_OUTPUT = 'DatabaseSecretReplicaArn';
+
+/**
  * What the primary keeps in the standby region before its data stack
  * deploys (lib/recovery-stack.ts), by name: the primary's stacks never read
  * the standby region, even to deploy.
@@ -37,12 +43,14 @@ export type DataRole =
   /**
    * The standby region: its database replicates `source.instance`, and its
    * tasks read `source.secretArn`'s replica in this region, encrypted with
-   * `source.secretKey`. After a promotion, `promotedSecretArn` (in this
-   * region) replaces it.
+   * `source.secretKey`. `promoted`: a regional failover has made the
+   * replica a standalone database (ADR 0029); its tasks keep reading the
+   * same secret. `promotedSecretArn` (in this region), when set, replaces it.
    */
   | {
       readonly kind: 'standby';
       readonly source: { readonly instance: rds.IDatabaseInstance; readonly primaryDataStack: { readonly stackName: string; readonly region: string }; readonly secretKey: kms.IKey };
+      readonly promoted?: boolean;
       readonly promotedSecretArn?: string;
     };
 
@@ -98,6 +106,7 @@ export class DataStack extends BlueprintStack {
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
       readReplicas: c.database.readReplicas,
       replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
+      promoted: props.role.kind === 'standby' && props.role.promoted === true,
       credentialReplicas: props.role.kind === 'primary' && props.role.standby ? [{ region: props.role.standby.region, kmsKeyId: props.role.standby.keyAliasArn }] : undefined,
       // The rotation function needs Secrets Manager's endpoint, which the isolated data subnets cannot reach.
       credentialRotation: { subnets: this.network.subnets('private') },
@@ -173,9 +182,15 @@ export class DataStack extends BlueprintStack {
     }
     // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
     // this region's service stacks take it from here and never read the primary region, even to deploy.
+    // Unchanged by a promotion: CloudFormation resolves Fn::GetStackOutput only when the parameter itself is
+    // created or updated, so the promotion's deploy reads nothing from the primary region.
     const replicaArn = new ssm.StringParameter(this, 'DatabaseSecretArn', {
       description: 'ARN of this region\'s replica of the database master secret, which the tasks read',
       stringValue: Fn.getStackOutput(source.primaryDataStack.stackName, SECRET_REPLICA_OUTPUT, source.primaryDataStack.region),
+    });
+    new CfnOutput(this, STANDBY_SECRET_OUTPUT, {
+      value: replicaArn.stringValue,
+      description: 'ARN of the database secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
     return {
       instance: source.instance,

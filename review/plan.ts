@@ -18,6 +18,8 @@ export interface ResourceChange {
   /** Why the change blocks, or what a transient replacement costs. */
   readonly note?: string;
   readonly blocked: boolean;
+  /** A deliberate change of what the resource is (review/state-classes.ts `roleChanges`), e.g. a promotion. */
+  readonly roleChange?: string;
 }
 
 /** An output that a consumer stack reads, changed so that the consumer would be stranded. */
@@ -109,7 +111,7 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
         // Drop "maybe" properties whose actual old -> new change is known to be in place.
         const open = replacing.filter(([name, p]) => {
           const rule = facts.conditionalUpdates?.find((r) => r.property === name);
-          return !(rule && p.changeImpact === ResourceImpact.MAY_REPLACE && rule.inPlace(p.oldValue, p.newValue, change.newProperties ?? {}));
+          return !(rule && p.changeImpact === ResourceImpact.MAY_REPLACE && rule.inPlace(p.oldValue, p.newValue, change.newProperties ?? {}, change.oldProperties ?? {}));
         });
         if (open.length === 0) {
           impact = 'updated in place';
@@ -139,9 +141,15 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
           }
         }
       }
+      if (impact === 'added' && facts.failingCreate?.fails(change.newProperties ?? {})) {
+        blocked = true;
+        notes.unshift(facts.failingCreate.reason);
+      }
       if (destructive && !blocked && stateClass === 'transient') notes.push(facts.blastRadius ?? 'rebuilt from empty');
       const note = notes.length > 0 ? `${notes.join('; ')}${blocked ? '; the upgrade is blocked' : ''}` : undefined;
-      changes.push({ stack, logicalId, type, impact, stateClass, causes, note, blocked });
+      const role = impact === 'updated in place' ? facts.roleChanges?.find((r) => r.when(change.oldProperties ?? {}, change.newProperties ?? {})) : undefined;
+      const roleChange = role && `${role.summary} (${role.detail})`;
+      changes.push({ stack, logicalId, type, impact, stateClass, causes, note, blocked, ...(roleChange ? { roleChange } : {}) });
     });
   }
   const stranded = strandedConsumers(before, after, changes);
@@ -257,10 +265,16 @@ export function formatPlan(plan: UpgradePlan, title: string): string {
   for (const stack of stacks) {
     lines.push(`Stack ${stack}`);
     for (const c of plan.changes.filter((x) => x.stack === stack)) {
-      const mark = c.blocked ? 'BLOCKED ' : c.note && c.impact !== 'updated in place' ? 'WARNING ' : '        ';
+      const mark = c.blocked ? 'BLOCKED ' : c.roleChange ? 'ROLE    ' : c.note && c.impact !== 'updated in place' ? 'WARNING ' : '        ';
       const why = c.causes.length > 0 ? ` (${c.causes.join(', ')})` : '';
       lines.push(`  ${mark}${c.impact.padEnd(17)} ${c.stateClass.padEnd(9)} ${c.type} ${c.logicalId}${why}${c.note ? `: ${c.note}` : ''}`);
     }
+    lines.push('');
+  }
+  const roles = plan.changes.filter((c) => c.roleChange !== undefined);
+  if (roles.length > 0) {
+    lines.push('Role changes');
+    for (const c of roles) lines.push(`  ROLE    ${c.stack} ${c.logicalId}: ${c.roleChange}`);
     lines.push('');
   }
   if (plan.stranded.length > 0) {
@@ -277,7 +291,7 @@ export function formatPlan(plan: UpgradePlan, title: string): string {
   lines.push(
     blocking > 0
       ? `BLOCKED: ${plan.blocked.length} resource change(s) and ${plan.stranded.length} stranded consumer(s) would fail the upgrade or lose data.`
-      : `Safe: no durable or custom-named resource is replaced or removed, no update fails on a grown resource, no consumer is stranded${plan.warnings.length > 0 ? `; ${plan.warnings.length} transient warning(s)` : ''}.`,
+      : `Safe: no durable or custom-named resource is replaced or removed, no update fails on a grown resource, no consumer is stranded${plan.warnings.length > 0 ? `; ${plan.warnings.length} transient warning(s)` : ''}${roles.length > 0 ? `; ${roles.length} deliberate role change(s), listed above, cannot be undone` : ''}.`,
   );
   return lines.join('\n');
 }

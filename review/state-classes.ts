@@ -22,9 +22,21 @@ export type Props = Readonly<Record<string, unknown>>;
  */
 export interface ConditionalUpdate {
   readonly property: string;
-  /** Whether this old -> new change is in place, given the resource's new properties. */
-  readonly inPlace: (oldValue: unknown, newValue: unknown, properties: Props) => boolean;
+  /** Whether this old -> new change is in place, given the resource's new (and old) properties. */
+  readonly inPlace: (oldValue: unknown, newValue: unknown, properties: Props, oldProperties: Props) => boolean;
   readonly reason: string;
+}
+
+/**
+ * A change that keeps the resource but changes what it is, deliberately and
+ * for good: the plan prints it on a line of its own, and does not block it.
+ */
+export interface RoleChange {
+  /** Whether this old -> new change of the resource's properties is the role change. */
+  readonly when: (oldProperties: Props, newProperties: Props) => boolean;
+  /** One line, e.g. `standby database promoted: irreversible`. */
+  readonly summary: string;
+  readonly detail: string;
 }
 
 /** An in-place update that CloudFormation accepts but the service can refuse on a deployed, grown resource. */
@@ -47,6 +59,9 @@ export interface ResourceTypeFacts {
   readonly nameProperty?: string;
   readonly conditionalUpdates?: readonly ConditionalUpdate[];
   readonly failingUpdates?: readonly FailingUpdate[];
+  readonly roleChanges?: readonly RoleChange[];
+  /** A resource whose creation with these properties fails. */
+  readonly failingCreate?: { readonly fails: (properties: Props) => boolean; readonly reason: string };
 }
 
 const positive = (v: unknown): boolean => Number(v) > 0;
@@ -67,15 +82,31 @@ const ALLOCATED_STORAGE: FailingUpdate = {
     'AllocatedStorage changes on a deployed instance: once storage autoscaling has grown the volume (or within 10% of it, or 6 hours after a storage change) RDS rejects the modification and the stack update fails; raise only MaxAllocatedStorage between phases',
 };
 
+/**
+ * A read replica whose template loses `SourceDBInstanceIdentifier`: "If you
+ * remove the SourceDBInstanceIdentifier property from your template and then
+ * update your stack, AWS CloudFormation promotes the read replica to a
+ * standalone DB instance" (AWS::RDS::DBInstance, SourceDBInstanceIdentifier:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier).
+ * The same instance, its identifier and endpoint kept.
+ */
+const promotion = (oldProps: Props, newProps: Props): boolean => oldProps.SourceDBInstanceIdentifier !== undefined && newProps.SourceDBInstanceIdentifier === undefined;
+
 export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::RDS::DBInstance': {
     stateClass: 'durable',
     nameProperty: 'DBInstanceIdentifier',
     conditionalUpdates: [
       {
+        property: 'SourceDBInstanceIdentifier',
+        inPlace: (o, n) => o !== undefined && n === undefined,
+        reason: 'removing SourceDBInstanceIdentifier promotes the read replica in place (CloudFormation, AWS::RDS::DBInstance SourceDBInstanceIdentifier)',
+      },
+      {
         property: 'BackupRetentionPeriod',
-        inPlace: (o, n) => positive(o) && positive(n),
-        reason: 'changing a non-zero retention to another non-zero value is an in-place modification; only turning backups on or off restarts the instance',
+        inPlace: (o, n, props, oldProps) => (positive(o) && positive(n)) || (promotion(oldProps, props) && positive(n)),
+        reason:
+          'changing a non-zero retention to another non-zero value is an in-place modification, and a promotion sends the retention with the promotion (RDS PromoteReadReplica BackupRetentionPeriod); only turning backups on or off otherwise restarts the instance',
       },
       { property: 'AvailabilityZone', inPlace: (o, n) => o === n, reason: 'unchanged zone' },
       {
@@ -91,6 +122,20 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
       },
     ],
     failingUpdates: [ALLOCATED_STORAGE],
+    // MasterUsername is required unless the instance is restored or replicated (AWS::RDS::DBInstance MasterUsername,
+    // "Required: Conditional"): a promoted template creating the instance fails.
+    failingCreate: {
+      fails: (p) => ['SourceDBInstanceIdentifier', 'MasterUsername', 'DBSnapshotIdentifier', 'DBClusterIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDbiResourceId'].every((k) => p[k] === undefined),
+      reason:
+        'a DB instance created with neither a source, a snapshot nor a master user: a standby promoted before its replica was ever deployed (standby.role "promoted" needs a standby deployed as "standby" first); the create fails',
+    },
+    roleChanges: [
+      {
+        when: promotion,
+        summary: 'standby database promoted: irreversible',
+        detail: 'the replica stops replicating and accepts writes; it never becomes a replica of its old source again, and the way back is a new replica (ADR 0029)',
+      },
+    ],
   },
   'AWS::RDS::DBSubnetGroup': { stateClass: 'durable', nameProperty: 'DBSubnetGroupName' },
   'AWS::RDS::DBParameterGroup': { stateClass: 'durable', nameProperty: 'DBParameterGroupName' },

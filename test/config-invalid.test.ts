@@ -234,6 +234,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a hosted zone id in lower case', { settings: { ingress: { hostedZone: { id: 'z0123', name: 'example.com' }, domainName: 'app.example.com' } } }, 'ingress.hostedZone.id: "z0123" is not allowed; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
   ['a certificate that is not an ARN', { settings: { ingress: { certificateArn: 'my-cert' } } }, 'ingress.certificateArn: "my-cert" is not allowed; allowed: an ACM certificate ARN'],
   ['an upper-case domain', { settings: { ingress: { domainName: 'Shop.Example.com' } } }, 'ingress.domainName: "Shop.Example.com" is not allowed; allowed: a lower-case DNS name such as app.example.com'],
+  ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted"'],
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 1 to 40 (the smallest scaling.maxTasks)'],
   ['compliance without AwsSolutions', { settings: { compliancePacks: ['NIST.800.53.R5'] } }, 'compliancePacks: ["NIST.800.53.R5"] is not allowed; allowed: a list that includes "AwsSolutions"'],
   ['a compliance pack that does not exist', { settings: { compliancePacks: ['AwsSolutions', 'SOC2'] } }, 'compliancePacks[1]: "SOC2" is not allowed; allowed: "AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"'],

@@ -37,16 +37,19 @@ describe('the regional failover procedure', () => {
     expect(windows.at(-1)![1]).toBe(RECOVERY_OBJECTIVES.rtoMinutes);
   });
 
-  test('THEN the names its commands use are the standby\'s: the database, its key alias, the cache', () => {
+  test('THEN the names its commands use are the standby\'s: the database, its stacks, the secret\'s output, the setting', () => {
     const data = s.stack('standby-data');
     const P = deploymentName(s.config);
     expect(section).toContain('--db-instance-identifier $P-postgres');
     data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: `${P}-postgres` });
-    expect(section).toContain('alias/$P-data');
-    data.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${P}-data` });
-    expect(section).toContain('--replication-group-id $P-cache');
-    data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: `${P}-cache` });
-    expect(section).toContain('standby.databaseSecretArn');
-    expect(section).toContain('standby.minTasks');
+    expect(section).toContain('--stack-name $P-standby-data');
+    expect(section).toContain("OutputKey=='DatabaseSecretReplicaArn'");
+    data.hasOutput('DatabaseSecretReplicaArn', {});
+    expect(section).toContain('"$P-standby-*" --exclusively');
+    expect(s.blueprint.standby!.data.stackName).toBe(`${P}-standby-data`);
+    expect(section).toContain('"$P-app" --exclusively');
+    expect(s.blueprint.app.stackName).toBe(`${P}-app`);
+    expect(section).toContain('"standby": { "role": "promoted" }');
+    expect(section).toContain('standby database promoted:');
   });
 });

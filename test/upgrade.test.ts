@@ -115,6 +115,14 @@ const stack = (resources: Record<string, { Type: string; Properties?: Record<str
   ...(outputs ? { Outputs: outputs } : {}),
 });
 
+describe('a promotion requires a standby', () => {
+  test('GIVEN no standby deployed WHEN the next settings add one already promoted THEN the plan blocks the database\'s creation', () => {
+    const plan = planUpgrade(phase2, templates('phase3', { standby: { role: 'promoted' } }));
+    expect(plan.blocked.map((c) => [c.stack, c.type, c.impact])).toEqual([['blueprint-prod-standby-data', 'AWS::RDS::DBInstance', 'added']]);
+    expect(plan.blocked[0]!.note).toMatch(/^a DB instance created with neither a source, a snapshot nor a master user: .*standby\.role "promoted" needs a standby deployed as "standby" first/);
+  });
+});
+
 describe('the planner\'s facts per resource type, on hand-written templates', () => {
   test('THEN every type in the table has a state class, and every custom name is read from its name property', () => {
     for (const facts of Object.values(RESOURCE_TYPES)) expect(['durable', 'transient', 'stateless']).toContain(facts.stateClass);
@@ -123,6 +131,7 @@ describe('the planner\'s facts per resource type, on hand-written templates', ()
     expect(customNameOf('AWS::CloudFront::Distribution', { DistributionConfig: { Aliases: ['shop.example.com'] } })).toBe('DistributionConfig.Aliases ["shop.example.com"]');
   });
 
+  const SOURCE = 'arn:aws:rds:us-east-1:111111111111:db:shop-prod-postgres';
   const db = (props: Record<string, unknown>) => ({ data: stack({ Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', ...props } } }) });
   test.each([
     ['BackupRetentionPeriod 7 -> 14 is in place', { BackupRetentionPeriod: 7 }, { BackupRetentionPeriod: 14 }, 'updated in place', false, /non-zero retention to another non-zero value/],
@@ -131,12 +140,23 @@ describe('the planner\'s facts per resource type, on hand-written templates', ()
     ['MultiAZ true -> false may replace and blocks', { MultiAZ: true }, { MultiAZ: false }, 'may be replaced', true, /durable/],
     ['AllocatedStorage 50 -> 200 is in place but blocks', { AllocatedStorage: '50' }, { AllocatedStorage: '200' }, 'updated in place', true, /AllocatedStorage "50" -> "200"/],
     ['MaxAllocatedStorage 500 -> 1000 is in place and passes', { AllocatedStorage: '50', MaxAllocatedStorage: 500 }, { AllocatedStorage: '50', MaxAllocatedStorage: 1000 }, 'updated in place', false, undefined],
+    ['a replica loses its source, turning on backups and Multi-AZ: a promotion, in place', { SourceDBInstanceIdentifier: SOURCE, MultiAZ: false }, { MultiAZ: true, BackupRetentionPeriod: 7 }, 'updated in place', false, /promotes the read replica in place/],
+    ['a replica changes source: may replace and blocks', { SourceDBInstanceIdentifier: SOURCE }, { SourceDBInstanceIdentifier: `${SOURCE}-2` }, 'may be replaced', true, /durable/],
+    ['a primary turns backups on from unset, no promotion: may replace and blocks', { MultiAZ: true }, { MultiAZ: true, BackupRetentionPeriod: 7 }, 'may be replaced', true, /durable/],
+    ['a promotion that turns backups off: may replace and blocks', { SourceDBInstanceIdentifier: SOURCE }, { BackupRetentionPeriod: 0 }, 'may be replaced', true, /durable/],
   ])('GIVEN a DB instance WHEN %s', (_name, before, after, impact, blocked, reason) => {
     const [change] = planUpgrade(db(before), db(after)).changes;
     expect(change).toMatchObject({ impact, blocked });
     // A rule that decides says why; a plain update says nothing.
     if (reason) expect(change!.note).toMatch(reason);
     else expect(change!.note).toBeUndefined();
+  });
+
+  test('GIVEN a promotion THEN the plan lists it as a role change, irreversible, and a plain update is no role change', () => {
+    const plan = planUpgrade(db({ SourceDBInstanceIdentifier: SOURCE, MultiAZ: false }), db({ MultiAZ: true, BackupRetentionPeriod: 7 }));
+    expect(plan.changes.map((c) => c.roleChange)).toEqual([expect.stringMatching(/^standby database promoted: irreversible \(/)]);
+    expect(formatPlan(plan, 'x')).toMatch(/^Role changes\n {2}ROLE {4}data Db: standby database promoted: irreversible/m);
+    expect(planUpgrade(db({ MultiAZ: false }), db({ MultiAZ: true })).changes.map((c) => c.roleChange)).toEqual([undefined]);
   });
 
   const cache = (props: Record<string, unknown>) => ({ data: stack({ Cache: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { ReplicationGroupDescription: 'c', ...props } } }) });

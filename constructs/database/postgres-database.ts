@@ -67,6 +67,19 @@ export interface PostgresDatabaseProps {
    */
   readonly replicaOf?: PostgresSource;
   /**
+   * The `replicaOf` replica has been promoted by a regional failover: the
+   * same resource (same logical id, so CloudFormation updates it) without
+   * `SourceDBInstanceIdentifier`, which CloudFormation answers by promoting
+   * the replica to a standalone instance ("If you remove the
+   * SourceDBInstanceIdentifier property from your template and then update
+   * your stack, AWS CloudFormation promotes the read replica to a standalone
+   * DB instance",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier),
+   * Multi-AZ, with `backupRetentionDays` of automated backups. Irreversible.
+   * @default false
+   */
+  readonly promoted?: boolean;
+  /**
    * Enhanced Monitoring granularity.
    * @default Duration.seconds(60)
    */
@@ -114,7 +127,7 @@ export interface PostgresSource {
 export class PostgresDatabase extends Construct {
   /** The primary, or with `replicaOf` the cross-region replica that a failover promotes. */
   public readonly instance: rds.DatabaseInstance | rds.DatabaseInstanceReadReplica;
-  /** Whether `instance` replicates another region's database. */
+  /** Whether `instance` replicates another region's database (a waiting standby; false once promoted). */
   public readonly isReplica: boolean;
   /** The other region's key a replica's `secret` is encrypted with, if any. */
   public readonly sourceSecretKey?: { readonly keyArn: string; readonly region: string };
@@ -134,9 +147,11 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    this.isReplica = props.replicaOf !== undefined;
+    // A promoted replica keeps the replica's parameter group and limits: changing them is no part of a failover.
+    const builtAsReplica = props.replicaOf !== undefined;
+    this.isReplica = builtAsReplica && props.promoted !== true;
     this.databaseName = props.databaseName ?? 'app';
-    this.maxConnections = this.isReplica ? props.replicaParameters.maxConnections : props.maxConnections;
+    this.maxConnections = builtAsReplica ? props.replicaParameters.maxConnections : props.maxConnections;
     this.credentialReplicaRegions = (props.credentialReplicas ?? []).map((r) => r.region);
     const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
     const rotation = { subnets: props.credentialRotation?.subnets ?? props.subnets, every: props.credentialRotation?.every ?? Duration.days(30) };
@@ -144,6 +159,9 @@ export class PostgresDatabase extends Construct {
       throw new Error(
         `PostgresDatabase ${id}: replicaParameters.maxConnections (${props.replicaParameters.maxConnections}) is below maxConnections (${props.maxConnections}); a replica below its primary pauses replay`,
       );
+    }
+    if (props.promoted && !props.replicaOf) {
+      throw new Error(`PostgresDatabase ${id}: promoted needs replicaOf; only a replica can be promoted`);
     }
     if (props.replicaOf && (props.credentialReplicas?.length ?? 0) > 0) {
       throw new Error(`PostgresDatabase ${id}: credentialReplicas and replicaOf conflict; a replica's credentials are its source's`);
@@ -175,10 +193,10 @@ export class PostgresDatabase extends Construct {
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: `PostgreSQL ${major}: TLS required, max_connections pinned`,
-      parameters: this.isReplica ? replicaParameters : primaryParameters,
+      parameters: builtAsReplica ? replicaParameters : primaryParameters,
     });
     // Created only when bound: with read replicas, or as the cross-region replica's own group.
-    this.replicaParameterGroup = this.isReplica
+    this.replicaParameterGroup = builtAsReplica
       ? this.parameterGroup
       : new rds.ParameterGroup(this, 'ReplicaParameters', {
           engine,
@@ -226,24 +244,16 @@ export class PostgresDatabase extends Construct {
         sourceDatabaseInstance: props.replicaOf.instance,
         // A replica in another region needs a key of its own region.
         storageEncryptionKey: props.encryptionKey,
-        // Single-AZ while it waits; the failover runbook turns Multi-AZ on after promotion.
+        // Single-AZ while it waits; promotion turns Multi-AZ on.
         multiAz: false,
       });
+      const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
       // Encryption is the source's; CloudFormation takes only the key (KmsKeyId) for a replica.
-      (this.instance.node.defaultChild as rds.CfnDBInstance).addPropertyDeletionOverride('StorageEncrypted');
+      cfn.addPropertyDeletionOverride('StorageEncrypted');
       this.secret = props.replicaOf.secret;
       this.sourceSecretKey = props.replicaOf.secretKey;
-      acknowledge(
-        this.instance,
-        'A cross-region replica waiting for a regional failover is single-AZ; the failover runbook converts it to Multi-AZ right after promotion, and the primary carries Multi-AZ meanwhile.',
-        'AwsSolutions-RDS3',
-        ...inCompliancePacks('RDSMultiAZSupport', 'PCI.DSS.321'),
-      );
-      acknowledge(
-        this.instance,
-        'A read replica holds no data of its own: the primary region\'s AWS Backup plan copies every recovery point into this region\'s vault, and promotion sets the backup retention.',
-        ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
-      );
+      if (props.promoted) this.promote(cfn, props.backupRetentionDays);
+      else this.acknowledgeWaitingReplica();
     } else {
       const primary = new rds.DatabaseInstance(this, 'Instance', {
         ...shared,
@@ -333,6 +343,38 @@ export class PostgresDatabase extends Construct {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       reason: 'The Enhanced Monitoring role uses the AWS managed policy built for exactly this purpose; it grants only CloudWatch Logs writes to the RDSOSMetrics group.',
     });
+  }
+
+  /**
+   * Turns the replica into a standalone primary in place: no source (the
+   * promotion), Multi-AZ (an in-place conversion), and automated backups,
+   * which CloudFormation sends with the promotion (RDS PromoteReadReplica
+   * takes BackupRetentionPeriod). The logical id is the replica's, so the
+   * planner sees an update of the same instance (review/state-classes.ts).
+   */
+  private promote(cfn: rds.CfnDBInstance, backupRetentionDays: number): void {
+    cfn.sourceDbInstanceIdentifier = undefined;
+    cfn.multiAz = true;
+    cfn.backupRetentionPeriod = backupRetentionDays;
+    acknowledge(
+      this.instance,
+      'A database promoted by a regional failover has automated backups and point-in-time recovery in its own region; the AWS Backup plan stays with the primary region\'s data stack until the failback rebuilds the pair (ADR 0029).',
+      ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
+    );
+  }
+
+  private acknowledgeWaitingReplica(): void {
+    acknowledge(
+      this.instance,
+      'A cross-region replica waiting for a regional failover is single-AZ; promoting it (standby.role "promoted") makes it Multi-AZ, and the primary carries Multi-AZ meanwhile.',
+      'AwsSolutions-RDS3',
+      ...inCompliancePacks('RDSMultiAZSupport', 'PCI.DSS.321'),
+    );
+    acknowledge(
+      this.instance,
+      'A read replica holds no data of its own: the primary region\'s AWS Backup plan copies every recovery point into this region\'s vault, and promotion turns on automated backups.',
+      ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
+    );
   }
 
   /**

@@ -17,6 +17,18 @@ export interface FailoverRecordProps {
    * service.
    */
   readonly alarm: cloudwatch.IAlarm;
+  /**
+   * Hold this half unhealthy whatever the alarm says: the other region's
+   * database has been promoted, and traffic must not return here when this
+   * region answers again. The record then follows a calculated check over
+   * the region's check with a threshold of 2, which Route 53 always reads
+   * as unhealthy ("If you specify a number greater than the number of child
+   * health checks, Route 53 always considers this health check to be
+   * unhealthy",
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html#Route53-UpdateHealthCheck-request-HealthThreshold).
+   * @default false
+   */
+  readonly forceUnhealthy?: boolean;
 }
 
 /**
@@ -31,16 +43,22 @@ export interface FailoverRecordProps {
  * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
  */
 export class FailoverRecord extends Construct {
+  /** The check the record follows: the region's, or with `forceUnhealthy` the calculated one holding it. */
   public readonly healthCheck: route53.HealthCheck;
   public readonly record: route53.ARecord;
 
   constructor(scope: Construct, id: string, props: FailoverRecordProps) {
     super(scope, id);
-    this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
+    const regionCheck = new route53.HealthCheck(this, 'HealthCheck', {
       type: route53.HealthCheckType.CLOUDWATCH_METRIC,
       alarmIdentifier: { name: props.alarm.alarmName, region: props.loadBalancer.env.region },
       insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
     });
+    // Held: a parent over the region's own check asking for more healthy children than it has. The region's
+    // check stays, unchanged, so its status is still there to read before the hold is lifted.
+    this.healthCheck = props.forceUnhealthy
+      ? new route53.HealthCheck(this, 'Held', { type: route53.HealthCheckType.CALCULATED, childHealthChecks: [regionCheck], healthThreshold: 2 })
+      : regionCheck;
     this.record = new route53.ARecord(this, 'Record', {
       zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.zone.id, zoneName: props.zone.name }),
       recordName: props.recordName,

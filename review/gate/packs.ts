@@ -3,6 +3,7 @@ import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions'
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
+import { FailoverCalculatedCheckCanFail } from './rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
 import { UniqueNames } from './rules/names/unique-names';
 import { UniqueRecordSets } from './rules/names/unique-records';
@@ -43,7 +44,7 @@ export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalan
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
 
 /** Regional failover that moves on the right signal, and a region that finds what it reads in its own region. */
-export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion, SecretReferencesResolve];
+export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];

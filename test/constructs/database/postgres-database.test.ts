@@ -51,6 +51,24 @@ describe('PostgresDatabase props', () => {
     ).toThrow(/credentialReplicas and replicaOf conflict/);
   });
 
+  test('WHEN a database that is not a replica is marked promoted THEN it refuses, naming both props', () => {
+    const { stack, props } = fixture();
+    expect(() => new PostgresDatabase(stack, 'Database', { ...props, promoted: true })).toThrow(/promoted needs replicaOf; only a replica can be promoted/);
+  });
+
+  test('WHEN a cross-region replica is promoted THEN the same instance loses its source and gains Multi-AZ and backups', () => {
+    const { stack, props } = fixture();
+    const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Source', { instanceIdentifier: 'x', instanceEndpointAddress: 'x', port: 5432, securityGroups: [] });
+    const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', 'arn:aws:secretsmanager:us-west-2:111111111111:secret:s-AbCdEf');
+    const db = new PostgresDatabase(stack, 'Database', { ...props, replicaOf: { instance: source, secret }, promoted: true });
+    const [instance] = Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBInstance'));
+    expect(instance!.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
+    expect(instance!.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: props.backupRetentionDays });
+    // No longer a replica: no lag alarm; still the replica's limits, since its parameter group is kept.
+    expect(db.isReplica).toBe(false);
+    expect(db.maxConnections).toBe(props.replicaParameters.maxConnections);
+  });
+
   test('WHEN asked for the secret\'s replica in a region it does not replicate to THEN it refuses, naming the regions it has', () => {
     const { stack, props } = fixture();
     const db = new PostgresDatabase(stack, 'Database', { ...props, credentialReplicas: [{ region: 'us-west-2', kmsKeyId: 'arn:aws:kms:us-west-2:111111111111:alias/x' }] });

@@ -1,4 +1,5 @@
 import { FailoverAlarmTreatsMissingAsUnhealthy } from '../../../review/gate/rules/failover/failover-alarm-reads-missing-as-unhealthy';
+import { FailoverCalculatedCheckCanFail } from '../../../review/gate/rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from '../../../review/gate/rules/failover/failover-without-target-health';
 import { SecretReferencesResolve } from '../../../review/gate/rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from '../../../review/gate/rules/regions/tasks-read-own-region';
@@ -35,6 +36,24 @@ describe('FailoverWithoutTargetHealth', () => {
   });
   test('GIVEN a failover alias on its health check only THEN it passes', () => {
     expect(firing(FailoverWithoutTargetHealth, failoverHalf(false, 'breaching'))).toEqual([]);
+  });
+});
+
+describe('FailoverCalculatedCheckCanFail', () => {
+  const held = (threshold: number | undefined) => {
+    const d = failoverHalf(false, 'breaching');
+    const resources = d.app!.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    resources.Held = { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'CALCULATED', ChildHealthChecks: [{ Ref: 'Check' }], ...(threshold === undefined ? {} : { HealthThreshold: threshold }) } } };
+    resources.Record!.Properties.HealthCheckId = { Ref: 'Held' };
+    return d;
+  };
+  test('GIVEN a failover record on a calculated check with threshold 0, or none THEN it fires on the check', () => {
+    expect(firing(FailoverCalculatedCheckCanFail, held(0))).toEqual(['app Held']);
+    expect(firing(FailoverCalculatedCheckCanFail, held(undefined))).toEqual(['app Held']);
+  });
+  test('GIVEN a threshold of 1, or one above the children to hold the record unhealthy THEN it passes', () => {
+    expect(firing(FailoverCalculatedCheckCanFail, held(1))).toEqual([]);
+    expect(firing(FailoverCalculatedCheckCanFail, held(2))).toEqual([]);
   });
 });
 
