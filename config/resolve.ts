@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { FIREWALL, PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, FirewallConfig, PhaseName } from './types';
+import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, PhaseName } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -51,8 +51,17 @@ export interface ConfigInput {
 const TEMPLATES: Readonly<Record<string, unknown>> = {
   workers: SAMPLE_WORKER,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
-  firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
-  edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
+  firewall: FIREWALL,
+  edge: {
+    staticPaths: [],
+    priceClass: 'PriceClass_100',
+    originPrefixListIds: {},
+    originHeaderVersions: [],
+    originResponseTimeoutSeconds: 30,
+    originKeepaliveTimeoutSeconds: 5,
+  } satisfies EdgeConfig,
+  // A load-balancer cookie for a day, unless the settings name the application's cookie.
+  'services.stickiness': { durationSeconds: 86_400 },
   standby: STANDBY_TEMPLATE,
 };
 
