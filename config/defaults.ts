@@ -16,7 +16,8 @@ export const USER_DEFAULTS: Pick<BlueprintConfig, 'appName' | 'env' | 'ingress' 
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   },
   // Both optional; listed so a settings file may set them (an unlisted field is an error).
-  ingress: { certificateArn: undefined, domainName: undefined, edgeCertificateArn: undefined, originDomainName: undefined, hostedZone: null },
+  // 60 s: the load balancer's default idle timeout.
+  ingress: { certificateArn: undefined, domainName: undefined, edgeCertificateArn: undefined, originDomainName: undefined, idleTimeoutSeconds: 60, hostedZone: null },
   alarms: { pageEmails: [], notifyEmails: [], pageHttpsEndpoints: [], slack: null },
   compliancePacks: COMPLIANCE_PACK_NAMES,
 };

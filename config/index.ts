@@ -15,3 +15,4 @@ export { configSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_
 export { settingsSchema, settingsJsonSchema } from './settings-schema';
 export { metaOf, FieldMeta } from './fields';
 export { REGION_ZONES, REGIONS, zonesOf } from './regions';
+export * from './firewall';

@@ -1,6 +1,6 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
 import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, ORIGIN_FAILOVER_ROW, SATURATION_ROWS, SLA_ROWS } from './sla';
-import { BlueprintConfig, EdgeConfig, PhaseName, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
+import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
 export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
@@ -25,8 +25,14 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   hostHeaders: [],
   priority: 100,
   // Rolling with a circuit breaker and alarm rollback: no second target group to keep in sync.
-  deployment: { strategy: 'rolling', stepPercent: 10, bakeMinutes: 10 },
+  // Rolling keeps every task serving and starts as many new ones beside them.
+  deployment: { strategy: 'rolling', stepPercent: 10, bakeMinutes: 10, minHealthyPercent: 100, maxPercent: 200 },
   migrationCommand: [],
+  // Requests are balanced anew: state lives in the database and the cache.
+  stickiness: null,
+  // ECS's default: 30 s after SIGTERM for in-flight requests; the target group drains for as long.
+  stopTimeoutSeconds: 30,
+  writablePaths: [],
 };
 
 /**
@@ -65,6 +71,9 @@ export const SAMPLE_WORKER: WorkerConfig = {
     retentionDays: 14,
     maxReceiveCount: 5,
   },
+  // A received message not deleted in time returns to the queue: 30 s ends the poll and the current message.
+  stopTimeoutSeconds: 30,
+  writablePaths: [],
 };
 
 /**
@@ -81,7 +90,13 @@ const EDGE: EdgeConfig = {
   priceClass: 'PriceClass_100',
   originPrefixListIds: {},
   originHeaderVersions: [],
+  // CloudFront's defaults: 30 s for the origin's response, 5 s to keep an idle origin connection.
+  originResponseTimeoutSeconds: 30,
+  originKeepaliveTimeoutSeconds: 5,
 };
+
+/** The web ACL's settings from phase 2 on; ADR 0028 explains the counted rule. */
+export const FIREWALL: FirewallConfig = { rateLimitPer5Minutes: 2000, countRules: ['SizeRestrictions_BODY'], pathExceptions: [] };
 
 /** A standby region as phase 3 runs it; a settings file that turns a standby on in another phase starts here. */
 export const STANDBY_TEMPLATE: StandbyConfig = {
@@ -232,7 +247,7 @@ const phase2: PhasePreset = {
   workers: [SAMPLE_WORKER],
   eventStream: null,
   // 2,000 requests per IP per 5 minutes: ~7 req/s sustained from one address.
-  firewall: { rateLimitPer5Minutes: 2000 },
+  firewall: FIREWALL,
   // Static assets from the edge take that share of the 10K req/s off the tasks.
   edge: EDGE,
   standby: null,
@@ -286,7 +301,7 @@ const phase3: PhasePreset = {
   ],
   // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
   eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },
-  firewall: { rateLimitPer5Minutes: 2000 },
+  firewall: FIREWALL,
   // Every edge location: at 10K+ req/s the audience is worldwide.
   edge: { ...EDGE, priceClass: 'PriceClass_All' },
   standby: STANDBY_TEMPLATE,

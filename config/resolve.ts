@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { FIREWALL, PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, FirewallConfig, PhaseName } from './types';
+import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, PhaseName } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -51,8 +51,17 @@ export interface ConfigInput {
 const TEMPLATES: Readonly<Record<string, unknown>> = {
   workers: SAMPLE_WORKER,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
-  firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
-  edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
+  firewall: FIREWALL,
+  edge: {
+    staticPaths: [],
+    priceClass: 'PriceClass_100',
+    originPrefixListIds: {},
+    originHeaderVersions: [],
+    originResponseTimeoutSeconds: 30,
+    originKeepaliveTimeoutSeconds: 5,
+  } satisfies EdgeConfig,
+  // A load-balancer cookie for a day, unless the settings name the application's cookie.
+  'services.stickiness': { durationSeconds: 86_400 },
   standby: STANDBY_TEMPLATE,
 };
 
@@ -83,9 +92,10 @@ export function resolveConfig(input: ConfigInput = {}): BlueprintConfig {
   const base: BlueprintConfig = { ...USER_DEFAULTS, ...PHASE_PRESETS[phase], ...STAGE_DEFAULTS[stage], phase, stage };
   const { $schema: _schema, phase: _p, stage: _s, phases, ...overrides } = settings;
   if (input.appName !== undefined) overrides.appName = input.appName;
-  let merged = merge(configSchema, base, overrides, '');
+  let merged = merge(configSchema, base, overrides, '', undefined);
   const overlay = isObject(phases) ? phases[phase] : undefined;
-  if (overlay !== undefined) merged = merge(configSchema, merged, overlay, '');
+  if (overlay !== undefined) merged = merge(configSchema, merged, overlay, '', { phase, problems });
+  if (problems.all.length > 0) throw new ConfigError(problems.all);
 
   report(problems, configSchema.safeParse(merged), merged, '');
   if (problems.all.length > 0) throw new ConfigError(problems.all);
@@ -175,42 +185,77 @@ function fieldPath(input: unknown, path: readonly PropertyKey[], prefix: string)
   return at;
 }
 
-type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType> };
+
+/** Merging a phase overlay: where its problems go, and its phase for their paths. */
+interface Overlay {
+  readonly phase: PhaseName;
+  readonly problems: Problems;
+}
 
 /**
  * Merges settings over the preset, guided by the schema: objects key by key,
  * a named list entry by entry, null turns a capability off and an object
  * turns it on (from the preset, else its template); anything else replaces.
+ *
+ * A phase overlay (`overlay` set) changes what the settings already say:
+ * a named list keeps every entry and merges the overlay's entries into the
+ * entries of the same name (a name the list lacks is a problem: a misspelt
+ * name must not clone an entry nor drop the others), and maps such as
+ * `environment` and `secrets` merge variable by variable.
  */
-function merge(schema: z.ZodType, base: unknown, over: unknown, path: string): unknown {
+function merge(schema: z.ZodType, base: unknown, over: unknown, path: string, overlay: Overlay | undefined): unknown {
   if (over === undefined) return base;
   const def = schema._zod.def as unknown as Def;
   switch (def.type) {
     case 'optional':
-      return merge(def.innerType!, base, over, path);
+      return merge(def.innerType!, base, over, path, overlay);
     case 'nullable':
       if (over === null) return null;
-      return merge(def.innerType!, isObject(base) ? base : (TEMPLATES[path] ?? {}), over, path);
+      return merge(def.innerType!, isObject(base) ? base : (TEMPLATES[path] ?? {}), over, path, overlay);
     case 'object': {
       if (!isObject(base) || !isObject(over)) return over;
       const out: Record<string, unknown> = { ...base };
       for (const [key, value] of Object.entries(over)) {
         const field = def.shape![key];
-        if (field !== undefined && value !== undefined) out[key] = merge(field, base[key], value, join(path, key));
+        if (field !== undefined && value !== undefined) out[key] = merge(field, base[key], value, join(path, key), overlay);
       }
       return out;
     }
+    case 'record':
+      return overlay !== undefined && isObject(base) && isObject(over) ? { ...base, ...over } : over;
     case 'array': {
       const element = def.element?._zod.def as unknown as Def | undefined;
       if (!Array.isArray(over) || element?.type !== 'object' || !('name' in element.shape!)) return over;
       const entries = Array.isArray(base) ? (base as readonly Record<string, unknown>[]) : [];
+      if (overlay !== undefined) return mergeByName(def.element!, entries, over, path, overlay);
       // An entry named like a preset entry inherits its phase sizing; a new name starts from the first entry, or the template.
       return over.map((entry) => {
         const start = entries.find((e) => isObject(entry) && e.name === entry.name) ?? entries[0] ?? TEMPLATES[path] ?? {};
-        return merge(def.element!, start, entry, path);
+        return merge(def.element!, start, entry, path, overlay);
       });
     }
     default:
       return over;
   }
+}
+
+/** An overlay's named entries merged into the list's entries of the same name; the others kept as they are. */
+function mergeByName(element: z.ZodType, entries: readonly Record<string, unknown>[], over: readonly unknown[], path: string, overlay: Overlay): unknown[] {
+  const out: unknown[] = [...entries];
+  const known = entries.map((e) => String(e.name));
+  for (const entry of over) {
+    const name = isObject(entry) ? entry.name : undefined;
+    const at = out.findIndex((e) => isObject(e) && e.name === name);
+    if (at >= 0) {
+      out[at] = merge(element, out[at], entry, path, overlay);
+      continue;
+    }
+    const allowed = known.length > 0 ? `a name among ${known.join(', ')}` : `none: declare the entry in the top-level ${path} first`;
+    overlay.problems.add(
+      `phases.${overlay.phase}.${path}${typeof name === 'string' && name !== '' ? `.${name}` : ''}`,
+      `${show(name)} names no entry of ${path}; an overlay changes entries by name and adds none; allowed: ${allowed}`,
+    );
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { CACHE_NODE_TYPES, CACHE_NODE_TYPES_TEXT, MAX_CACHE_NODES, POSTGRES_VERS
 import { parseCidr } from './checks';
 import { DB_INSTANCE_MEMORY_GIB } from './postgres';
 import { bool, describe as d, dict, int, intWhere, list, num, obj, oneOf, oneOfNumbers, rejection, text } from './fields';
+import { COMMON_RULE_NAMES, MAX_MATCH_STRING } from './firewall';
 import { REGIONS } from './regions';
 
 /**
@@ -121,13 +122,13 @@ const cpu = oneOfNumbers(Object.keys(FARGATE_MEMORY_MIB).map(Number));
 const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see docs/settings.md)');
 
 /** Variables the kit sets itself; a user's setting must not shadow them. */
-export const RESERVED_ENV = /^(DB_|REDIS_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_)/;
+export const RESERVED_ENV = /^(DB_|REDIS_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_|TRUSTED_PROXY_HOPS$)/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 const variableName = z
   .string()
   .regex(VARIABLE, { error: (iss) => rejection(iss.input, 'a variable name of letters, digits and underscores') })
   .refine((n) => !RESERVED_ENV.test(n), {
-    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, queues, tracing); allowed: any other name`,
+    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name`,
   });
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
@@ -151,6 +152,12 @@ const secretRef = obj({
   }
 });
 
+const commonRule = oneOf(COMMON_RULE_NAMES, `a rule of AWSManagedRulesCommonRuleSet: ${COMMON_RULE_NAMES.join(', ')}`);
+const pathPrefix = text(
+  new RegExp(`^/[\\w\\-./~%]{0,${MAX_MATCH_STRING - 1}}$`),
+  `a URL path prefix starting with "/", at most ${MAX_MATCH_STRING} characters, without wildcards, such as /api/uploads/`,
+);
+
 const appSettings = {
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
@@ -159,6 +166,26 @@ const appSettings = {
   secrets: d(
     dict(variableName, secretRef, 'an object of variable names and secret references'),
     'Environment variables ECS fills from Secrets Manager or SSM Parameter Store when the task starts; the task may read exactly these.',
+  ),
+};
+
+/** Directories a container may write to besides /tmp: absolute, not the root, not /tmp itself. */
+const writablePath = text(
+  /^\/(?!tmp(\/|$))[\w.-]+(\/[\w.-]+)*$/,
+  'an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx',
+  (v) => !v.split('/').some((part) => part === '.' || part === '..'),
+);
+
+const containerSettings = {
+  stopTimeoutSeconds: d(
+    int(2, 120, 'a whole number from 2 to 120 (Fargate waits at most 120 seconds after SIGTERM)'),
+    'Seconds ECS waits after SIGTERM before it kills the container: time to finish in-flight requests or the current job.',
+  ),
+  writablePaths: d(
+    list(writablePath, 0, 20, 'at most 20 distinct directory paths').refine((paths) => new Set(paths).size === paths.length, {
+      error: (iss) => rejection(iss.input, 'distinct directory paths'),
+    }),
+    'Directories the container may write to besides /tmp (the root filesystem stays read-only): each an empty task-scoped volume, lost when the task stops.',
   ),
 };
 
@@ -178,6 +205,20 @@ const deployment = obj({
   ),
   stepPercent: d(num(0.1, 100), 'Canary: share of traffic first shifted; linear: share shifted per step (at least 3), percent.'),
   bakeMinutes: d(int(0, 1440), 'Minutes to watch the alarms after each shift (and before the old version goes).'),
+  minHealthyPercent: d(int(0, 100), 'Rolling: share of the desired tasks that must keep running during a deployment, percent; below maxPercent.'),
+  maxPercent: d(int(100, 200), 'Rolling: most tasks running during a deployment, percent of the desired count; above minHealthyPercent.'),
+});
+
+/** Load-balancer cookie (duration only) or the application's own cookie (cookieName). */
+const stickiness = obj({
+  durationSeconds: d(int(1, 604_800), 'Seconds a client stays on one task (the load balancer allows up to 7 days).'),
+  cookieName: d(
+    text(
+      /^(?!AWSALB|AWSALBAPP|AWSALBTG)[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/,
+      'a cookie name of letters, digits and !#$%&\'*+.^_`|~- not starting with AWSALB, AWSALBAPP or AWSALBTG',
+    ).optional(),
+    'The application\'s session cookie: stickiness follows it (`app_cookie`); absent: the load balancer\'s own cookie (`lb_cookie`).',
+  ),
 });
 
 const taskCount = {
@@ -208,6 +249,8 @@ export const serviceSchema = obj({
     'Host names routed to this service (with its path patterns); empty: any host.',
   ),
   priority: d(int(1, 50_000), 'Listener rule priority, unique across services; lower is evaluated first.'),
+  stickiness: d(stickiness.nullable(), 'Sends a client\'s requests to the same task while its cookie lasts (sessions kept in memory, WebSocket fallbacks); null: every request balanced anew.'),
+  ...containerSettings,
   scaling: d(
     obj({
       ...taskCount,
@@ -229,6 +272,7 @@ export const workerSchema = obj({
   user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
   ...appSettings,
   command: d(command, 'Command overriding the image\'s; the queue URL is in QUEUE_URL.'),
+  ...containerSettings,
   cpu: d(cpu, 'Fargate task CPU units.'),
   memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),
   scaling: d(
@@ -408,6 +452,10 @@ export const configShape = {
         dnsName.optional(),
         'DNS name of the load balancers behind the CDN, covered by `certificateArn` (and the standby\'s certificate): the CDN reaches the origin over HTTPS by this name.',
       ),
+      idleTimeoutSeconds: d(
+        int(1, 4000),
+        'Seconds the load balancer keeps an idle connection open (WebSockets, long polls, server-sent events); behind the CDN its origin keep-alive follows, up to 60.',
+      ),
       hostedZone: d(
         obj({
           id: d(text(/^Z[A-Z0-9]{1,32}$/, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'), 'Hosted zone id.'),
@@ -419,7 +467,28 @@ export const configShape = {
     'How users reach the application: TLS and DNS.',
   ),
   firewall: d(
-    obj({ rateLimitPer5Minutes: d(int(10, 2_000_000_000), 'Requests one client IP may make in 5 minutes before AWS WAF blocks it.') }).nullable(),
+    obj({
+      rateLimitPer5Minutes: d(int(10, 2_000_000_000), 'Requests one client IP may make in 5 minutes before AWS WAF blocks it.'),
+      countRules: d(
+        list(commonRule, 0, COMMON_RULE_NAMES.length, 'a list of core rule set rule names'),
+        'Rules of AWS\'s core rule set that only count (logged, never blocking) on every path. ADR 0028: `SizeRestrictions_BODY` by default, which blocks every body over 8 KB.',
+      ),
+      pathExceptions: d(
+        list(
+          obj({
+            pathPrefix: d(pathPrefix, 'URL path prefix the exception applies to, e.g. `/api/uploads/`.'),
+            rules: d(
+              list(commonRule, 0, COMMON_RULE_NAMES.length, 'a list of core rule set rule names'),
+              'Core rule set rules that only count on this path and keep blocking elsewhere; empty: the whole core rule set skips the path.',
+            ),
+          }),
+          0,
+          20,
+          'at most 20 path exceptions',
+        ),
+        'Paths on which core rule set rules do not block: uploads, APIs that take HTML (ADR 0028).',
+      ),
+    }).nullable(),
     'AWS WAF in front of the public endpoint (the CDN when there is one); null: none.',
   ),
   edge: d(
@@ -438,6 +507,14 @@ export const configShape = {
           'at most 25 paths (CloudFront\'s cache behaviours per distribution)',
         ),
         'Paths cached at the edge; every other path goes to the load balancer uncached.',
+      ),
+      originResponseTimeoutSeconds: d(
+        int(1, 60, 'a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'),
+        'Seconds CloudFront waits for the load balancer\'s first byte (and between packets) before it answers 504; long polls need more than the default 30.',
+      ),
+      originKeepaliveTimeoutSeconds: d(
+        int(1, 60, 'a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'),
+        'Seconds CloudFront keeps an idle connection to the load balancer open for the next request; below ingress.idleTimeoutSeconds.',
       ),
       priceClass: d(oneOf(PRICE_CLASSES), 'Edge locations served: `PriceClass_100` (North America, Europe) is the cheapest.'),
       originPrefixListIds: d(

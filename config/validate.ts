@@ -19,6 +19,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateIngress(p, c);
   validateEdge(p, c);
   validateStandby(p, c);
+  validateFirewall(p, c);
   validateSla(p, c.sla);
   return p.all;
 }
@@ -90,6 +91,7 @@ function validateServices(p: Problems, c: BlueprintConfig): void {
     if (names.has(s.name)) p.add(`${at}.name`, `"${s.name}" is used twice; allowed: a name no other service has`);
     names.add(s.name);
     validateTask(p, at, s, c);
+    validateDeploymentPercents(p, at, s.deployment);
     if (c.telemetry.collectorImage !== null && COLLECTOR_PORTS.includes(s.containerPort)) {
       p.add(`${at}.containerPort`, `${s.containerPort} clashes with the tracing collector's OTLP port in the same task; allowed: any port but ${COLLECTOR_PORTS.join(' and ')}`);
     }
@@ -157,6 +159,20 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
   }
 }
 
+/**
+ * Rolling deployments take the percents; ECS needs room to start or stop a
+ * task, so the maximum is above the minimum. A native deployment starts the
+ * whole new version beside the old one and ignores both.
+ */
+function validateDeploymentPercents(p: Problems, at: string, d: ServiceConfig['deployment']): void {
+  if (d.strategy !== 'rolling') {
+    if (d.minHealthyPercent !== 100) p.add(`${at}.deployment.minHealthyPercent`, `${d.minHealthyPercent} is not allowed with strategy "${d.strategy}", which runs the new version beside the old; allowed: 100, or strategy "rolling"`);
+    if (d.maxPercent !== 200) p.add(`${at}.deployment.maxPercent`, `${d.maxPercent} is not allowed with strategy "${d.strategy}", which runs the new version beside the old; allowed: 200, or strategy "rolling"`);
+  } else if (d.maxPercent <= d.minHealthyPercent) {
+    p.add(`${at}.deployment.maxPercent`, `${d.maxPercent} is not above deployment.minHealthyPercent (${d.minHealthyPercent}), so a deployment could neither start nor stop a task; allowed: ${d.minHealthyPercent + 1} to 200`);
+  }
+}
+
 function validateSecrets(p: Problems, at: string, t: AppSettings, c: BlueprintConfig): void {
   for (const [name, ref] of Object.entries(t.secrets)) {
     const f = `${at}.secrets.${name}`;
@@ -166,6 +182,10 @@ function validateSecrets(p: Problems, at: string, t: AppSettings, c: BlueprintCo
     const [, , , region, account] = value.split(':');
     if (region !== c.env.region) {
       p.add(`${f}.${key}`, `${show(value)} is in ${region}; allowed: a ${what} in env.region (${c.env.region}), where the tasks run`);
+    } else if (c.standby !== null) {
+      // The standby's tasks take the same references; an ARN would tie them to the region a failover leaves.
+      const fix = key === 'secretsManager' ? `the secret's name, with the secret replicated to standby.region (${c.standby.region}): a replica keeps the name` : `the parameter's name, with a parameter of that name in standby.region (${c.standby.region})`;
+      p.add(`${f}.${key}`, `${show(value)} pins the standby's tasks to ${region}, which a failover leaves; allowed: ${fix}`);
     } else if (key === 'ssmParameter' && account !== c.env.account) {
       // ECS reads a parameter of another account only by an ARN it may not rebuild; the kit grants and names parameters of its own account.
       p.add(`${f}.${key}`, `${show(value)} is in account ${account}; allowed: a parameter of env.account (${c.env.account}), by name or ARN`);
@@ -225,6 +245,10 @@ function routesOwnHealthPath(s: ServiceConfig): boolean {
 function validateEdge(p: Problems, c: BlueprintConfig): void {
   const e = c.edge;
   if (e === null) return;
+  if (e.originKeepaliveTimeoutSeconds >= c.ingress.idleTimeoutSeconds) {
+    // The load balancer would close connections CloudFront still reuses: 502s.
+    p.add('edge.originKeepaliveTimeoutSeconds', `${e.originKeepaliveTimeoutSeconds} is not below ingress.idleTimeoutSeconds (${c.ingress.idleTimeoutSeconds}), so the load balancer would close connections CloudFront still reuses; allowed: 1 to ${Math.min(60, c.ingress.idleTimeoutSeconds - 1)}`);
+  }
   if (c.firewall === null) {
     p.add('firewall', 'null is not allowed when edge is on: the CDN is the public endpoint, and its web ACL rate-limits and logs every request; allowed: an object with rateLimitPer5Minutes');
   }
@@ -303,6 +327,21 @@ function validateSla(p: Problems, s: SlaTable): void {
     const row = s[name];
     if (row.alertAbovePercent < row.targetPercent) {
       p.add(`sla.${name}.alertAbovePercent`, `${row.alertAbovePercent} is below the target (${row.targetPercent}%); allowed: at least sla.${name}.targetPercent`);
+    }
+  }
+}
+
+/** A rule counted everywhere needs no path exception, and each path is excepted once. */
+function validateFirewall(p: Problems, c: BlueprintConfig): void {
+  const f = c.firewall;
+  if (f === null) return;
+  const prefixes = new Set<string>();
+  for (const [i, e] of f.pathExceptions.entries()) {
+    const at = `firewall.pathExceptions[${i}]`;
+    if (prefixes.has(e.pathPrefix)) p.add(`${at}.pathPrefix`, `${show(e.pathPrefix)} is excepted twice; allowed: one exception per path, listing all its rules`);
+    prefixes.add(e.pathPrefix);
+    for (const rule of e.rules.filter((r) => f.countRules.includes(r))) {
+      p.add(`${at}.rules`, `${show(rule)} already only counts on every path (firewall.countRules); allowed: a rule that blocks elsewhere, or remove it from countRules`);
     }
   }
 }

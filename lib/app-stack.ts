@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -136,6 +136,7 @@ export class AppStack extends BlueprintStack {
       certificateArn: c.ingress.certificateArn,
       accessLogBucket: logBucket.bucket,
       deletionProtection: c.protection.deletionProtection,
+      idleTimeout: Duration.seconds(c.ingress.idleTimeoutSeconds),
       onlyFromPrefixListId: c.edge ? originPrefixListId(c.edge, this.region) : undefined,
     });
 
@@ -165,6 +166,8 @@ export class AppStack extends BlueprintStack {
         name: prefix,
         scope: 'REGIONAL',
         rateLimitPer5Minutes: c.firewall.rateLimitPer5Minutes,
+        countRules: c.firewall.countRules,
+        pathExceptions: c.firewall.pathExceptions,
         logRetention: c.protection.logRetentionDays as logs.RetentionDays,
         logEncryptionKey: dataKey.key,
       });

@@ -45,6 +45,8 @@ export class EdgeStack extends Stack {
       name: `${prefix}-edge`,
       scope: 'CLOUDFRONT',
       rateLimitPer5Minutes: props.firewall.rateLimitPer5Minutes,
+      countRules: props.firewall.countRules,
+      pathExceptions: props.firewall.pathExceptions,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: key.key,
     });
@@ -57,6 +59,8 @@ export class EdgeStack extends Stack {
       originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName, props.edge.originHeaderVersions[0]) },
       cachedPaths: props.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
       maxTtl: Duration.seconds(EDGE_MAX_TTL_SECONDS),
+      originResponseTimeout: Duration.seconds(props.edge.originResponseTimeoutSeconds),
+      originKeepaliveTimeout: Duration.seconds(props.edge.originKeepaliveTimeoutSeconds),
       priceClass: props.edge.priceClass as cloudfront.PriceClass,
       webAclArn: this.firewall.webAcl.attrArn,
       domain: domainName !== undefined && edgeCertificateArn !== undefined ? { name: domainName, certificateArn: edgeCertificateArn } : undefined,

@@ -88,7 +88,7 @@ class AppRuntime {
    * SSM parameters it names (ECS grants the execution role read on those
    * alone); its encrypted log group; tracing as the stage says.
    */
-  taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB'>): AppTaskProps {
+  taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB' | 'stopTimeoutSeconds' | 'writablePaths'>): AppTaskProps {
     const secrets = { ...this.secrets };
     for (const [name, ref] of Object.entries(app.secrets)) secrets[name] = userSecret(this.scope, name, ref);
     const c = this.config;
@@ -102,6 +102,8 @@ class AppRuntime {
       secrets,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: this.data.dataKey.key,
+      stopTimeout: Duration.seconds(app.stopTimeoutSeconds),
+      writablePaths: app.writablePaths,
       tracing: c.telemetry.collectorImage === null ? undefined : { collectorImage: c.telemetry.collectorImage, samplePercent: c.telemetry.tracingSamplePercent, serviceName: app.name },
     };
   }
@@ -153,7 +155,7 @@ function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
   const bakeTime = Duration.minutes(d.bakeMinutes);
   switch (d.strategy) {
     case 'rolling':
-      return { strategy: 'rolling' };
+      return { strategy: 'rolling', minHealthyPercent: d.minHealthyPercent, maxPercent: d.maxPercent };
     case 'blue-green':
       return { strategy: 'blue-green', bakeTime };
     default:
@@ -189,8 +191,12 @@ export class WebServiceStack extends BlueprintStack {
       }),
     });
 
+    const task = runtime.taskProps(s);
     this.web = new WebService(this, 'Web', {
-      ...runtime.taskProps(s),
+      ...task,
+      // Proxies in front of the tasks that append to X-Forwarded-For: the load balancer, and CloudFront
+      // when there is an edge. The application trusts exactly these (docs/deploy.md, "The client's address").
+      environment: { ...task.environment, TRUSTED_PROXY_HOPS: c.edge ? '2' : '1' },
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
       listener,
@@ -212,6 +218,7 @@ export class WebServiceStack extends BlueprintStack {
       priority: s.priority,
       scaling: s.scaling,
       deployment: webDeployment(s.deployment),
+      stickiness: s.stickiness === null ? undefined : { duration: Duration.seconds(s.stickiness.durationSeconds), cookieName: s.stickiness.cookieName },
       ecsExec: c.operatorAccess.ecsExec,
     });
     runtime.wire(this.web.task);

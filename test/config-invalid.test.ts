@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ConfigInput, DB_INSTANCE_MEMORY_GIB, readSettingsFile, REGIONS, resolveConfig } from '../config';
+import { COMMON_RULE_NAMES, ConfigError, ConfigInput, DB_INSTANCE_MEMORY_GIB, readSettingsFile, REGIONS, resolveConfig } from '../config';
 
 /**
  * Hostile and mistaken settings, one per row, each with the exact line the
@@ -60,7 +60,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, scaling, deployment, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
@@ -112,8 +112,8 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a worker secret in another region', worker({ secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf' } } }), 'workers.worker.secrets.KEY.secretsManager: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf" is in eu-west-1; allowed: a secret in env.region (us-east-1), where the tasks run'],
 
   // Variables.
-  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
-  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
+  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
+  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
   ['a variable name starting with a digit', web({ environment: { '1X': 'x' } }), 'services.web.environment.1X: "1X" is not allowed; allowed: a variable name of letters, digits and underscores'],
   ['a variable with a number value', web({ environment: { PORT: 8080 } }), 'services.web.environment.PORT: 8080 is a JSON number; allowed: a text value, written as a string in quotes'],
   ['a variable with a null value', web({ environment: { PORT: null } }), 'services.web.environment.PORT: null is not allowed; allowed: a text value'],
@@ -238,6 +238,28 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 1 to 40 (the smallest scaling.maxTasks)'],
   ['compliance without AwsSolutions', { settings: { compliancePacks: ['NIST.800.53.R5'] } }, 'compliancePacks: ["NIST.800.53.R5"] is not allowed; allowed: a list that includes "AwsSolutions"'],
   ['a compliance pack that does not exist', { settings: { compliancePacks: ['AwsSolutions', 'SOC2'] } }, 'compliancePacks[1]: "SOC2" is not allowed; allowed: "AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"'],
+  // Web services: load balancer, stickiness, stop timeout, writable paths, deployment percents.
+  ['an idle timeout beyond the load balancer\'s', { settings: { ingress: { idleTimeoutSeconds: 5000 } } }, 'ingress.idleTimeoutSeconds: 5000 is not allowed; allowed: a whole number from 1 to 4000'],
+  ['a stop timeout beyond Fargate\'s', web({ stopTimeoutSeconds: 300 }), 'services.web.stopTimeoutSeconds: 300 is not allowed; allowed: a whole number from 2 to 120 (Fargate waits at most 120 seconds after SIGTERM)'],
+  ['/tmp as an extra writable path', web({ writablePaths: ['/tmp'] }), 'services.web.writablePaths[0]: "/tmp" is not allowed; allowed: an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx'],
+  ['a relative writable path', web({ writablePaths: ['app/tmp'] }), 'services.web.writablePaths[0]: "app/tmp" is not allowed; allowed: an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx'],
+  ['a writable path that climbs out', web({ writablePaths: ['/app/../etc'] }), 'services.web.writablePaths[0]: "/app/../etc" is not allowed; allowed: an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx'],
+  ['a writable path twice', web({ writablePaths: ['/a', '/a'] }), 'services.web.writablePaths: ["/a","/a"] is not allowed; allowed: distinct directory paths'],
+  ['a stickiness cookie named like the load balancer\'s own', web({ stickiness: { cookieName: 'AWSALBX' } }), 'services.web.stickiness.cookieName: "AWSALBX" is not allowed; allowed: a cookie name of letters, digits and !#$%&\'*+.^_`|~- not starting with AWSALB, AWSALBAPP or AWSALBTG'],
+  ['a rolling maximum no higher than its minimum', web({ deployment: { maxPercent: 100 } }), 'services.web.deployment.maxPercent: 100 is not above deployment.minHealthyPercent (100), so a deployment could neither start nor stop a task; allowed: 101 to 200'],
+  ['an origin response timeout beyond CloudFront\'s', phase2({ edge: { originResponseTimeoutSeconds: 120 } }), 'edge.originResponseTimeoutSeconds: 120 is not allowed; allowed: a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'],
+  ['a CDN keep-alive as long as the load balancer\'s idle timeout', phase2({ ingress: { idleTimeoutSeconds: 30 }, edge: { originKeepaliveTimeoutSeconds: 30 } }), 'edge.originKeepaliveTimeoutSeconds: 30 is not below ingress.idleTimeoutSeconds (30), so the load balancer would close connections CloudFront still reuses; allowed: 1 to 29'],
+  ['the proxy count as a user variable', web({ environment: { TRUSTED_PROXY_HOPS: '3' } }), 'services.web.environment.TRUSTED_PROXY_HOPS: "TRUSTED_PROXY_HOPS" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
+  // Web firewall exceptions.
+  ['a core rule set rule named by its label', phase2({ firewall: { countRules: ['SizeRestrictions_Body'] } }), `firewall.countRules[0]: "SizeRestrictions_Body" is not allowed; allowed: a rule of AWSManagedRulesCommonRuleSet: ${COMMON_RULE_NAMES.join(', ')}`],
+  ['a path exception for a rule counted everywhere', phase2({ firewall: { pathExceptions: [{ pathPrefix: '/up/', rules: ['SizeRestrictions_BODY'] }] } }), 'firewall.pathExceptions[0].rules: "SizeRestrictions_BODY" already only counts on every path (firewall.countRules); allowed: a rule that blocks elsewhere, or remove it from countRules'],
+  ['a wildcard in a path exception', phase2({ firewall: { pathExceptions: [{ pathPrefix: '/api/*', rules: [] }] } }), 'firewall.pathExceptions[0].pathPrefix: "/api/*" is not allowed; allowed: a URL path prefix starting with "/", at most 200 characters, without wildcards, such as /api/uploads/'],
+  ['a path excepted twice', phase2({ firewall: { countRules: [], pathExceptions: [{ pathPrefix: '/a/', rules: [] }, { pathPrefix: '/a/', rules: ['CrossSiteScripting_BODY'] }] } }), 'firewall.pathExceptions[1].pathPrefix: "/a/" is excepted twice; allowed: one exception per path, listing all its rules'],
+  // Secrets the standby's tasks read too.
+  ['a secret ARN of the primary region with a standby', phase3({ services: [{ name: 'web', secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app/key-AbCdEf' } } }] }), 'services.web.secrets.KEY.secretsManager: "arn:aws:secretsmanager:us-east-1:111111111111:secret:app/key-AbCdEf" pins the standby\'s tasks to us-east-1, which a failover leaves; allowed: the secret\'s name, with the secret replicated to standby.region (us-west-2): a replica keeps the name'],
+  ['a parameter ARN of the primary region with a standby', phase3({ services: [{ name: 'web', secrets: { KEY: { ssmParameter: 'arn:aws:ssm:us-east-1:111111111111:parameter/app/key' } } }] }), 'services.web.secrets.KEY.ssmParameter: "arn:aws:ssm:us-east-1:111111111111:parameter/app/key" pins the standby\'s tasks to us-east-1, which a failover leaves; allowed: the parameter\'s name, with a parameter of that name in standby.region (us-west-2)'],
+  // Per-phase overlays change entries by name.
+  ['an overlay naming no service', { settings: { phases: { phase1: { services: [{ name: 'wbe', cpu: 1024, memoryMiB: 2048 }] } } } }, 'phases.phase1.services.wbe: "wbe" names no entry of services; an overlay changes entries by name and adds none; allowed: a name among web'],
 ];
 
 describe('an invalid setting is refused with one line naming it and what it may hold', () => {

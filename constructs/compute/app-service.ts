@@ -27,6 +27,10 @@ export interface AppServiceOptions {
    */
   readonly deployment?: {
     readonly strategy: ecs.DeploymentStrategy;
+    /** Rolling: share of the desired tasks kept running, percent. @default 100 */
+    readonly minHealthyPercent?: number;
+    /** Rolling: most tasks during a deployment, percent of the desired count. @default 200 */
+    readonly maxPercent?: number;
     readonly canaryConfiguration?: ecs.TrafficShiftConfig;
     readonly linearConfiguration?: ecs.TrafficShiftConfig;
     readonly bakeTime?: Duration;
@@ -58,11 +62,12 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     securityGroups: [securityGroup],
     vpcSubnets: options.subnets,
     assignPublicIp: false,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
+    minHealthyPercent: options.deployment?.minHealthyPercent ?? 100,
+    maxHealthyPercent: options.deployment?.maxPercent ?? 200,
     // Tasks that never start fail the deployment fast, whatever the strategy.
     circuitBreaker: { enable: true, rollback: true },
-    deploymentStrategy: options.deployment?.strategy,
+    // Rolling is ECS's default strategy; the kit leaves it unset so templates stay as they were.
+    deploymentStrategy: options.deployment?.strategy === ecs.DeploymentStrategy.ROLLING ? undefined : options.deployment?.strategy,
     canaryConfiguration: options.deployment?.canaryConfiguration,
     linearConfiguration: options.deployment?.linearConfiguration,
     bakeTime: options.deployment?.bakeTime,

@@ -47,6 +47,17 @@ export interface AppTaskProps {
    */
   readonly writableRootFilesystem?: boolean;
   /**
+   * Directories the container may write to besides /tmp, each an empty
+   * task-scoped volume (lost with the task) while the root stays read-only.
+   * @default - none
+   */
+  readonly writablePaths?: readonly string[];
+  /**
+   * Time ECS waits after SIGTERM before it kills the container; Fargate allows up to 120 s.
+   * @default Duration.seconds(30)
+   */
+  readonly stopTimeout?: Duration;
+  /**
    * Traces: an AWS Distro for OpenTelemetry collector beside the app, which
    * receives OTLP on localhost and exports to X-Ray.
    * @default - no tracing
@@ -101,7 +112,8 @@ service:
 
 /**
  * A Fargate task definition with one application container: memory hard
- * limit, read-only root filesystem with a writable /tmp, logs to an
+ * limit, read-only root filesystem with a writable /tmp (and the directories
+ * asked for), a stop timeout for graceful shutdown, logs to an
  * encrypted, retained log group.
  */
 export class AppTask extends Construct {
@@ -126,8 +138,12 @@ export class AppTask extends Construct {
       memoryLimitMiB: props.memoryMiB,
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
-    // The root filesystem is read-only; the app gets one writable scratch directory.
-    this.taskDefinition.addVolume({ name: 'tmp' });
+    // The root filesystem is read-only; the app gets a writable scratch directory, and those it asks for.
+    const writable = ['/tmp', ...(props.writablePaths ?? [])];
+    const volumeName = (path: string): string => (path === '/tmp' ? 'tmp' : `writable${path.replace(/[^A-Za-z0-9]+/g, '-')}`);
+    for (const path of writable) this.taskDefinition.addVolume({ name: volumeName(path) });
+    const stopTimeout = props.stopTimeout ?? Duration.seconds(30);
+    if (stopTimeout.toSeconds() < 2 || stopTimeout.toSeconds() > 120) throw new Error(`AppTask: stopTimeout is ${stopTimeout.toSeconds()} s; Fargate allows 2 to 120`);
 
     const collectorMemory = props.tracing ? (props.tracing.collectorMemoryMiB ?? 256) : 0;
     const tracingEnv: Record<string, string> = props.tracing
@@ -148,6 +164,7 @@ export class AppTask extends Construct {
       essential: true,
       memoryLimitMiB: props.memoryMiB - collectorMemory,
       readonlyRootFilesystem: !props.writableRootFilesystem,
+      stopTimeout,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],
       // Logs are JSON lines: CloudWatch Logs Insights parses their fields without a pattern.
       environment: { HOME: '/tmp', LOG_FORMAT: 'json', ...tracingEnv, ...props.environment },
@@ -163,7 +180,7 @@ export class AppTask extends Construct {
           }
         : undefined,
     });
-    this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    this.container.addMountPoints(...writable.map((path) => ({ sourceVolume: volumeName(path), containerPath: path, readOnly: false })));
     if (typeof props.image !== 'string') {
       acknowledge(
         this.taskDefinition.obtainExecutionRole(),

@@ -83,11 +83,33 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
    * @default - rolling
    */
   readonly deployment?: WebServiceDeployment;
+  /**
+   * Keeps a client on one task while its cookie lasts: the load balancer's
+   * own cookie, or the application's cookie when `cookieName` is given.
+   * @default - none: every request is balanced anew
+   */
+  readonly stickiness?: WebServiceStickiness;
+}
+
+export interface WebServiceStickiness {
+  /** How long a client stays on one task (1 s to 7 days). */
+  readonly duration: Duration;
+  /**
+   * The application's session cookie the load balancer follows.
+   * @default - the load balancer's own cookie
+   */
+  readonly cookieName?: string;
 }
 
 /** A deployment strategy and the settings that mean something for it. */
 export type WebServiceDeployment =
-  | { readonly strategy: 'rolling' }
+  | {
+      readonly strategy: 'rolling';
+      /** Share of the desired tasks kept running, percent. @default 100 */
+      readonly minHealthyPercent?: number;
+      /** Most tasks during a deployment, percent of the desired count. @default 200 */
+      readonly maxPercent?: number;
+    }
   | {
       readonly strategy: 'canary' | 'linear';
       /** Canary: the share shifted first; linear: the share per step, percent. */
@@ -161,6 +183,8 @@ export class WebService extends Construct {
         protocol: elbv2.ApplicationProtocol.HTTP,
         targetType: elbv2.TargetType.IP,
         deregistrationDelay: props.healthCheck.deregistrationDelay,
+        stickinessCookieDuration: props.stickiness?.duration,
+        stickinessCookieName: props.stickiness?.cookieName,
         healthCheck: {
           path: props.healthCheckPath,
           interval: props.healthCheck.interval,
@@ -231,7 +255,7 @@ export class WebService extends Construct {
 function nativeDeployment(d: WebServiceDeployment): AppServiceOptions['deployment'] {
   switch (d.strategy) {
     case 'rolling':
-      return undefined;
+      return { strategy: ecs.DeploymentStrategy.ROLLING, minHealthyPercent: d.minHealthyPercent, maxPercent: d.maxPercent };
     case 'canary':
       return { strategy: ecs.DeploymentStrategy.CANARY, canaryConfiguration: { stepPercent: d.stepPercent, stepBakeTime: d.bakeTime }, bakeTime: d.bakeTime };
     case 'linear':

@@ -33,6 +33,18 @@ export interface ContentDeliveryProps {
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** The longest an origin's Cache-Control may keep a cached path's object at the edge. */
   readonly maxTtl: Duration;
+  /**
+   * How long CloudFront waits for the origin's response (first byte, and between
+   * packets) before answering 504: 1-60 s without a quota increase.
+   * @default Duration.seconds(30)
+   */
+  readonly originResponseTimeout?: Duration;
+  /**
+   * How long CloudFront keeps an idle origin connection for the next request;
+   * shorter than the load balancer's idle timeout, or reused connections fail.
+   * @default Duration.seconds(5)
+   */
+  readonly originKeepaliveTimeout?: Duration;
 }
 
 /**
@@ -51,9 +63,14 @@ export class ContentDelivery extends Construct {
       protocolPolicy: props.originProtocol === 'https' ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       customHeaders: { [props.originHeader.name]: props.originHeader.value },
+      readTimeout: props.originResponseTimeout ?? Duration.seconds(30),
+      keepaliveTimeout: props.originKeepaliveTimeout ?? Duration.seconds(5),
     });
-    // The viewer's Host reaches the load balancer, so host-based listener rules keep working.
-    const forwardAll = cloudfront.OriginRequestPolicy.ALL_VIEWER;
+    // The viewer's Host reaches the load balancer, so host-based listener rules keep working; so does
+    // CloudFront-Viewer-Address (the viewer's IP and port), which the application can trust over
+    // X-Forwarded-For (docs/deploy.md, "The client's address").
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+    const forwardAll = cloudfront.OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022;
     const cachePolicies = new Map<number, cloudfront.ICachePolicy>();
     const cacheFor = (ttl: Duration): cloudfront.ICachePolicy => {
       const seconds = ttl.toSeconds();

@@ -1,5 +1,6 @@
 import { GateRule } from './rule';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
+import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
@@ -17,6 +18,7 @@ import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
+import { WebAclCapacity } from './rules/quotas/web-acl-capacity';
 import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
@@ -38,7 +40,7 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
@@ -47,7 +49,7 @@ export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomN
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
-export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];
+export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout];
 
 /** The deployability gate: every pack. */
 export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];
