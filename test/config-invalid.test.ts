@@ -19,7 +19,7 @@ function problemsOf(input: ConfigInput): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, buckets, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
 const REGION_LIST = REGIONS.join(', ');
 const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
@@ -60,7 +60,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, scaling, deployment, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, scaling, deployment, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
@@ -112,8 +112,8 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a worker secret in another region', worker({ secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf' } } }), 'workers.worker.secrets.KEY.secretsManager: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf" is in eu-west-1; allowed: a secret in env.region (us-east-1), where the tasks run'],
 
   // Variables.
-  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
-  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, queues, tracing); allowed: any other name'],
+  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, buckets, queues, tracing); allowed: any other name'],
+  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, buckets, queues, tracing); allowed: any other name'],
   ['a variable name starting with a digit', web({ environment: { '1X': 'x' } }), 'services.web.environment.1X: "1X" is not allowed; allowed: a variable name of letters, digits and underscores'],
   ['a variable with a number value', web({ environment: { PORT: 8080 } }), 'services.web.environment.PORT: 8080 is a JSON number; allowed: a text value, written as a string in quotes'],
   ['a variable with a null value', web({ environment: { PORT: null } }), 'services.web.environment.PORT: null is not allowed; allowed: a text value'],
@@ -237,6 +237,17 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 1 to 40 (the smallest scaling.maxTasks)'],
   ['compliance without AwsSolutions', { settings: { compliancePacks: ['NIST.800.53.R5'] } }, 'compliancePacks: ["NIST.800.53.R5"] is not allowed; allowed: a list that includes "AwsSolutions"'],
   ['a compliance pack that does not exist', { settings: { compliancePacks: ['AwsSolutions', 'SOC2'] } }, 'compliancePacks[1]: "SOC2" is not allowed; allowed: "AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"'],
+  // Buckets (ADR 0025).
+  ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
+  ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), 'services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit (database, cache, buckets, queues, tracing); allowed: any other name'],
+  ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
+  ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
+  ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
+  ['a public bucket without the CDN', { settings: { buckets: [{ name: 'files', public: { pathPattern: '/files/*', ttlSeconds: 60 } }] } }, 'buckets.files.public: is not allowed without edge: public objects are served only through the CDN; allowed: null, or turn edge on (phase2 and later)'],
+  ['a public path that is not a folder', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/files', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/files" is not allowed; allowed: a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'],
+  ['a public path a static path has', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/assets/*', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/assets/*" is already an edge.staticPaths or another bucket\'s path; allowed: a path pattern no other cache behaviour has'],
+  ['public buckets beyond the CDN\'s behaviours', phase2({ edge: { staticPaths: staticPaths(25) }, buckets: [{ name: 'files', public: { pathPattern: '/files/*', ttlSeconds: 60 } }] }), 'buckets: 25 static paths and 1 public buckets need 26 cache behaviours; allowed: at most 25 together (CloudFront\'s limit per distribution)'],
 ];
 
 describe('an invalid setting is refused with one line naming it and what it may hold', () => {
