@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { bucketName, resolveConfig } from '../config';
+import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { synthesize } from './support/blueprint';
 
 // GIVEN phase 3 (a standby region and the CDN) with a private bucket and a public one: the web service
@@ -145,5 +147,11 @@ describe('buckets (object storage, ADR 0025)', () => {
     );
     const [key] = Object.values(s.data.findResources('AWS::KMS::Key'));
     expect(key!.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Sid: 'CdnDecryptsBucketObjects', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt' }));
+  });
+
+  test('THEN the deployability gate, its storage rules included, finds nothing', () => {
+    const stacks = s.app.node.children.filter((c): c is Stack => c instanceof Stack);
+    const deployment = Object.fromEntries(stacks.map((st) => [st.stackName, { template: s.stack(st.stackName.replace('blueprint-dev-', '')).toJSON(), region: st.region, account: st.account }]));
+    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
   });
 });
