@@ -264,6 +264,11 @@ function validateBuckets(p: Problems, c: BlueprintConfig): void {
   const seen = new Set<string>();
   const paths = new Set(c.edge?.staticPaths.map((sp) => sp.pathPattern) ?? []);
   let publicBuckets = 0;
+  // Bucket names begin with `<app>-<stage>-` (config/names.ts); S3 reserves these prefixes (General purpose bucket naming rules).
+  const reserved = ['sthree-', 'amzn-s3-demo-'].find((prefix) => `${c.appName}-`.startsWith(prefix));
+  if (c.buckets.length > 0 && reserved !== undefined) {
+    p.add('appName', `"${c.appName}" is not allowed with buckets: their names begin with it, and S3 reserves names beginning with "${reserved}"; allowed: a name that does not begin with "sthree-" or "amzn-s3-demo-"`);
+  }
   for (const b of c.buckets) {
     const at = `buckets.${b.name}`;
     if (seen.has(b.name)) p.add(`${at}.name`, `"${b.name}" is used twice; allowed: a name no other bucket has`);

@@ -127,7 +127,8 @@ export class AppBucket extends Construct {
                 region: replica.region,
               }),
               priority: 0,
-              // SSE-KMS objects replicate only when selected, re-encrypted with the replica region's key
+              // SSE-KMS objects replicate only when selected, re-encrypted with the replica region's key, which may be
+              // named by alias ARN (AWS::S3::Bucket EncryptionConfiguration: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-encryptionconfiguration.html)
               // (Amazon S3 User Guide, "Replicating objects created with server-side encryption (SSE-C, SSE-S3, SSE-KMS, DSSE-KMS)":
               // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html).
               sseKmsEncryptedObjects: true,
