@@ -2,22 +2,23 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { bucketName, resolveConfig } from '../config';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
+import { Deployment } from '../review/gate/template';
+import { isBlocked, planUpgrade, synthesizeDeployment, templatesOf } from '../review/plan';
+import { CDK_CONTEXT } from './support/blueprint';
 import { synthesize } from './support/blueprint';
 
 // GIVEN phase 3 (a standby region and the CDN) with a private bucket and a public one: the web service
 // reads and writes uploads and reads assets, a new worker `thumbs` only reads uploads, and the
 // preset's worker declares none.
-const s = synthesize({
-  phase: 'phase3',
-  settings: {
+const SETTINGS = {
     buckets: [
       { name: 'uploads', noncurrentVersionExpirationDays: 14 },
       { name: 'assets', public: { pathPattern: '/files/*', ttlSeconds: 3600 }, corsOrigins: ['https://app.example.com'] },
     ],
     services: [{ name: 'web', buckets: { uploads: 'read-write', assets: 'read' } }],
     workers: [{ name: 'worker' }, { name: 'thumbs', buckets: { uploads: 'read' } }],
-  },
-});
+};
+const s = synthesize({ phase: 'phase3', settings: SETTINGS });
 const c = s.config;
 const standbyRegion = c.standby!.region;
 const name = (bucket: string): string => bucketName(c, bucket, c.env.region);
@@ -35,6 +36,12 @@ function environment(t: Template): Record<string, unknown> {
   const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition'));
   const container = task!.Properties.ContainerDefinitions[0];
   return Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+}
+
+/** The synthesized phase 3 as the gate and the planner read it. */
+function deploymentOf(): Deployment {
+  const stacks = s.app.node.children.filter((c): c is Stack => c instanceof Stack);
+  return Object.fromEntries(stacks.map((st) => [st.stackName, { template: s.stack(st.stackName.replace('blueprint-dev-', '')).toJSON(), region: st.region, account: st.account }]));
 }
 
 const s3Actions = (statements: Record<string, any>[]): string[] => statements.flatMap((st) => [st.Action].flat()).filter((a: string) => a.startsWith('s3:'));
@@ -150,8 +157,21 @@ describe('buckets (object storage, ADR 0025)', () => {
   });
 
   test('THEN the deployability gate, its storage rules included, finds nothing', () => {
-    const stacks = s.app.node.children.filter((c): c is Stack => c instanceof Stack);
-    const deployment = Object.fromEntries(stacks.map((st) => [st.stackName, { template: s.stack(st.stackName.replace('blueprint-dev-', '')).toJSON(), region: st.region, account: st.account }]));
-    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
+    expect(runGate(DEPLOYABILITY, { deployment: deploymentOf() }).map(formatFinding)).toEqual([]);
+  });
+
+  test('GIVEN the same buckets in phase 2 THEN the upgrade to phase 3 adds replicas and replication in place and replaces no bucket', () => {
+    const before = synthesizeDeployment(resolveConfig({ phase: 'phase2', settings: SETTINGS }), CDK_CONTEXT);
+    const after = deploymentOf();
+    const plan = planUpgrade(templatesOf(before), templatesOf(after));
+    expect(isBlocked(plan)).toBe(false);
+    const buckets = plan.changes.filter((c) => c.type === 'AWS::S3::Bucket');
+    // The primary's two buckets gain replication in place; the recovery stack's replicas and log bucket are new.
+    expect(buckets.filter((c) => c.stack === 'blueprint-dev-data').map((c) => `${c.logicalId} ${c.impact}`).sort()).toEqual([
+      expect.stringMatching(/^BucketassetsBucket\w+ updated in place$/),
+      expect.stringMatching(/^BucketuploadsBucket\w+ updated in place$/),
+    ]);
+    expect(buckets.filter((c) => c.impact !== 'added' && c.impact !== 'updated in place')).toEqual([]);
+    expect(runGate(DEPLOYABILITY, { deployment: after, previous: before }).map(formatFinding)).toEqual([]);
   });
 });
