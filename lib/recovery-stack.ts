@@ -15,8 +15,8 @@ export interface RecoveryStackProps extends BlueprintStackProps {
 /**
  * What the standby region holds for the primary before the primary's data
  * stack points at it: the vault receiving copies of the primary's recovery
- * points, and the key encrypting those copies and the standby's replica of
- * the database master secret. Deployed before the primary's data stack, so
+ * points, the key encrypting those copies and the standby's replica of
+ * the database master secret, and the replica of each bucket (ADR 0025). Deployed before the primary's data stack, so
  * neither a backup copy job nor the secret's replication ever targets
  * something that does not exist yet; it needs nothing from the primary, so
  * it stands while the primary region is down. Termination-protected like
