@@ -9,7 +9,7 @@ export { validateConfig } from './validate';
 export { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_MAX_TTL_SECONDS, EDGE_REGION, originPrefixListId } from './edge';
 export { standbyConfig, standbyPromoted, standbyVaultName } from './standby';
 export { USER_DEFAULTS } from './defaults';
-export { deploymentName } from './names';
+export { deploymentName, bucketName } from './names';
 export { notes } from './notes';
 export { configSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_MEMORY_MIB } from './schema';
 export { settingsSchema, settingsJsonSchema } from './settings-schema';

@@ -14,6 +14,7 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
   // The image's own unprivileged nginx user.
   user: '101',
+  buckets: {},
   environment: {},
   secrets: {},
   command: [],
@@ -45,6 +46,7 @@ export const SAMPLE_WORKER: WorkerConfig = {
   image: 'public.ecr.aws/aws-cli/aws-cli:latest',
   // Any non-root uid: the CLI needs only HOME (/tmp) and task-role credentials.
   user: '1000',
+  buckets: {},
   environment: {},
   secrets: {},
   command: [

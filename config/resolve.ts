@@ -6,7 +6,7 @@ import { FIREWALL, PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phas
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
-import { BlueprintConfig, DeepPartial, EdgeConfig, EventStreamConfig, PhaseName } from './types';
+import { BlueprintConfig, BucketConfig, DeepPartial, EdgeConfig, EventStreamConfig, PhaseName } from './types';
 import { validateConfig } from './validate';
 
 /** Raised for an invalid configuration; its message lists every problem. */
@@ -49,6 +49,8 @@ export interface ConfigInput {
  * settings file turns it on; the file need state only what differs.
  */
 const TEMPLATES: Readonly<Record<string, unknown>> = {
+  // Old versions recoverable for 30 days; objects untouched for 90 days cost less in Standard-IA.
+  buckets: { name: 'files', noncurrentVersionExpirationDays: 30, infrequentAccessAfterDays: 90, abortIncompleteUploadDays: 7, corsOrigins: [], public: null } satisfies BucketConfig,
   workers: SAMPLE_WORKER,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: FIREWALL,

@@ -122,13 +122,13 @@ const cpu = oneOfNumbers(Object.keys(FARGATE_MEMORY_MIB).map(Number));
 const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see docs/settings.md)');
 
 /** Variables the kit sets itself; a user's setting must not shadow them. */
-export const RESERVED_ENV = /^(DB_|REDIS_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_|TRUSTED_PROXY_HOPS$)/;
+export const RESERVED_ENV = /^(DB_|REDIS_|S3_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_|TRUSTED_PROXY_HOPS$)/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 const variableName = z
   .string()
   .regex(VARIABLE, { error: (iss) => rejection(iss.input, 'a variable name of letters, digits and underscores') })
   .refine((n) => !RESERVED_ENV.test(n), {
-    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name`,
+    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name`,
   });
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
@@ -157,8 +157,13 @@ const pathPrefix = text(
   new RegExp(`^/[\\w\\-./~%]{0,${MAX_MATCH_STRING - 1}}$`),
   `a URL path prefix starting with "/", at most ${MAX_MATCH_STRING} characters, without wildcards, such as /api/uploads/`,
 );
+export const BUCKET_ACCESS = ['read', 'read-write'] as const;
 
 const appSettings = {
+  buckets: d(
+    dict(name, oneOf(BUCKET_ACCESS), 'an object of bucket names (of `buckets`) and "read" or "read-write"'),
+    'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads); each arrives as S3_BUCKET_<NAME>, with S3_REGION.',
+  ),
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
     'Plain environment variables; never secrets.',
@@ -380,6 +385,31 @@ const slaSchema = obj({
   ),
 });
 
+/** A bucket of the application's own files (cold state): encrypted, versioned, private, retained. */
+export const bucketSchema = obj({
+  name: d(name, 'Unique name; keys the bucket\'s construct id and its S3_BUCKET_<NAME> variable, so renaming a bucket makes a new, empty one (the old one is retained).'),
+  noncurrentVersionExpirationDays: d(int(1, 36_500), 'Days an overwritten or deleted object\'s previous version is kept (the window to recover it).'),
+  infrequentAccessAfterDays: d(
+    int(30, 36_500, 'a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)').nullable(),
+    'Days after which current objects move to S3 Standard-IA (cheaper storage, a retrieval fee); null: they stay in S3 Standard.',
+  ),
+  abortIncompleteUploadDays: d(int(1, 365), 'Days after which the parts of an unfinished multipart upload are deleted.'),
+  corsOrigins: d(
+    list(text(/^https?:\/\/[a-z0-9.*-]+(:\d{1,5})?$/, 'an origin such as https://app.example.com (scheme, host, optional port)'), 0, 100, 'at most 100 origins'),
+    'Browser origins allowed to read the bucket\'s objects and upload to presigned URLs (CORS); empty: none.',
+  ),
+  public: d(
+    obj({
+      pathPattern: d(
+        text(/^\/[\w\-./~%]{1,252}\/\*$/, 'a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'),
+        'Path of the CDN served from this bucket, e.g. `/files/*`: a request for /files/a.png reads the object files/a.png.',
+      ),
+      ttlSeconds: d(int(0, 31_536_000), 'Seconds the CDN caches an object when it carries no Cache-Control (its Cache-Control wins, up to 1 year).'),
+    }).nullable(),
+    'Delivery of the bucket\'s objects under `pathPattern` to anyone through the CDN (origin access control; needs `edge`); null: private.',
+  ),
+});
+
 const EMAIL = /^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const email = text(EMAIL, 'an email address such as oncall@example.com');
 
@@ -435,6 +465,7 @@ export const configShape = {
     'Web services behind the load balancer, keyed by name: an entry named like a preset\'s keeps its sizing; a new name starts from the first.',
   ),
   workers: d(list(workerSchema), 'Queue workers; each gets its own queue and dead-letter queue. Keyed by name like services.'),
+  buckets: d(list(bucketSchema), 'Object storage buckets, keyed by name like services; services and workers name the ones they use in their own `buckets`.'),
   eventStream: d(
     obj({
       mode: d(oneOf(['on-demand', 'provisioned']), '`on-demand` scales itself; `provisioned` uses `shards`.'),

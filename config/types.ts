@@ -6,7 +6,7 @@
  * settings file all produce this shape; stacks read nothing else.
  */
 import type { z } from 'zod';
-import type { configSchema, serviceSchema, workerSchema } from './schema';
+import type { bucketSchema, configSchema, serviceSchema, workerSchema } from './schema';
 
 export { COMPLIANCE_PACK_NAMES, DEPLOYMENT_STRATEGIES, PHASES, PRICE_CLASSES, STAGES } from './schema';
 
@@ -37,7 +37,9 @@ export type DeploymentStrategyName = DeploymentConfig['strategy'];
 export type WorkerScalingConfig = WorkerConfig['scaling'];
 export type QueueConfig = WorkerConfig['queue'];
 /** What a user declares for an app container, web service or worker alike. */
-export type AppSettings = Pick<ServiceConfig, 'environment' | 'secrets'>;
+export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets'>;
+export type BucketConfig = DeepReadonly<z.output<typeof bucketSchema>>;
+export type BucketAccess = ServiceConfig['buckets'][string];
 /** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */
 export type SecretRef = ServiceConfig['secrets'][string];
 /** A container image: a registry reference, or a directory with a Dockerfile built at deploy time. */

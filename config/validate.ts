@@ -18,6 +18,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateWorkers(p, c);
   validateIngress(p, c);
   validateEdge(p, c);
+  validateBuckets(p, c);
   validateStandby(p, c);
   validateFirewall(p, c);
   validateSla(p, c.sla);
@@ -152,6 +153,12 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
     p.add(`${at}.scaling.minTasks`, `${t.scaling.minTasks} is greater than scaling.maxTasks (${t.scaling.maxTasks}); allowed: at most ${t.scaling.maxTasks}`);
   }
   validateSecrets(p, at, t, c);
+  const declared = c.buckets.map((b) => b.name);
+  for (const bucket of Object.keys(t.buckets)) {
+    if (!declared.includes(bucket)) {
+      p.add(`${at}.buckets.${bucket}`, `"${bucket}" is not a bucket of this deployment; allowed: a name listed in buckets${declared.length > 0 ? ` (${declared.join(', ')})` : ' (none yet)'}`);
+    }
+  }
   const migration = 'migrationCommand' in t ? t.migrationCommand : [];
   const bytes = Buffer.byteLength(JSON.stringify([t.environment, t.secrets, t.command, migration]));
   if (bytes > TASK_SETTINGS_BYTES) {
@@ -271,6 +278,36 @@ function validateEdge(p: Problems, c: BlueprintConfig): void {
         `missing value; the kit does not know the CloudFront origin-facing prefix list of ${region}; allowed: its pl- id (aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing), or one of ${Object.keys(CLOUDFRONT_ORIGIN_PREFIX_LISTS).join(', ')}`,
       );
     }
+  }
+}
+
+/** CloudFront's cache behaviours per distribution (CloudFront quotas), less the default one. */
+const CDN_BEHAVIOURS = 25;
+
+function validateBuckets(p: Problems, c: BlueprintConfig): void {
+  const seen = new Set<string>();
+  const paths = new Set(c.edge?.staticPaths.map((sp) => sp.pathPattern) ?? []);
+  let publicBuckets = 0;
+  // Bucket names begin with `<app>-<stage>-` (config/names.ts); S3 reserves these prefixes (General purpose bucket naming rules).
+  const reserved = ['sthree-', 'amzn-s3-demo-'].find((prefix) => `${c.appName}-`.startsWith(prefix));
+  if (c.buckets.length > 0 && reserved !== undefined) {
+    p.add('appName', `"${c.appName}" is not allowed with buckets: their names begin with it, and S3 reserves names beginning with "${reserved}"; allowed: a name that does not begin with "sthree-" or "amzn-s3-demo-"`);
+  }
+  for (const b of c.buckets) {
+    const at = `buckets.${b.name}`;
+    if (seen.has(b.name)) p.add(`${at}.name`, `"${b.name}" is used twice; allowed: a name no other bucket has`);
+    seen.add(b.name);
+    if (b.public === null) continue;
+    publicBuckets += 1;
+    if (c.edge === null) {
+      p.add(`${at}.public`, 'is not allowed without edge: public objects are served only through the CDN; allowed: null, or turn edge on (phase2 and later)');
+    } else if (paths.has(b.public.pathPattern)) {
+      p.add(`${at}.public.pathPattern`, `${show(b.public.pathPattern)} is already an edge.staticPaths or another bucket's path; allowed: a path pattern no other cache behaviour has`);
+    }
+    paths.add(b.public.pathPattern);
+  }
+  if (c.edge !== null && c.edge.staticPaths.length + publicBuckets > CDN_BEHAVIOURS) {
+    p.add('buckets', `${c.edge.staticPaths.length} static paths and ${publicBuckets} public buckets need ${c.edge.staticPaths.length + publicBuckets} cache behaviours; allowed: at most ${CDN_BEHAVIOURS} together (CloudFront's limit per distribution)`);
   }
 }
 

@@ -145,6 +145,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
         source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },
         promoted: standbyPromoted(config),
         promotedSecretArn: config.standby!.databaseSecretArn,
+        buckets: recovery.buckets,
       },
       originSecretName,
       originFailover: originRecords ? 'SECONDARY' : undefined,
@@ -165,6 +166,8 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       originRegions: [config.env.region, ...(standbyCfg ? [standbyCfg.env.region] : [])],
       description: `${config.appName} ${config.stage}: CDN, web ACL and origin secret (us-east-1, global)`,
     });
+    // The buckets it serves, and their policies letting it read them, exist first.
+    if (config.buckets.some((b) => b.public !== null)) edge.addStackDependency(primary.data);
     // Listener rules read the origin secret's replica in their region, which the edge stack creates.
     for (const site of [primary, ...(standby ? [standby] : [])]) {
       for (const stack of site.services.values()) stack.addStackDependency(edge);

@@ -5,9 +5,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BlueprintConfig, deploymentName, maxConnectionsFor } from '../config';
+import { BlueprintConfig, bucketName, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { AppBucket, DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
@@ -52,6 +52,8 @@ export type DataRole =
       readonly source: { readonly instance: rds.IDatabaseInstance; readonly primaryDataStack: { readonly stackName: string; readonly region: string }; readonly secretKey: kms.IKey };
       readonly promoted?: boolean;
       readonly promotedSecretArn?: string;
+      /** The replicas of the primary's buckets in this region, keyed by bucket name, which this region's tasks use. */
+      readonly buckets: ReadonlyMap<string, AppBucket>;
     };
 
 export interface DataStackProps extends BlueprintStackProps {
@@ -72,6 +74,11 @@ export class DataStack extends BlueprintStack {
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
   public readonly logBucket: LogBucket;
+  /**
+   * The application's buckets, keyed by name: in the primary only. The
+   * standby's tasks use the replicas its recovery stack holds.
+   */
+  public readonly buckets: ReadonlyMap<string, AppBucket>;
   /** One work queue per configured worker, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
   public readonly eventStream?: EventStream;
@@ -145,6 +152,8 @@ export class DataStack extends BlueprintStack {
 
     this.logBucket = new LogBucket(this, 'AccessLogs');
 
+    this.buckets = props.role.kind === 'standby' ? props.role.buckets : this.appBuckets(c, key, props.role.standby);
+
     // Keyed by worker name: adding a worker never renames another's queue.
     this.queues = new Map(
       c.workers.map((w) => [
@@ -166,6 +175,31 @@ export class DataStack extends BlueprintStack {
         retention: Duration.hours(c.eventStream.retentionHours),
       });
     }
+  }
+
+  /**
+   * The application's buckets, keyed by name: adding one never touches
+   * another. Retained, and named by bucketName(), so the planner refuses any
+   * change that would replace one (ADR 0025); with a standby, each replicates
+   * to its replica in the recovery stack.
+   */
+  private appBuckets(c: BlueprintConfig, key: kms.IKey, standby: StandbyRecovery | undefined): Map<string, AppBucket> {
+    return new Map(
+      c.buckets.map((b) => [
+        b.name,
+        new AppBucket(this, `Bucket-${b.name}`, {
+          bucketName: bucketName(c, b.name, this.region),
+          encryptionKey: key,
+          accessLogs: this.logBucket.bucket,
+          noncurrentVersionExpiration: Duration.days(b.noncurrentVersionExpirationDays),
+          infrequentAccessAfter: b.infrequentAccessAfterDays === null ? undefined : Duration.days(b.infrequentAccessAfterDays),
+          abortIncompleteUploadAfter: Duration.days(b.abortIncompleteUploadDays),
+          corsOrigins: b.corsOrigins,
+          cdnReadable: b.public !== null,
+          replica: standby && { bucketName: bucketName(c, b.name, standby.region), region: standby.region, keyAliasName: standby.keyAliasName, keyAliasArn: standby.keyAliasArn },
+        }),
+      ]),
+    );
   }
 
   /**

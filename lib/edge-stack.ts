@@ -1,8 +1,9 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BlueprintConfig, deploymentName, EDGE_MAX_TTL_SECONDS, EdgeConfig, FirewallConfig } from '../config';
+import { BlueprintConfig, bucketName, deploymentName, EDGE_MAX_TTL_SECONDS, EdgeConfig, FirewallConfig } from '../config';
 import { ContentDelivery, DataKey, ORIGIN_HEADER, OriginSecret, WebFirewall } from '../constructs';
 
 export interface EdgeStackProps extends StackProps {
@@ -57,6 +58,18 @@ export class EdgeStack extends Stack {
       originProtocol: certificateArn !== undefined ? 'https' : 'http',
       // The first accepted version: a rotation moves the CDN only once every listener rule accepts the new value.
       originHeader: { name: ORIGIN_HEADER, value: OriginSecret.valueOf(props.originSecretName, props.edge.originHeaderVersions[0]) },
+      bucketPaths: c.buckets.flatMap((b) => {
+        if (b.public === null) return [];
+        return [
+          {
+            pathPattern: b.public.pathPattern,
+            ttl: Duration.seconds(b.public.ttlSeconds),
+            corsOrigins: b.corsOrigins,
+            // By its fixed name: the primary's data stack (deployed first) writes the policy that lets the CDN read it.
+            bucket: s3.Bucket.fromBucketAttributes(this, `Bucket-${b.name}`, { bucketName: bucketName(c, b.name, c.env.region), region: c.env.region }),
+          },
+        ];
+      }),
       cachedPaths: props.edge.staticPaths.map((p) => ({ pathPattern: p.pathPattern, ttl: Duration.seconds(p.ttlSeconds) })),
       maxTtl: Duration.seconds(EDGE_MAX_TTL_SECONDS),
       originResponseTimeout: Duration.seconds(props.edge.originResponseTimeoutSeconds),

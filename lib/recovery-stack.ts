@@ -1,10 +1,10 @@
-import { ArnFormat, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BlueprintConfig, deploymentName, standbyVaultName } from '../config';
-import { DataKey } from '../constructs';
+import { BlueprintConfig, deploymentName, bucketName, standbyVaultName } from '../config';
+import { AppBucket, DataKey, LogBucket } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 export interface RecoveryStackProps extends BlueprintStackProps {
@@ -15,8 +15,8 @@ export interface RecoveryStackProps extends BlueprintStackProps {
 /**
  * What the standby region holds for the primary before the primary's data
  * stack points at it: the vault receiving copies of the primary's recovery
- * points, and the key encrypting those copies and the standby's replica of
- * the database master secret. Deployed before the primary's data stack, so
+ * points, the key encrypting those copies and the standby's replica of
+ * the database master secret, and the replica of each bucket (ADR 0025). Deployed before the primary's data stack, so
  * neither a backup copy job nor the secret's replication ever targets
  * something that does not exist yet; it needs nothing from the primary, so
  * it stands while the primary region is down. Termination-protected like
@@ -30,6 +30,8 @@ export class RecoveryStack extends BlueprintStack {
   /** The key's alias (`alias/<app>-<stage>-recovery`) and its ARN, likewise. */
   public readonly keyAliasName: string;
   public readonly keyAliasArn: string;
+  /** The replica of each of the primary's buckets, keyed by bucket name, named by bucketName(). */
+  public readonly buckets: ReadonlyMap<string, AppBucket>;
 
   constructor(scope: Construct, id: string, props: RecoveryStackProps) {
     super(scope, id, props);
@@ -65,6 +67,21 @@ export class RecoveryStack extends BlueprintStack {
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Replicas exist, versioned, before the primary's buckets replicate to them; the standby's tasks use them.
+    const accessLogs = props.config.buckets.length > 0 ? new LogBucket(this, 'AccessLogs').bucket : undefined;
+    this.buckets = new Map(
+      props.config.buckets.map((b) => [
+        b.name,
+        new AppBucket(this, `Replica-${b.name}`, {
+          bucketName: bucketName(props.config, b.name, this.region),
+          encryptionKey: this.key,
+          accessLogs: accessLogs!,
+          noncurrentVersionExpiration: Duration.days(b.noncurrentVersionExpirationDays),
+          abortIncompleteUploadAfter: Duration.days(b.abortIncompleteUploadDays),
+          corsOrigins: b.corsOrigins,
+        }),
+      ]),
+    );
     this.vaultArn = this.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: standbyVaultName(props.config), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 }

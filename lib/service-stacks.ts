@@ -7,9 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppSettings, BlueprintConfig, deploymentName, SecretRef, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, BucketAccess, deploymentName, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
+  acknowledge,
   allowProduce,
+  AppBucket,
   AppTask,
   AppTaskProps,
   queueSpecs,
@@ -98,7 +100,7 @@ class AppRuntime {
       command: app.command,
       cpu: app.cpu,
       memoryMiB: app.memoryMiB,
-      environment: { ...this.environment, ...app.environment },
+      environment: { ...this.environment, ...this.bucketEnvironment(app.buckets), ...app.environment },
       secrets,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: this.data.dataKey.key,
@@ -113,8 +115,11 @@ class AppRuntime {
    * data tier admits the tasks' shared security group (the app stack's), not
    * each task.
    */
-  wire(task: AppTask): void {
+  wire(task: AppTask, app: AppSettings): void {
     const { dataKey, queues, eventStream } = this.data;
+    for (const [name, access] of Object.entries(app.buckets)) {
+      grantBucket(task, this.data.buckets.get(name)!, access, this.data.region);
+    }
     task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
     allowProduce(task.taskDefinition.taskRole, {
       queues: [...queues.values()].map((q) => q.queue),
@@ -122,6 +127,52 @@ class AppRuntime {
       key: dataKey.key,
     });
   }
+
+  /** `S3_BUCKET_<NAME>` for each bucket the app declares, and `S3_REGION`: this region, where its buckets (or their replicas) are. */
+  private bucketEnvironment(buckets: AppSettings['buckets']): Record<string, string> {
+    const names = Object.keys(buckets);
+    if (names.length === 0) return {};
+    return Object.fromEntries([
+      ...names.map((name) => [`S3_BUCKET_${envName(name)}`, this.data.buckets.get(name)!.bucketName]),
+      ['S3_REGION', this.data.region],
+    ]);
+  }
+}
+
+/**
+ * Exactly what `access` allows on one bucket, on the task role: `read` gets
+ * and lists objects, `read-write` also puts and deletes them and aborts
+ * multipart uploads; both use the bucket's key through S3 only. Written on
+ * the task role alone: a grant through the bucket or key object would edit
+ * the data stack's policies and make the stacks depend on each other.
+ */
+function grantBucket(task: AppTask, bucket: AppBucket, access: BucketAccess, region: string): void {
+  const write = access === 'read-write';
+  const objects = ['s3:GetObject', ...(write ? ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] : [])];
+  // SSE-KMS: reading decrypts; writing asks for a data key (and a multipart upload decrypts it again).
+  const keyActions = ['kms:Decrypt', ...(write ? ['kms:GenerateDataKey'] : [])];
+  const role = task.taskDefinition;
+  role.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  role.addToTaskRolePolicy(new iam.PolicyStatement({ actions: objects, resources: [`${bucket.bucketArn}/*`] }));
+  role.addToTaskRolePolicy(
+    new iam.PolicyStatement({
+      actions: keyActions,
+      resources: [bucket.bucket.encryptionKey!.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `s3.${region}.amazonaws.com`,
+          // With S3 Bucket Keys the encryption context is the bucket's ARN: this bucket's data keys only, although the key is shared
+          // (Amazon S3 User Guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys": https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
+          'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
+        },
+      },
+    }),
+  );
+  acknowledge(
+    task.taskDefinition.taskRole,
+    'The application chooses its object keys: the task may use every object of a bucket it declares, with exactly the actions its declared access allows.',
+    `AwsSolutions-IAM5[Resource::${bucket.bucketArn}/*]`,
+  );
 }
 
 /** A policy condition value: a string for one, a list for several. */
@@ -221,7 +272,7 @@ export class WebServiceStack extends BlueprintStack {
       stickiness: s.stickiness === null ? undefined : { duration: Duration.seconds(s.stickiness.durationSeconds), cookieName: s.stickiness.cookieName },
       ecsExec: c.operatorAccess.ecsExec,
     });
-    runtime.wire(this.web.task);
+    runtime.wire(this.web.task, s);
 
     const prefix = deploymentName(c);
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
@@ -268,7 +319,7 @@ export class WorkerStack extends BlueprintStack {
       ecsExec: c.operatorAccess.ecsExec,
       securityGroup: tasksGroup(this, app),
     });
-    runtime.wire(this.worker.task);
+    runtime.wire(this.worker.task, w);
 
     const prefix = deploymentName(c);
     const queues = data.queues.get(w.name)!;
@@ -305,7 +356,7 @@ export class MigrationStack extends BlueprintStack {
     // A one-off run: no tracing sidecar to outlive it.
     this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
     this.securityGroup = tasksGroup(this, app);
-    runtime.wire(this.task);
+    runtime.wire(this.task, s);
 
     const cluster = app.cluster.clusterName;
     const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;

@@ -19,7 +19,7 @@ function problemsOf(input: ConfigInput): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, buckets, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
 const REGION_LIST = REGIONS.join(', ');
 const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
@@ -60,7 +60,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
@@ -112,8 +112,8 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a worker secret in another region', worker({ secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf' } } }), 'workers.worker.secrets.KEY.secretsManager: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf" is in eu-west-1; allowed: a secret in env.region (us-east-1), where the tasks run'],
 
   // Variables.
-  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
-  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
+  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
+  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
   ['a variable name starting with a digit', web({ environment: { '1X': 'x' } }), 'services.web.environment.1X: "1X" is not allowed; allowed: a variable name of letters, digits and underscores'],
   ['a variable with a number value', web({ environment: { PORT: 8080 } }), 'services.web.environment.PORT: 8080 is a JSON number; allowed: a text value, written as a string in quotes'],
   ['a variable with a null value', web({ environment: { PORT: null } }), 'services.web.environment.PORT: null is not allowed; allowed: a text value'],
@@ -249,7 +249,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a rolling maximum no higher than its minimum', web({ deployment: { maxPercent: 100 } }), 'services.web.deployment.maxPercent: 100 is not above deployment.minHealthyPercent (100), so a deployment could neither start nor stop a task; allowed: 101 to 200'],
   ['an origin response timeout beyond CloudFront\'s', phase2({ edge: { originResponseTimeoutSeconds: 120 } }), 'edge.originResponseTimeoutSeconds: 120 is not allowed; allowed: a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'],
   ['a CDN keep-alive as long as the load balancer\'s idle timeout', phase2({ ingress: { idleTimeoutSeconds: 30 }, edge: { originKeepaliveTimeoutSeconds: 30 } }), 'edge.originKeepaliveTimeoutSeconds: 30 is not below ingress.idleTimeoutSeconds (30), so the load balancer would close connections CloudFront still reuses; allowed: 1 to 29'],
-  ['the proxy count as a user variable', web({ environment: { TRUSTED_PROXY_HOPS: '3' } }), 'services.web.environment.TRUSTED_PROXY_HOPS: "TRUSTED_PROXY_HOPS" is set by the kit (database, cache, queues, tracing, proxies); allowed: any other name'],
+  ['the proxy count as a user variable', web({ environment: { TRUSTED_PROXY_HOPS: '3' } }), 'services.web.environment.TRUSTED_PROXY_HOPS: "TRUSTED_PROXY_HOPS" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
   // Web firewall exceptions.
   ['a core rule set rule named by its label', phase2({ firewall: { countRules: ['SizeRestrictions_Body'] } }), `firewall.countRules[0]: "SizeRestrictions_Body" is not allowed; allowed: a rule of AWSManagedRulesCommonRuleSet: ${COMMON_RULE_NAMES.join(', ')}`],
   ['a path exception for a rule counted everywhere', phase2({ firewall: { pathExceptions: [{ pathPrefix: '/up/', rules: ['SizeRestrictions_BODY'] }] } }), 'firewall.pathExceptions[0].rules: "SizeRestrictions_BODY" already only counts on every path (firewall.countRules); allowed: a rule that blocks elsewhere, or remove it from countRules'],
@@ -260,6 +260,18 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a parameter ARN of the primary region with a standby', phase3({ services: [{ name: 'web', secrets: { KEY: { ssmParameter: 'arn:aws:ssm:us-east-1:111111111111:parameter/app/key' } } }] }), 'services.web.secrets.KEY.ssmParameter: "arn:aws:ssm:us-east-1:111111111111:parameter/app/key" pins the standby\'s tasks to us-east-1, which a failover leaves; allowed: the parameter\'s name, with a parameter of that name in standby.region (us-west-2)'],
   // Per-phase overlays change entries by name.
   ['an overlay naming no service', { settings: { phases: { phase1: { services: [{ name: 'wbe', cpu: 1024, memoryMiB: 2048 }] } } } }, 'phases.phase1.services.wbe: "wbe" names no entry of services; an overlay changes entries by name and adds none; allowed: a name among web'],
+  // Buckets (ADR 0025).
+  ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
+  ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), 'services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
+  ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
+  ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
+  ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
+  ['an app name S3 reserves for bucket names', { settings: { appName: 'sthree-shop', buckets: [{ name: 'uploads' }] } }, 'appName: "sthree-shop" is not allowed with buckets: their names begin with it, and S3 reserves names beginning with "sthree-"; allowed: a name that does not begin with "sthree-" or "amzn-s3-demo-"'],
+  ['a public bucket without the CDN', { settings: { buckets: [{ name: 'files', public: { pathPattern: '/files/*', ttlSeconds: 60 } }] } }, 'buckets.files.public: is not allowed without edge: public objects are served only through the CDN; allowed: null, or turn edge on (phase2 and later)'],
+  ['a public path that is not a folder', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/files', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/files" is not allowed; allowed: a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'],
+  ['a public path a static path has', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/assets/*', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/assets/*" is already an edge.staticPaths or another bucket\'s path; allowed: a path pattern no other cache behaviour has'],
+  ['public buckets beyond the CDN\'s behaviours', phase2({ edge: { staticPaths: staticPaths(25) }, buckets: [{ name: 'files', public: { pathPattern: '/files/*', ttlSeconds: 60 } }] }), 'buckets: 25 static paths and 1 public buckets need 26 cache behaviours; allowed: at most 25 together (CloudFront\'s limit per distribution)'],
 ];
 
 describe('an invalid setting is refused with one line naming it and what it may hold', () => {

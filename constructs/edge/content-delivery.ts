@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from '../security/acknowledge';
 
@@ -9,6 +10,17 @@ import { acknowledge, controlTower } from '../security/acknowledge';
 export interface CachedPath {
   readonly pathPattern: string;
   readonly ttl: Duration;
+}
+
+/** A path served from a bucket through origin access control. */
+export interface BucketPath extends CachedPath {
+  /** The bucket, whose own policy lets this account's distributions read it (its region's stack writes it). */
+  readonly bucket: s3.IBucket;
+  /**
+   * Browser origins allowed to read the path (CORS response headers).
+   * @default none
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface ContentDeliveryProps {
@@ -45,6 +57,11 @@ export interface ContentDeliveryProps {
    * @default Duration.seconds(5)
    */
   readonly originKeepaliveTimeout?: Duration;
+  /**
+   * Paths served from buckets rather than the load balancer.
+   * @default none
+   */
+  readonly bucketPaths?: readonly BucketPath[];
 }
 
 /**
@@ -100,8 +117,9 @@ export class ContentDelivery extends Construct {
         originRequestPolicy: forwardAll,
         compress: true,
       },
-      additionalBehaviors: Object.fromEntries(
-        props.cachedPaths.map((p) => [
+      additionalBehaviors: Object.fromEntries([
+        ...(props.bucketPaths ?? []).map((p, i) => [p.pathPattern, this.bucketBehavior(`Bucket${i}`, p, cacheFor(p.ttl))] as const),
+        ...props.cachedPaths.map((p) => [
           p.pathPattern,
           {
             origin,
@@ -113,7 +131,7 @@ export class ContentDelivery extends Construct {
             compress: true,
           },
         ]),
-      ),
+      ]),
       priceClass: props.priceClass,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
@@ -165,5 +183,45 @@ export class ContentDelivery extends Construct {
         controlTower('cloudfront_traffic_to_origin_encrypted_check'),
       );
     }
+  }
+
+  /**
+   * A bucket's path: read-only, cached, signed with origin access control
+   * (never the viewer's Host, which S3 would take for a bucket name). The
+   * bucket is in another region's stack, which writes its policy, so the
+   * origin's note that it cannot edit an imported bucket's policy is
+   * acknowledged here (ADR 0025).
+   */
+  private bucketBehavior(id: string, path: BucketPath, cachePolicy: cloudfront.ICachePolicy): cloudfront.BehaviorOptions {
+    const corsOrigins = path.corsOrigins ?? [];
+    const behavior: cloudfront.BehaviorOptions = {
+      origin: origins.S3BucketOrigin.withOriginAccessControl(path.bucket, {
+        originAccessControl: new cloudfront.S3OriginAccessControl(this, `${id}Access`, { signing: cloudfront.Signing.SIGV4_ALWAYS }),
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy,
+      compress: true,
+      responseHeadersPolicy:
+        corsOrigins.length > 0
+          ? new cloudfront.ResponseHeadersPolicy(this, `${id}Cors`, {
+              comment: `CORS for ${path.pathPattern}`,
+              corsBehavior: {
+                accessControlAllowOrigins: [...corsOrigins],
+                accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+                accessControlAllowHeaders: ['*'],
+                accessControlAllowCredentials: false,
+                accessControlMaxAge: Duration.hours(1),
+                originOverride: true,
+              },
+            })
+          : undefined,
+    };
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+      'The bucket\'s own stack, in its region, lets this account\'s distributions read it (constructs/storage/app-bucket.ts).',
+    );
+    return behavior;
   }
 }

@@ -25,6 +25,9 @@ import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-un
 import { CustomNamedReplacement } from './rules/upgrades/custom-named-replacement';
 import { ReplicaMaxConnections } from './rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from './rules/upgrades/stranded-consumer';
+import { BucketNameRules } from './rules/storage/bucket-name-rules';
+import { BucketReplicationPrerequisites } from './rules/storage/bucket-replication-prerequisites';
+import { CdnBucketOriginReadable } from './rules/storage/cdn-bucket-origin-readable';
 
 /** Every resource policy a service needs to reach a resource of the deployment. */
 export const RESOURCE_POLICIES: readonly GateRule[] = [
@@ -51,5 +54,8 @@ export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, Fai
 /** Amazon ECS features that need more than one resource to agree. */
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout];
 
+/** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
+export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];
+
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE];
