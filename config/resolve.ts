@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { PHASE_PRESETS, REDIS_TEMPLATE, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
@@ -50,6 +50,7 @@ export interface ConfigInput {
  */
 const TEMPLATES: Readonly<Record<string, unknown>> = {
   workers: SAMPLE_WORKER,
+  redis: REDIS_TEMPLATE,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
   edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
