@@ -1,5 +1,6 @@
 import { resolveConfig } from '../config';
 import { planUpgrade, synthesizeTemplates, Templates } from '../review/plan';
+import { durableResources } from '../review/stack-policy';
 import { CDK_CONTEXT } from './support/blueprint';
 
 // GIVEN a deployment with the preset cache and a job store, synthesized once; and the same with both modes switched
@@ -75,6 +76,14 @@ describe('the planner on a change of mode', () => {
   test('WHEN the store switches to cluster mode THEN it is reported replaced and blocked: durable and custom-named', () => {
     expect(change('blueprint-prod-jobs')).toEqual(expect.objectContaining({ impact: 'replaced', stateClass: 'durable', blocked: true }));
     expect(change('blueprint-prod-jobs').note).toMatch(/^durable: data would be lost or detached; custom name ReplicationGroupId "blueprint-prod-jobs"/);
+  });
+
+  test('THEN the guarded deploy\'s stack policy protects the store, not the cache', () => {
+    const [stack, storeId] = groupNamed(before, 'blueprint-prod-jobs');
+    const [, cacheId] = groupNamed(before, 'blueprint-prod-cache');
+    const durable = durableResources(before[stack] as Parameters<typeof durableResources>[0]);
+    expect(durable.get(storeId)).toBe('AWS::ElastiCache::ReplicationGroup');
+    expect(durable.has(cacheId)).toBe(false);
   });
 
   test('WHEN the cache leaves cluster mode THEN it is reported replaced, transient, and blocked by its custom name', () => {
