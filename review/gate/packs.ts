@@ -1,4 +1,5 @@
 import { GateRule } from './rule';
+import { ParameterGroupMatchesClusterMode } from './rules/cache/parameter-group-cluster-mode';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
@@ -48,5 +49,8 @@ export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, Fai
 /** Amazon ECS features that need more than one resource to agree. */
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];
 
+/** Settings of one resource that the service refuses together. */
+export const CONSISTENCY: readonly GateRule[] = [ParameterGroupMatchesClusterMode];
+
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...CONSISTENCY];
