@@ -165,7 +165,6 @@ function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
   }
 }
 
-/** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 /**
  * How a task finds one Valkey group (docs/deploy.md#redis): `<prefix>_HOST`
  * is the configuration endpoint in cluster mode, else the primary, with the
@@ -181,6 +180,7 @@ function redisEnvironment(prefix: string, group: RedisCache): Record<string, str
   };
 }
 
+/** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
 }
