@@ -1,9 +1,9 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
 import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, ORIGIN_FAILOVER_ROW, SATURATION_ROWS, SLA_ROWS } from './sla';
-import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
+import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, RedisConfig, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
-export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'redis' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
 
 /**
  * The sample web service every phase starts with. A non-root nginx image
@@ -34,6 +34,23 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   // ECS's default: 30 s after SIGTERM for in-flight requests; the target group drains for as long.
   stopTimeoutSeconds: 30,
   writablePaths: [],
+};
+
+/**
+ * Where a named Valkey group starts when a settings file declares one: a
+ * job store without cluster mode, which every Redis client speaks, on the
+ * smallest Graviton node with one replica for Multi-AZ failover and 15 days
+ * of snapshots (the compliance packs' minimum). Size nodeType to the data.
+ */
+export const REDIS_TEMPLATE: RedisConfig = {
+  name: 'jobs',
+  role: 'store',
+  clusterMode: false,
+  nodeType: 'cache.t4g.small',
+  engineVersion: '8.0',
+  shards: 1,
+  replicasPerShard: 1,
+  snapshotRetentionDays: 15,
 };
 
 /**
@@ -173,7 +190,9 @@ const phase1: PhasePreset = {
     nodeType: 'cache.t4g.small',
     // Valkey 8: Redis-compatible, cheaper per node (ADR 0003).
     engineVersion: '8.0',
-    // Cluster mode on from day one so later phases reshard in place (ADR 0003).
+    // Cluster mode on from day one so later phases reshard in place (ADR 0003); clients that cannot
+    // speak cluster mode get a group without it from the redis list.
+    clusterMode: true,
     shards: 1,
     // One replica per shard in every phase: Multi-AZ failover; changing it would replace the cache.
     replicasPerShard: 1,
@@ -196,6 +215,8 @@ const phase1: PhasePreset = {
   ],
   // Async work arrives in phase 2 (docs/architecture.md §5).
   workers: [],
+  // More Valkey groups (a job store, a second cache) are the application's to declare (ADR 0003).
+  redis: [],
   eventStream: null,
   // WAF arrives in phase 2 (docs/architecture.md §5): about $10/month plus $0.60 per million requests.
   firewall: null,
@@ -247,6 +268,7 @@ const phase2: PhasePreset = {
   ],
   // Queue + DLQ + workers scaling 3-20 on backlog per task.
   workers: [SAMPLE_WORKER],
+  redis: [],
   eventStream: null,
   // 2,000 requests per IP per 5 minutes: ~7 req/s sustained from one address.
   firewall: FIREWALL,
@@ -302,6 +324,7 @@ const phase3: PhasePreset = {
     },
   ],
   // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
+  redis: [],
   eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },
   firewall: FIREWALL,
   // Every edge location: at 10K+ req/s the audience is worldwide.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { FIREWALL, PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { FIREWALL, PHASE_PRESETS, REDIS_TEMPLATE, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
@@ -52,6 +52,7 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   // Old versions recoverable for 30 days; objects untouched for 90 days cost less in Standard-IA.
   buckets: { name: 'files', noncurrentVersionExpirationDays: 30, infrequentAccessAfterDays: 90, abortIncompleteUploadDays: 7, corsOrigins: [], public: null } satisfies BucketConfig,
   workers: SAMPLE_WORKER,
+  redis: REDIS_TEMPLATE,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: FIREWALL,
   edge: {

@@ -271,6 +271,18 @@ export const serviceSchema = obj({
   ),
 });
 
+/** One named Valkey group besides the cache (ADR 0003). */
+export const redisSchema = obj({
+  name: d(text(/^[a-z][a-z0-9]{0,9}$/, 'lower-case letters and digits, 1-10 characters, starting with a letter (the group id <appName>-<stage>-<name> has at most 40)'), 'Unique name; keys the construct, the group id and the REDIS_<NAME>_* variables.'),
+  role: d(oneOf(['cache', 'store']), 'cache: may evict and be rebuilt; store (jobs, sessions, feeds): never evicts (noeviction), never replaced by an upgrade.'),
+  clusterMode: d(bool(), 'Cluster mode (cluster-aware clients only); false: a primary and a reader endpoint that Sidekiq, Celery, BullMQ and Resque can use. Changing it replaces the group.'),
+  nodeType: d(cacheNodeType, 'ElastiCache node type; changes in place (online vertical scaling).'),
+  engineVersion: d(oneOf(VALKEY_VERSIONS), 'Valkey engine version.'),
+  shards: d(cacheShards, 'Shards (node groups), with cluster mode; exactly 1 without.'),
+  replicasPerShard: d(int(1, 5), 'Replicas per shard: at least 1 for Multi-AZ failover.'),
+  snapshotRetentionDays: d(int(1, 35), 'Daily snapshot retention in days.'),
+});
+
 export const workerSchema = obj({
   name: d(name, 'Unique name among services and workers; keys construct ids and the queue.'),
   image: d(imageSource, 'Registry reference, or `{ "directory": "path" }` built from its Dockerfile at deploy time.'),
@@ -454,11 +466,16 @@ export const configShape = {
     obj({
       nodeType: d(cacheNodeType, 'ElastiCache node type.'),
       engineVersion: d(oneOf(VALKEY_VERSIONS), 'Valkey engine version.'),
-      shards: d(cacheShards, 'Shards (node groups). Grows in place: online resharding.'),
-      replicasPerShard: d(int(1, 5), 'Replicas per shard. CloudFormation replaces the group when this changes, so presets keep it fixed.'),
+      clusterMode: d(bool(), 'Cluster mode (configuration endpoint, cluster-aware clients only); false: one primary with a primary and a reader endpoint. Changing it replaces the cache (ADR 0003).'),
+      shards: d(cacheShards, 'Shards (node groups). Grows in place: online resharding. Exactly 1 without cluster mode.'),
+      replicasPerShard: d(int(1, 5), 'Replicas per shard. CloudFormation replaces the group when this changes in cluster mode, so presets keep it fixed.'),
       snapshotRetentionDays: d(int(1, 35), 'Daily snapshot retention in days.'),
     }),
-    'The Valkey cache (ElastiCache, cluster mode).',
+    'The Valkey cache (ElastiCache): may evict, rebuilt from empty; its endpoint is REDIS_HOST.',
+  ),
+  redis: d(
+    list(redisSchema),
+    'More Valkey groups, keyed by name: each a cache or a store, with its own REDIS_<NAME>_* variables (docs/deploy.md#redis).',
   ),
   services: d(
     list(serviceSchema, 1, Number.MAX_SAFE_INTEGER, 'a list of at least one service'),

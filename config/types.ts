@@ -6,7 +6,7 @@
  * settings file all produce this shape; stacks read nothing else.
  */
 import type { z } from 'zod';
-import type { bucketSchema, configSchema, serviceSchema, workerSchema } from './schema';
+import type { bucketSchema, configSchema, redisSchema, serviceSchema, workerSchema } from './schema';
 
 export { COMPLIANCE_PACK_NAMES, DEPLOYMENT_STRATEGIES, PHASES, PRICE_CLASSES, STAGES } from './schema';
 
@@ -30,6 +30,7 @@ export type CacheConfig = BlueprintConfig['cache'];
 
 export type ServiceConfig = DeepReadonly<z.output<typeof serviceSchema>>;
 export type WorkerConfig = DeepReadonly<z.output<typeof workerSchema>>;
+export type RedisConfig = DeepReadonly<z.output<typeof redisSchema>>;
 export type ScalingConfig = ServiceConfig['scaling'];
 export type HealthCheckConfig = ServiceConfig['healthCheck'];
 export type DeploymentConfig = ServiceConfig['deployment'];

@@ -13,7 +13,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   const p = new Problems();
   zonesIn(p, 'env.availabilityZones', c.env.availabilityZones, c.env.region);
   validateDatabase(p, c);
-  validateCache(p, 'cache', c.cache.shards, c.cache.replicasPerShard);
+  validateRedis(p, c);
   validateServices(p, c);
   validateWorkers(p, c);
   validateIngress(p, c);
@@ -59,13 +59,41 @@ function validateDatabase(p: Problems, c: BlueprintConfig): void {
  */
 const CACHE_ALARM_BUDGET = 400;
 
-function validateCache(p: Problems, at: string, shards: number, replicasPerShard: number): void {
-  const perShard = 3 * (1 + replicasPerShard) + replicasPerShard;
-  if (shards * perShard > CACHE_ALARM_BUDGET) {
-    const most = Math.floor(CACHE_ALARM_BUDGET / perShard);
+/** Alarms of one group: three per node, and replication lag per replica. */
+function cacheAlarms(shards: number, replicasPerShard: number): number {
+  return shards * (3 * (1 + replicasPerShard) + replicasPerShard);
+}
+
+/**
+ * The cache and every named group: a group without cluster mode has one
+ * shard, names are unique and never `cache` (its group id is the cache's),
+ * and all their alarms fit the budget together.
+ */
+function validateRedis(p: Problems, c: BlueprintConfig): void {
+  const groups = [{ at: 'cache', ...c.cache }, ...c.redis.map((r) => ({ at: `redis.${r.name}`, ...r }))];
+  for (const g of groups) {
+    if (!g.clusterMode && g.shards !== 1) {
+      p.add(`${g.at}.shards`, `${g.shards} is not allowed with ${g.at}.clusterMode false; allowed: 1 (a group without cluster mode has one primary and its replicas; set clusterMode true to shard)`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const r of c.redis) {
+    if (r.name === 'cache') p.add('redis.cache.name', '"cache" is not allowed; allowed: any other name (the cache setting is the group named cache)');
+    else if (seen.has(r.name)) p.add(`redis.${r.name}.name`, `"${r.name}" is declared twice; allowed: a name unique among redis entries`);
+    seen.add(r.name);
+  }
+  const others = c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0);
+  validateCache(p, 'cache', c.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - others);
+}
+
+function validateCache(p: Problems, at: string, shards: number, replicasPerShard: number, budget = CACHE_ALARM_BUDGET): void {
+  const perShard = cacheAlarms(1, replicasPerShard);
+  if (shards * perShard > budget) {
+    const most = Math.max(0, Math.floor(budget / perShard));
+    const shared = budget < CACHE_ALARM_BUDGET ? `, ${CACHE_ALARM_BUDGET - budget} of them taken by the redis entries` : '';
     p.add(
       `${at}.shards`,
-      `${shards} is not allowed; allowed: at most ${most} with ${replicasPerShard} replica${replicasPerShard === 1 ? '' : 's'} per shard, since each shard adds ${perShard} alarms to the app stack and CloudFormation allows 500 resources per stack (${CACHE_ALARM_BUDGET} for the cache)`,
+      `${shards} is not allowed; allowed: at most ${most} with ${replicasPerShard} replica${replicasPerShard === 1 ? '' : 's'} per shard, since each shard adds ${perShard} alarms to the app stack and CloudFormation allows 500 resources per stack (${CACHE_ALARM_BUDGET} for the cache${shared})`,
     );
   }
 }
@@ -329,7 +357,10 @@ function validateStandby(p: Problems, c: BlueprintConfig): void {
   if (s.databaseSecretArn !== undefined && s.databaseSecretArn.split(':')[3] !== s.region) {
     p.add('standby.databaseSecretArn', `${show(s.databaseSecretArn)} is not allowed; allowed: a Secrets Manager secret ARN in ${s.region}`);
   }
-  validateCache(p, 'standby.cache', s.cache.shards, c.cache.replicasPerShard);
+  validateCache(p, 'standby.cache', s.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0));
+  if (!c.cache.clusterMode && s.cache.shards !== 1) {
+    p.add('standby.cache.shards', `${s.cache.shards} is not allowed with cache.clusterMode false; allowed: 1`);
+  }
   const ceiling = Math.min(...c.services.map((x) => x.scaling.maxTasks), ...c.workers.map((w) => w.scaling.maxTasks));
   if (s.minTasks > ceiling) p.add('standby.minTasks', `${s.minTasks} is not allowed; allowed: a whole number from 1 to ${ceiling} (the smallest scaling.maxTasks)`);
 }

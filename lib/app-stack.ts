@@ -94,7 +94,7 @@ export class AppStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const { network, database, cache, dataKey, logBucket, eventStream, queues } = props.data;
+    const { network, database, cache, redis, dataKey, logBucket, eventStream, queues } = props.data;
     const prefix = deploymentName(c);
 
     // ECS Exec sessions are encrypted with the data key and every session is logged to one
@@ -150,6 +150,7 @@ export class AppStack extends BlueprintStack {
     });
     admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), this.tasks.securityGroup, 'Application tasks to PostgreSQL');
     admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
+    for (const group of redis.values()) admitFrom(group.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, `Application tasks to Valkey ${group.replicationGroupId}`);
 
     if (props.originSecretName !== undefined) {
       this.originHeader = { name: ORIGIN_HEADER, values: OriginSecret.acceptedValues(props.originSecretName, c.edge?.originHeaderVersions ?? []) };
@@ -213,7 +214,8 @@ export class AppStack extends BlueprintStack {
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };
     const sat = c.sla.saturation;
-    const monitoredCache = { replicationGroupId: cache.replicationGroupId, shards: c.cache.shards, replicasPerShard: c.cache.replicasPerShard };
+    const monitoredCache = { replicationGroupId: cache.replicationGroupId, shards: c.cache.shards, replicasPerShard: c.cache.replicasPerShard, clusterMode: c.cache.clusterMode };
+    const monitoredRedis = c.redis.map((r) => ({ replicationGroupId: redis.get(r.name)!.replicationGroupId, shards: r.shards, replicasPerShard: r.replicasPerShard, clusterMode: r.clusterMode, role: r.role, label: r.name }));
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
         ...deploymentAlarmSpecs(prefix, c.sla, this.ingress.loadBalancer, db),
@@ -226,7 +228,7 @@ export class AppStack extends BlueprintStack {
           maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
           memoryGiB: DB_INSTANCE_MEMORY_GIB[c.database.instanceClass]!,
         }),
-        ...cacheSaturationSpecs(prefix, sat, monitoredCache),
+        ...[monitoredCache, ...monitoredRedis].flatMap((m) => cacheSaturationSpecs(prefix, sat, m)),
         ...(eventStream ? streamSpecs(prefix, sat.streamIteratorAgeSeconds, eventStream.stream) : []),
       ],
       topics: this.topics,
@@ -265,7 +267,7 @@ export class AppStack extends BlueprintStack {
       loadBalancer: this.ingress.loadBalancer,
       clusterName: this.cluster.clusterName,
       database: db,
-      cacheNodeIds: cacheNodeIds(monitoredCache),
+      cacheNodeIds: [monitoredCache, ...monitoredRedis].flatMap(cacheNodeIds),
       queues: [...queues].map(([name, q]) => ({ name, queue: q.queue })),
       thresholds: {
         latencyP95Ms: c.sla.latencyP95.alertAboveMs,

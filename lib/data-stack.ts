@@ -70,7 +70,10 @@ export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
+  /** The cache (setting `cache`): its endpoint is REDIS_HOST. */
   public readonly cache: RedisCache;
+  /** One Valkey group per `redis` entry, keyed by its name. */
+  public readonly redis: ReadonlyMap<string, RedisCache>;
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
   public readonly logBucket: LogBucket;
@@ -144,11 +147,31 @@ export class DataStack extends BlueprintStack {
       replicationGroupId: `${prefix}-cache`,
       nodeType: c.cache.nodeType,
       engineVersion: c.cache.engineVersion,
+      clusterMode: c.cache.clusterMode,
       shards: c.cache.shards,
       replicasPerShard: c.cache.replicasPerShard,
       snapshotRetentionDays: c.cache.snapshotRetentionDays,
       encryptionKey: key,
     });
+    // Keyed by name like the queues: adding a group never renames another.
+    this.redis = new Map(
+      c.redis.map((r) => [
+        r.name,
+        new RedisCache(this, `Redis-${r.name}`, {
+          vpc: this.network.vpc,
+          subnets: this.network.subnets('data'),
+          replicationGroupId: `${prefix}-${r.name}`,
+          role: r.role,
+          clusterMode: r.clusterMode,
+          nodeType: r.nodeType,
+          engineVersion: r.engineVersion,
+          shards: r.shards,
+          replicasPerShard: r.replicasPerShard,
+          snapshotRetentionDays: r.snapshotRetentionDays,
+          encryptionKey: key,
+        }),
+      ]),
+    );
 
     this.logBucket = new LogBucket(this, 'AccessLogs');
 

@@ -16,6 +16,7 @@ import {
   AppTaskProps,
   queueSpecs,
   QueueWorker,
+  RedisCache,
   serviceAlarmName,
   serviceAlarmSpecs,
   serviceSaturationSpecs,
@@ -49,7 +50,7 @@ class AppRuntime {
     private readonly data: DataStack,
     private readonly config: BlueprintConfig,
   ) {
-    const { database, cache, dataKey, queues, eventStream } = data;
+    const { database, cache, redis, dataKey, queues, eventStream } = data;
     // Secrets are imported by ARN so that granting read access writes only the
     // task's own policy; a grant through the key object would edit the data
     // stack's key policy and make the stacks depend on each other.
@@ -67,9 +68,7 @@ class AppRuntime {
       DB_PORT: database.instance.dbInstanceEndpointPort,
       DB_NAME: database.databaseName,
       DB_SSLMODE: 'verify-full',
-      REDIS_HOST: cache.endpointAddress,
-      REDIS_PORT: cache.endpointPort,
-      REDIS_TLS: 'true',
+      ...redisEnvironment('REDIS', cache),
     };
     if (database.replicas.length > 0) {
       this.environment.DB_READ_HOSTS = Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress));
@@ -81,6 +80,11 @@ class AppRuntime {
       DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
       REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
     };
+    for (const [name, group] of redis) {
+      const prefix = `REDIS_${envName(name)}`;
+      Object.assign(this.environment, redisEnvironment(prefix, group));
+      this.secrets[`${prefix}_AUTH_TOKEN`] = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(scope, `RedisAuthToken-${name}`, group.authToken.secretArn));
+    }
   }
 
   /**
@@ -212,6 +216,21 @@ function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
     default:
       return { strategy: d.strategy, stepPercent: d.stepPercent, bakeTime };
   }
+}
+
+/**
+ * How a task finds one Valkey group (docs/deploy.md#redis): `<prefix>_HOST`
+ * is the configuration endpoint in cluster mode, else the primary, with the
+ * replicas behind `<prefix>_READER_HOST`; `<prefix>_CLUSTER` says which.
+ */
+function redisEnvironment(prefix: string, group: RedisCache): Record<string, string> {
+  return {
+    [`${prefix}_HOST`]: group.endpointAddress,
+    [`${prefix}_PORT`]: group.endpointPort,
+    [`${prefix}_TLS`]: 'true',
+    [`${prefix}_CLUSTER`]: String(group.clusterMode),
+    ...(group.readerEndpointAddress === undefined ? {} : { [`${prefix}_READER_HOST`]: group.readerEndpointAddress }),
+  };
 }
 
 /** `order-events` → `ORDER_EVENTS`, for environment variable names. */

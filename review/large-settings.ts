@@ -12,7 +12,7 @@ export const LARGE_WORKERS = 10;
 
 /**
  * A large production deployment, run as phase 3 by `npm run check`: 20
- * web services, 10 workers, HTTPS end to end behind the CDN, a hosted
+ * web services, 10 workers, two Valkey groups besides the cache, HTTPS end to end behind the CDN, a hosted
  * zone, Slack, and a standby in another region than the presets use.
  * What grows with the number of services and workers (dashboard widgets,
  * listener rules, security-group rules, stack sizes, per-account names)
@@ -36,6 +36,11 @@ export const LARGE_SETTINGS: UserSettings = {
     i === 0 ? { name: 'web' } : { name: `svc${i}`, pathPatterns: [`/svc${i}/*`], priority: i },
   ),
   workers: Array.from({ length: LARGE_WORKERS }, (_, i) => ({ name: i === 0 ? 'worker' : `worker${i}` })),
+  // A job store any client reads, and a sharded second cache: their alarms share the app stack's budget.
+  redis: [
+    { name: 'jobs', nodeType: 'cache.r7g.large' },
+    { name: 'feeds', role: 'cache', clusterMode: true, shards: 4, nodeType: 'cache.r7g.large' },
+  ],
   phases: {
     phase3: {
       standby: { region: STANDBY, availabilityZones: zones(STANDBY), certificateArn: placeholderCertificateArn(STANDBY) },

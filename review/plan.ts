@@ -1,7 +1,7 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { BlueprintConfig } from '../config';
-import { customNameOf, factsOf, StateClass } from './state-classes';
+import { customNameOf, factsOf, resourceStateClass, StateClass } from './state-classes';
 import { buildBlueprint } from '../lib/blueprint';
 import { crossStackReferences, Deployment } from './gate/template';
 
@@ -78,7 +78,7 @@ const IMPACTS: Partial<Record<ResourceImpact, Impact>> = {
   [ResourceImpact.WILL_ORPHAN]: 'orphaned',
 };
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 const resourcesIn = (t: Templates[string] | undefined): Resources => ((t?.Resources ?? {}) as Resources);
 
 /**
@@ -102,7 +102,9 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
       if (impact === undefined) return;
       const type = change.resourceType ?? 'unknown';
       const facts = factsOf(type);
-      const stateClass = facts.stateClass;
+      // The stricter of the old and the new resource's own class: a store turned cache still holds a store's data.
+      const classes = [resourceStateClass(resourcesIn(before[stack])[logicalId], type), resourceStateClass(resourcesIn(after[stack])[logicalId], type)];
+      const stateClass = classes.includes('durable') ? 'durable' : classes.includes('transient') ? 'transient' : facts.stateClass;
       const replacing = Object.entries(change.propertyUpdates).filter(
         ([, p]) => p.changeImpact === ResourceImpact.WILL_REPLACE || p.changeImpact === ResourceImpact.MAY_REPLACE,
       );

@@ -1,4 +1,4 @@
-import { stateClassOf } from './state-classes';
+import { resourceStateClass } from './state-classes';
 
 /**
  * CloudFormation stack policies generated from the state classes, so that
@@ -32,7 +32,7 @@ export interface StackPolicy {
 
 /** The part of a synthesized template a policy reads. */
 export interface PolicyTemplate {
-  readonly Resources?: Readonly<Record<string, { readonly Type: string }>>;
+  readonly Resources?: Readonly<Record<string, { readonly Type: string; readonly Metadata?: Readonly<Record<string, unknown>> }>>;
 }
 
 export interface StackPolicyOptions {
@@ -48,7 +48,7 @@ export interface StackPolicyOptions {
 
 /** Every durable resource of a template, by logical id. */
 export function durableResources(template: PolicyTemplate): ReadonlyMap<string, string> {
-  return new Map(Object.entries(template.Resources ?? {}).filter(([, r]) => stateClassOf(r.Type) === 'durable').map(([id, r]) => [id, r.Type]));
+  return new Map(Object.entries(template.Resources ?? {}).filter(([, r]) => resourceStateClass(r) === 'durable').map(([id, r]) => [id, r.Type]));
 }
 
 /**

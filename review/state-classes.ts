@@ -199,6 +199,21 @@ export function stateClassOf(type: string): StateClass {
   return factsOf(type).stateClass;
 }
 
+/**
+ * Template metadata with which one resource overrides its type's class: a
+ * Valkey group that is a store (constructs/cache) holds jobs and sessions
+ * nothing rebuilds, so it is durable where a cache is transient.
+ */
+export const STATE_CLASS_METADATA = 'blueprint:state-class';
+
+const STATE_CLASSES: readonly StateClass[] = ['durable', 'transient', 'stateless'];
+
+/** A resource's class: its own metadata entry when it has a valid one, else its type's. */
+export function resourceStateClass(resource: { readonly Type?: string; readonly Metadata?: Props } | undefined, type = resource?.Type ?? 'unknown'): StateClass {
+  const own = resource?.Metadata?.[STATE_CLASS_METADATA];
+  return STATE_CLASSES.find((c) => c === own) ?? stateClassOf(type);
+}
+
 /** The custom name a resource's properties set, or undefined when CloudFormation generates it. */
 export function customNameOf(type: string, properties: Props | undefined): string | undefined {
   const path = factsOf(type).nameProperty;

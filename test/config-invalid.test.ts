@@ -19,7 +19,7 @@ function problemsOf(input: ConfigInput): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-const TOP_FIELDS = 'appName, env, network, database, cache, services, workers, buckets, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
 const REGION_LIST = REGIONS.join(', ');
 const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
@@ -191,6 +191,15 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['251 cache shards', { settings: { cache: { shards: 251 } } }, 'cache.shards: 251 is not allowed; allowed: a whole number from 1 to 250 (ElastiCache allows 500 nodes per cluster, and each shard has a primary and a replica or more)'],
   ['60 standby cache shards', phase3({ standby: { cache: { shards: 60 } } }), 'standby.cache.shards: 60 is not allowed; allowed: at most 57 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache)'],
   ['six replicas per shard', { settings: { cache: { replicasPerShard: 6 } } }, 'cache.replicasPerShard: 6 is not allowed; allowed: a whole number from 1 to 5'],
+
+  // Named Valkey groups.
+  ['a sharded cache without cluster mode', { phase: 'phase2', settings: { cache: { clusterMode: false } } }, 'cache.shards: 3 is not allowed with cache.clusterMode false; allowed: 1 (a group without cluster mode has one primary and its replicas; set clusterMode true to shard)'],
+  ['a sharded store without cluster mode', { settings: { redis: [{ name: 'jobs', shards: 2 }] } }, 'redis.jobs.shards: 2 is not allowed with redis.jobs.clusterMode false; allowed: 1 (a group without cluster mode has one primary and its replicas; set clusterMode true to shard)'],
+  ['a group named cache', { settings: { redis: [{ name: 'cache' }] } }, 'redis.cache.name: "cache" is not allowed; allowed: any other name (the cache setting is the group named cache)'],
+  ['a group declared twice', { settings: { redis: [{ name: 'jobs' }, { name: 'jobs', role: 'cache' }] } }, 'redis.jobs.name: "jobs" is declared twice; allowed: a name unique among redis entries'],
+  ['a group name with a hyphen', { settings: { redis: [{ name: 'job-store' }] } }, 'redis.job-store.name: "job-store" is not allowed; allowed: lower-case letters and digits, 1-10 characters, starting with a letter (the group id <appName>-<stage>-<name> has at most 40)'],
+  ['a role that does not exist', { settings: { redis: [{ name: 'jobs', role: 'queue' }] } }, 'redis.jobs.role: "queue" is not allowed; allowed: "cache", "store"'],
+  ['a store that takes the cache\'s alarms', { settings: { cache: { shards: 50 }, redis: [{ name: 'jobs', clusterMode: true, shards: 8 }] } }, 'cache.shards: 50 is not allowed; allowed: at most 49 with 1 replica per shard, since each shard adds 7 alarms to the app stack and CloudFormation allows 500 resources per stack (400 for the cache, 56 of them taken by the redis entries)'],
 
   // The app's name.
   ['appName "shop-"', { settings: { appName: 'shop-' } }, `appName: "shop-" is not allowed; allowed: ${APP_NAME}`],

@@ -114,6 +114,12 @@ export interface MonitoredCache {
   readonly replicationGroupId: string;
   readonly shards: number;
   readonly replicasPerShard: number;
+  /** @default true */
+  readonly clusterMode?: boolean;
+  /** A store alarms on any eviction: it holds data nothing rebuilds. @default 'cache' */
+  readonly role?: 'cache' | 'store';
+  /** Names the alarms: `<prefix>-<label>-<shard>-<node>-…`. @default 'cache' */
+  readonly label?: string;
 }
 
 /**
@@ -125,18 +131,21 @@ export function cacheSaturationSpecs(prefix: string, rows: CacheSaturationRows, 
   const specs: AlarmSpec[] = [];
   for (let shard = 1; shard <= cache.shards; shard++) {
     for (let node = 1; node <= cache.replicasPerShard + 1; node++) {
-      const nodeId = cacheNodeId(cache.replicationGroupId, shard, node);
+      const nodeId = cacheNodeId(cache.replicationGroupId, shard, node, cache.clusterMode ?? true);
       const metric = (metricName: string, statistic: string, w: AlarmWindow): cloudwatch.Metric =>
         new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: nodeId }, statistic, period: period(w) });
-      const id = `Cache${shard}n${node}`;
-      const name = `${prefix}-cache-${shard}-${node}`;
+      const label = cache.label ?? 'cache';
+      const id = `${label === 'cache' ? 'Cache' : `Redis${label}`}${shard}n${node}`;
+      const name = `${prefix}-${label}-${shard}-${node}`;
+      // noeviction: a store evicts nothing unless misconfigured, and then every eviction is lost data.
+      const evictions = cache.role === 'store' ? { ...rows.cacheEvictions, threshold: 0 } : rows.cacheEvictions;
       specs.push(
         spec(`${id}Cpu`, `${name}-cpu`, 'cache-saturation', `Cache node ${nodeId}'s engine CPU is above ${rows.cacheEngineCpuPercent.threshold}%: the single-threaded engine is the bottleneck.`,
           metric('EngineCPUUtilization', 'Average', rows.cacheEngineCpuPercent), rows.cacheEngineCpuPercent, ABOVE),
         spec(`${id}Memory`, `${name}-memory`, 'cache-saturation', `Cache node ${nodeId} uses more than ${rows.cacheMemoryPercent.threshold}% of its memory: evictions follow.`,
           metric('DatabaseMemoryUsagePercentage', 'Maximum', rows.cacheMemoryPercent), rows.cacheMemoryPercent, ABOVE),
-        spec(`${id}Evictions`, `${name}-evictions`, 'cache-saturation', `Cache node ${nodeId} evicted more than ${rows.cacheEvictions.threshold} keys in ${rows.cacheEvictions.periodSeconds} s: the working set no longer fits.`,
-          metric('Evictions', 'Sum', rows.cacheEvictions), rows.cacheEvictions, ABOVE),
+        spec(`${id}Evictions`, `${name}-evictions`, 'cache-saturation', `Cache node ${nodeId} evicted more than ${evictions.threshold} keys in ${evictions.periodSeconds} s: ${cache.role === 'store' ? 'a store lost data' : 'the working set no longer fits'}.`,
+          metric('Evictions', 'Sum', evictions), evictions, ABOVE),
       );
       if (node > 1) {
         specs.push(
@@ -149,14 +158,17 @@ export function cacheSaturationSpecs(prefix: string, rows: CacheSaturationRows, 
   return specs;
 }
 
-/** ElastiCache's id of node `node` (1 = primary) of shard `shard` in a cluster-mode group. */
-export function cacheNodeId(group: string, shard: number, node: number): string {
-  return `${group}-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}`;
+/**
+ * ElastiCache's id of node `node` (1 = primary at creation) of shard `shard`:
+ * `<group>-0001-001` in cluster mode, `<group>-001` without.
+ */
+export function cacheNodeId(group: string, shard: number, node: number, clusterMode = true): string {
+  return clusterMode ? `${group}-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}` : `${group}-${String(node).padStart(3, '0')}`;
 }
 
-/** Every node id of a cluster-mode group. */
+/** Every node id of a group. */
 export function cacheNodeIds(cache: MonitoredCache): string[] {
-  return Array.from({ length: cache.shards }, (_, s) => Array.from({ length: cache.replicasPerShard + 1 }, (_, n) => cacheNodeId(cache.replicationGroupId, s + 1, n + 1))).flat();
+  return Array.from({ length: cache.shards }, (_, s) => Array.from({ length: cache.replicasPerShard + 1 }, (_, n) => cacheNodeId(cache.replicationGroupId, s + 1, n + 1, cache.clusterMode ?? true))).flat();
 }
 
 export interface QueueRows {

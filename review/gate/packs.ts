@@ -1,4 +1,5 @@
 import { GateRule } from './rule';
+import { ParameterGroupMatchesClusterMode } from './rules/cache/parameter-group-cluster-mode';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
@@ -57,5 +58,8 @@ export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeD
 /** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
 export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];
 
+/** Settings of one resource that the service refuses together. */
+export const CONSISTENCY: readonly GateRule[] = [ParameterGroupMatchesClusterMode];
+
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CONSISTENCY];
