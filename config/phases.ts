@@ -16,6 +16,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   user: '101',
   environment: {},
   secrets: {},
+  variableNames: {},
+  sendsEmail: false,
   command: [],
   containerPort: 8080,
   healthCheckPath: '/',
@@ -41,6 +43,8 @@ export const SAMPLE_WORKER: WorkerConfig = {
   user: '1000',
   environment: {},
   secrets: {},
+  variableNames: {},
+  sendsEmail: false,
   command: [
     'sh',
     '-c',
@@ -148,6 +152,7 @@ const phase1: PhasePreset = {
     readReplicas: 0,
     // Daily recovery points outlive the instance; 35 days covers a month-end.
     backupPlanRetentionDays: 35,
+    sslMode: 'require',
   },
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
@@ -249,6 +254,7 @@ const phase3: PhasePreset = {
     // The longest point-in-time window RDS allows, and a quarter of daily recovery points.
     backupRetentionDays: 35,
     backupPlanRetentionDays: 90,
+    sslMode: 'require',
     // A month of query history to compare with the last release.
     performanceInsightsRetentionDays: 31,
     // The scaling table's maximum: reads spread over five replicas in three zones.

@@ -54,6 +54,8 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
   edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
   standby: STANDBY_TEMPLATE,
+  // Without a domain: a settings file that turns email on names its own.
+  email: { mailFromSubdomain: 'bounce', configurationSet: true },
 };
 
 /**

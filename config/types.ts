@@ -37,13 +37,14 @@ export type DeploymentStrategyName = DeploymentConfig['strategy'];
 export type WorkerScalingConfig = WorkerConfig['scaling'];
 export type QueueConfig = WorkerConfig['queue'];
 /** What a user declares for an app container, web service or worker alike. */
-export type AppSettings = Pick<ServiceConfig, 'environment' | 'secrets'>;
+export type AppSettings = Pick<ServiceConfig, 'environment' | 'secrets' | 'variableNames' | 'sendsEmail'>;
 /** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */
 export type SecretRef = ServiceConfig['secrets'][string];
 /** A container image: a registry reference, or a directory with a Dockerfile built at deploy time. */
 export type ImageSource = ServiceConfig['image'];
 
 export type EventStreamConfig = NonNullable<BlueprintConfig['eventStream']>;
+export type EmailConfig = NonNullable<BlueprintConfig['email']>;
 export type FirewallConfig = NonNullable<BlueprintConfig['firewall']>;
 export type IngressConfig = BlueprintConfig['ingress'];
 export type HostedZoneConfig = NonNullable<IngressConfig['hostedZone']>;

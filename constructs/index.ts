@@ -26,3 +26,4 @@ export * from './edge/origin-secret';
 export * from './edge/content-delivery';
 export * from './dns/failover-record';
 export * from './health/origin-check';
+export * from './email/sending-domain';

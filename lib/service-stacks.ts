@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -21,7 +21,7 @@ import {
   WebService,
   WebServiceDeployment,
 } from '../constructs';
-import { AppStack, RUNBOOK_URL } from './app-stack';
+import { AppStack, mailConfigurationSetName, RUNBOOK_URL } from './app-stack';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
 
@@ -40,6 +40,8 @@ export interface RuntimeStackProps extends BlueprintStackProps {
 class AppRuntime {
   public readonly environment: Record<string, string>;
   public readonly secrets: Record<string, ecs.Secret>;
+  /** What an app that sends email gets besides. */
+  private readonly emailEnvironment: Record<string, string> = {};
   private readonly decryptSecrets: iam.PolicyStatement;
 
   constructor(
@@ -60,11 +62,20 @@ class AppRuntime {
       resources: keys.map((k) => k.keyArn),
       conditions: { StringEquals: { 'kms:ViaService': oneOrMany(keys.map((k) => `secretsmanager.${k.region}.amazonaws.com`)) } },
     });
+    // The one place the kit's variables are built: endpoints as settings, credentials as secrets.
+    const sslMode = config.database.sslMode;
+    const caBundle: Record<string, string> = sslMode === 'verify-full' ? { PGSSLROOTCERT: CA_BUNDLE_PATH, DB_SSLROOTCERT: CA_BUNDLE_PATH } : {};
     this.environment = {
       DB_HOST: database.instance.dbInstanceEndpointAddress,
       DB_PORT: database.instance.dbInstanceEndpointPort,
       DB_NAME: database.databaseName,
-      DB_SSLMODE: 'verify-full',
+      DB_SSLMODE: sslMode,
+      // The same connection under the names libpq and its drivers read with no configuration.
+      PGHOST: database.instance.dbInstanceEndpointAddress,
+      PGPORT: database.instance.dbInstanceEndpointPort,
+      PGDATABASE: database.databaseName,
+      PGSSLMODE: sslMode,
+      ...caBundle,
       REDIS_HOST: cache.endpointAddress,
       REDIS_PORT: cache.endpointPort,
       REDIS_TLS: 'true',
@@ -74,11 +85,26 @@ class AppRuntime {
     }
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
+    const username = ecs.Secret.fromSecretsManager(dbSecret, 'username');
+    const password = ecs.Secret.fromSecretsManager(dbSecret, 'password');
     this.secrets = {
-      DB_USERNAME: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
-      DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
+      DB_USERNAME: username,
+      DB_PASSWORD: password,
+      PGUSER: username,
+      PGPASSWORD: password,
       REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
     };
+    if (config.email !== null) {
+      const region = config.env.region;
+      this.emailEnvironment = {
+        // The identity lives in the primary region; a standby's tasks send through it too.
+        SES_REGION: region,
+        MAIL_FROM_DOMAIN: config.email.domain,
+        SMTP_HOST: `email-smtp.${region}.amazonaws.com`,
+        SMTP_PORT: '587',
+        ...(config.email.configurationSet ? { SES_CONFIGURATION_SET: mailConfigurationSetName(config) } : {}),
+      };
+    }
   }
 
   /**
@@ -89,7 +115,13 @@ class AppRuntime {
    * alone); its encrypted log group; tracing as the stage says.
    */
   taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB'>): AppTaskProps {
-    const secrets = { ...this.secrets };
+    const kitEnvironment = renamed(app, { ...this.environment, ...(app.sendsEmail ? this.emailEnvironment : {}) });
+    const secrets = renamed(app, { ...this.secrets });
+    for (const [from] of Object.entries(app.variableNames)) {
+      if (!(from in this.environment) && !(from in this.emailEnvironment) && !(from in this.secrets)) {
+        throw new Error(`${app.name}.variableNames.${from}: "${from}" is not set in this container; allowed: a variable the kit sets here`);
+      }
+    }
     for (const [name, ref] of Object.entries(app.secrets)) secrets[name] = userSecret(this.scope, name, ref);
     const c = this.config;
     return {
@@ -98,11 +130,12 @@ class AppRuntime {
       command: app.command,
       cpu: app.cpu,
       memoryMiB: app.memoryMiB,
-      environment: { ...this.environment, ...app.environment },
+      environment: { ...kitEnvironment, ...app.environment },
       secrets,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: this.data.dataKey.key,
       tracing: c.telemetry.collectorImage === null ? undefined : { collectorImage: c.telemetry.collectorImage, samplePercent: c.telemetry.tracingSamplePercent, serviceName: app.name },
+      trustStore: c.database.sslMode === 'verify-full' ? { url: caBundleUrl(this.data.region), image: CA_BUNDLE_IMAGE, path: CA_BUNDLE_PATH } : undefined,
     };
   }
 
@@ -111,15 +144,52 @@ class AppRuntime {
    * data tier admits the tasks' shared security group (the app stack's), not
    * each task.
    */
-  wire(task: AppTask): void {
+  wire(task: AppTask, app: Pick<AppSettings, 'sendsEmail'>): void {
     const { dataKey, queues, eventStream } = this.data;
     task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
+    if (app.sendsEmail && this.config.email !== null) task.taskDefinition.addToTaskRolePolicy(sendEmail(this.config));
     allowProduce(task.taskDefinition.taskRole, {
       queues: [...queues.values()].map((q) => q.queue),
       stream: eventStream?.stream,
       key: dataKey.key,
     });
   }
+}
+
+/**
+ * The RDS certificate bundle of a region: every CA that signs its database
+ * certificates (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html,
+ * "Certificate bundles by AWS Region"). Downloaded at task start (ADR 0026).
+ */
+function caBundleUrl(region: string): string {
+  return `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
+}
+/** Amazon Linux 2023 ships curl (curl-minimal) and is pulled from ECR Public, like the kit's other images. */
+const CA_BUNDLE_IMAGE = 'public.ecr.aws/amazonlinux/amazonlinux:2023';
+/** Where the app finds the bundle: PGSSLROOTCERT and DB_SSLROOTCERT. */
+export const CA_BUNDLE_PATH = '/etc/rds-ca/rds-ca-bundle.pem';
+
+/**
+ * Sending through the deployment's identity only (and its configuration
+ * set, which SES authorizes too when a message uses one). ARNs by value: the
+ * identity is the domain's, in the primary region, so a standby's tasks
+ * need no reference across regions.
+ * https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
+ */
+function sendEmail(c: BlueprintConfig): iam.PolicyStatement {
+  const email = c.email!;
+  const arn = (resource: string): string => `arn:${Aws.PARTITION}:ses:${c.env.region}:${c.env.account}:${resource}`;
+  return new iam.PolicyStatement({
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [arn(`identity/${email.domain}`), ...(email.configurationSet ? [arn(`configuration-set/${mailConfigurationSetName(c)}`)] : [])],
+  });
+}
+
+/** The kit's variables under the names the app reads (`variableNames`). */
+function renamed<T>(app: Pick<AppSettings, 'variableNames'>, variables: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [name, value] of Object.entries(variables)) out[app.variableNames[name] ?? name] = value;
+  return out;
 }
 
 /** A policy condition value: a string for one, a list for several. */
@@ -214,7 +284,7 @@ export class WebServiceStack extends BlueprintStack {
       deployment: webDeployment(s.deployment),
       ecsExec: c.operatorAccess.ecsExec,
     });
-    runtime.wire(this.web.task);
+    runtime.wire(this.web.task, s);
 
     const prefix = deploymentName(c);
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
@@ -261,7 +331,7 @@ export class WorkerStack extends BlueprintStack {
       ecsExec: c.operatorAccess.ecsExec,
       securityGroup: tasksGroup(this, app),
     });
-    runtime.wire(this.worker.task);
+    runtime.wire(this.worker.task, w);
 
     const prefix = deploymentName(c);
     const queues = data.queues.get(w.name)!;
@@ -298,7 +368,7 @@ export class MigrationStack extends BlueprintStack {
     // A one-off run: no tracing sidecar to outlive it.
     this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
     this.securityGroup = tasksGroup(this, app);
-    runtime.wire(this.task);
+    runtime.wire(this.task, s);
 
     const cluster = app.cluster.clusterName;
     const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;
