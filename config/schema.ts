@@ -154,12 +154,13 @@ const variableName = anyVariableName.refine((n) => kitVariable(n) === undefined,
   error: (iss) => `"${String(iss.input)}" is set by the kit for ${kitVariable(String(iss.input))?.purpose}; allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's`,
 });
 /** A kit variable that `variableNames` may rename. */
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable === true, {
   error: (iss) => {
     const kit = kitVariable(String(iss.input));
     return kit
-      ? `"${String(iss.input)}" is not allowed; allowed: a connection variable the kit sets (${String(iss.input)} is ${kit.purpose}, read under this name)`
-      : `"${String(iss.input)}" is not allowed; allowed: a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL*, EVENT_STREAM_NAME, SES_*, MAIL_FROM_DOMAIN, SMTP_*)`;
+      ? `"${String(iss.input)}" keeps its name: the kit sets it for ${kit.purpose}; allowed: ${RENAMABLE}`
+      : `"${String(iss.input)}" is not allowed; allowed: ${RENAMABLE}`;
   },
 });
 
