@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { resolveConfig } from '../config';
 import { CA_BUNDLE_PATH } from '../lib/service-stacks';
+import { DEPLOYABILITY, runGate } from '../review/gate';
+import { deploymentFromAssembly } from '../review/gate/assembly';
 import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';
 
 /**
@@ -138,5 +140,12 @@ describe('Sending email', () => {
       SMTP_PORT: '587',
     });
     expect(Object.keys(env(api)).filter((k) => k.startsWith('SES_') || k.startsWith('SMTP_') || k === 'MAIL_FROM_DOMAIN')).toEqual([]);
+  });
+});
+
+describe('the deployability gate', () => {
+  test('GIVEN this deployment with email, renames and verify-full THEN no rule fires (DKIM and MAIL FROM records, names)', () => {
+    const findings = runGate(DEPLOYABILITY, { deployment: deploymentFromAssembly(s.app.synth().directory) });
+    expect(findings.map((f) => `${f.rule} ${f.stack} ${f.logicalId}: ${f.message}`)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { GateRule } from './rule';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
+import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
 import { UniqueNames } from './rules/names/unique-names';
@@ -33,6 +34,9 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   WafLogGroupName,
 ];
 
+/** What Amazon SES needs before a domain identity can send. */
+export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
+
 /** Names unique per account or per region, across every stack and region of the deployment. */
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
@@ -49,4 +53,4 @@ export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, Fai
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];
 
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...EMAIL];
