@@ -188,7 +188,7 @@ const secretRef = obj({
 const appSettings = {
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
-    'Plain environment variables; never secrets.',
+    `Plain environment variables; never secrets. Reserved, set by the kit: ${KIT_VARIABLES.map((v) => `${v.names.join(', ')} (${v.purpose}${v.renamable ? '' : '; not renamable'})`).join('; ')}.`,
   ),
   secrets: d(
     dict(variableName, secretRef, 'an object of variable names and secret references'),

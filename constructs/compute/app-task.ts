@@ -233,8 +233,11 @@ export class AppTask extends Construct {
   }
 
   /**
-   * curl runs as the entry point, not through a shell: the image's own tool,
-   * with retries for a NAT gateway or endpoint that is briefly unreachable.
+   * curl runs as the entry point, not through a shell, with retries for a
+   * NAT gateway or endpoint that is briefly unreachable. It runs as root
+   * with every capability dropped: Fargate creates a bind mount owned by
+   * root, mode 0755 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html),
+   * so only root may write the file, which the app's user then reads.
    */
   private addTrustStore(t: TrustStoreProps): ecs.ContainerDefinition {
     this.taskDefinition.addVolume({ name: 'trust-store' });
@@ -243,12 +246,14 @@ export class AppTask extends Construct {
       image: ecs.ContainerImage.fromRegistry(t.image),
       entryPoint: ['curl'],
       command: ['--fail', '--silent', '--show-error', '--location', '--retry', '5', '--retry-all-errors', '--max-time', '60', '--output', file, t.url],
-      user: '1000',
+      user: '0',
+      linuxParameters: new ecs.LinuxParameters(this, 'TrustStoreLinux', { initProcessEnabled: false }),
       essential: false,
       memoryLimitMiB: TRUST_STORE_MEMORY_MIB,
       readonlyRootFilesystem: true,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'trust-store', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
     });
+    download.linuxParameters!.dropCapabilities(ecs.Capability.ALL);
     download.addMountPoints({ sourceVolume: 'trust-store', containerPath: '/trust-store', readOnly: false });
     this.container.addMountPoints({ sourceVolume: 'trust-store', containerPath: dirname(t.path), readOnly: true });
     this.container.addContainerDependencies({ container: download, condition: ecs.ContainerDependencyCondition.SUCCESS });

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AppTask, AppTaskProps } from '../../../constructs';
 import { CDK_CONTEXT } from '../../support/blueprint';
 
-type Container = { Name: string; Memory?: number; DependsOn?: unknown; MountPoints?: unknown[]; Command?: string[] };
+type Container = { Name: string; User?: string; LinuxParameters?: unknown; Memory?: number; DependsOn?: unknown; MountPoints?: unknown[]; Command?: string[] };
 
 /** GIVEN a bare stack with one app task of 1 GiB. */
 function containers(props: Partial<AppTaskProps>): Container[] {
@@ -39,6 +39,9 @@ describe('AppTask trust store', () => {
     expect(app.Memory! + download.Memory!).toBe(1024);
     expect(app.DependsOn).toEqual([{ ContainerName: 'TrustStore', Condition: 'SUCCESS' }]);
     expect(app.MountPoints).toContainEqual({ ContainerPath: '/etc/ca', SourceVolume: 'trust-store', ReadOnly: true });
+    // Fargate's bind mounts belong to root (0755): root writes, with no capability at all.
+    expect(download.User).toBe('0');
+    expect(download.LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: false });
     expect(download.Command!.slice(-3)).toEqual(['--output', '/trust-store/bundle.pem', 'https://example.com/ca.pem']);
   });
 });
