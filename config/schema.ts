@@ -131,7 +131,7 @@ export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; r
   { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
   { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
   { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
-  { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL (rename its QUEUE_URL_<NAME> instead)', renamable: false },
+  { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
   { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
   { names: ['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'], purpose: 'sending email through Amazon SES', renamable: true },
   {
