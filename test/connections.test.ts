@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { resolveConfig } from '../config';
+import { readFileSync } from 'node:fs';
+import { KIT_VARIABLES, resolveConfig } from '../config';
 import { CA_BUNDLE_PATH } from '../lib/service-stacks';
 import { DEPLOYABILITY, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
@@ -56,6 +57,15 @@ describe('libpq variables', () => {
   });
   test('GIVEN the default settings THEN sslMode is require, which every image can use', () => {
     expect(resolveConfig({}).database.sslMode).toBe('require');
+  });
+});
+
+describe('the reserved list', () => {
+  test('GIVEN the README\'s application container section THEN it names every variable the kit reserves', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### The application container'), readme.indexOf('## Snapshot tests'));
+    const missing = KIT_VARIABLES.flatMap((v) => v.names).filter((n) => !section.includes(`\`${n}\``));
+    expect(missing).toEqual([]);
   });
 });
 
