@@ -29,6 +29,11 @@ export interface RuntimeStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
   readonly data: DataStack;
   readonly app: AppStack;
+  /**
+   * Region of the SES identity that tasks with `sendsEmail` send through.
+   * @default config.env.region
+   */
+  readonly emailRegion?: string;
 }
 
 /**
@@ -48,6 +53,7 @@ class AppRuntime {
     private readonly scope: Construct,
     private readonly data: DataStack,
     private readonly config: BlueprintConfig,
+    private readonly emailRegion: string = config.env.region,
   ) {
     const { database, cache, dataKey, queues, eventStream } = data;
     // Secrets are imported by ARN so that granting read access writes only the
@@ -95,7 +101,7 @@ class AppRuntime {
       REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
     };
     if (config.email !== null) {
-      const region = config.env.region;
+      const region = emailRegion;
       this.emailEnvironment = {
         // The identity lives in the primary region; a standby's tasks send through it too.
         SES_REGION: region,
@@ -147,7 +153,7 @@ class AppRuntime {
   wire(task: AppTask, app: Pick<AppSettings, 'sendsEmail'>): void {
     const { dataKey, queues, eventStream } = this.data;
     task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
-    if (app.sendsEmail && this.config.email !== null) task.taskDefinition.addToTaskRolePolicy(sendEmail(this.config));
+    if (app.sendsEmail && this.config.email !== null) task.taskDefinition.addToTaskRolePolicy(sendEmail(this.config, this.emailRegion));
     allowProduce(task.taskDefinition.taskRole, {
       queues: [...queues.values()].map((q) => q.queue),
       stream: eventStream?.stream,
@@ -176,9 +182,9 @@ export const CA_BUNDLE_PATH = '/etc/rds-ca/rds-ca-bundle.pem';
  * need no reference across regions.
  * https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
  */
-function sendEmail(c: BlueprintConfig): iam.PolicyStatement {
+function sendEmail(c: BlueprintConfig, region: string): iam.PolicyStatement {
   const email = c.email!;
-  const arn = (resource: string): string => `arn:${Aws.PARTITION}:ses:${c.env.region}:${c.env.account}:${resource}`;
+  const arn = (resource: string): string => `arn:${Aws.PARTITION}:ses:${region}:${c.env.account}:${resource}`;
   return new iam.PolicyStatement({
     actions: ['ses:SendEmail', 'ses:SendRawEmail'],
     resources: [arn(`identity/${email.domain}`), ...(email.configurationSet ? [arn(`configuration-set/${mailConfigurationSetName(c)}`)] : [])],
@@ -248,7 +254,7 @@ export class WebServiceStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WebServiceStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     // The rule is created in this stack. Both security groups are immutable imports: the app
     // stack holds the one rule pair between the load balancer and all tasks, so this stack adds none.
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
@@ -316,7 +322,7 @@ export class WorkerStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
     const { config: c, data, app, worker: w } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     this.worker = new QueueWorker(this, 'Worker', {
       ...runtime.taskProps(w),
       cluster: app.cluster,
@@ -364,7 +370,7 @@ export class MigrationStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: MigrationStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     // A one-off run: no tracing sidecar to outlive it.
     this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
     this.securityGroup = tasksGroup(this, app);
