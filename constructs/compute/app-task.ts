@@ -257,6 +257,11 @@ export class AppTask extends Construct {
     download.addMountPoints({ sourceVolume: 'trust-store', containerPath: '/trust-store', readOnly: false });
     this.container.addMountPoints({ sourceVolume: 'trust-store', containerPath: dirname(t.path), readOnly: true });
     this.container.addContainerDependencies({ container: download, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    acknowledge(
+      this.taskDefinition,
+      'The trust-store container alone runs as root: Fargate creates bind-mount volumes owned by root with mode 0755, so no other user can write the CA bundle the app reads. It drops every Linux capability, has a read-only root filesystem, no ports and no secrets, runs only curl on one HTTPS URL, and exits before the app (a non-root user, checked in settings) starts.',
+      controlTower('ecs_task_definition_nonroot_user_check'),
+    );
     return download;
   }
 }
