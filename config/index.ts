@@ -11,7 +11,7 @@ export { standbyConfig, standbyPromoted, standbyVaultName } from './standby';
 export { USER_DEFAULTS } from './defaults';
 export { deploymentName, bucketName } from './names';
 export { notes } from './notes';
-export { configSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_MEMORY_MIB } from './schema';
+export { configSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_MEMORY_MIB, KIT_VARIABLES, kitVariable } from './schema';
 export { settingsSchema, settingsJsonSchema } from './settings-schema';
 export { metaOf, FieldMeta } from './fields';
 export { REGION_ZONES, REGIONS, zonesOf } from './regions';

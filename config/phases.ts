@@ -17,6 +17,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   buckets: {},
   environment: {},
   secrets: {},
+  variableNames: {},
+  sendsEmail: false,
   command: [],
   containerPort: 8080,
   healthCheckPath: '/',
@@ -66,6 +68,8 @@ export const SAMPLE_WORKER: WorkerConfig = {
   buckets: {},
   environment: {},
   secrets: {},
+  variableNames: {},
+  sendsEmail: false,
   command: [
     'sh',
     '-c',
@@ -184,6 +188,7 @@ const phase1: PhasePreset = {
     readReplicas: 0,
     // Daily recovery points outlive the instance; 35 days covers a month-end.
     backupPlanRetentionDays: 35,
+    sslMode: 'require',
   },
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
@@ -290,6 +295,7 @@ const phase3: PhasePreset = {
     // The longest point-in-time window RDS allows, and a quarter of daily recovery points.
     backupRetentionDays: 35,
     backupPlanRetentionDays: 90,
+    sslMode: 'require',
     // A month of query history to compare with the last release.
     performanceInsightsRetentionDays: 31,
     // The scaling table's maximum: reads spread over five replicas in three zones.

@@ -66,6 +66,8 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   // A load-balancer cookie for a day, unless the settings name the application's cookie.
   'services.stickiness': { durationSeconds: 86_400 },
   standby: STANDBY_TEMPLATE,
+  // Without a domain: a settings file that turns email on names its own.
+  email: { mailFromSubdomain: 'bounce', configurationSet: true },
 };
 
 /**

@@ -121,15 +121,51 @@ const command = list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 409
 const cpu = oneOfNumbers(Object.keys(FARGATE_MEMORY_MIB).map(Number));
 const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see docs/settings.md)');
 
-/** Variables the kit sets itself; a user's setting must not shadow them. */
-export const RESERVED_ENV = /^(DB_|REDIS_|S3_|QUEUE_URL$|OTEL_|EVENT_STREAM_NAME$|HOME$|LOG_FORMAT$|AOT_|TRUSTED_PROXY_HOPS$)/;
+/**
+ * The variables the kit sets in an application container, and what for. Only
+ * these are reserved: a setting may not shadow them, and `variableNames` may
+ * give the renamable ones the name an application expects. A name ending in
+ * `*` is a family (one per queue, say).
+ */
+export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; readonly purpose: string; readonly renamable: boolean }> = [
+  { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
+  { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
+  { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
+  { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
+  { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
+  { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
+  { names: ['S3_*'], purpose: 'the S3 buckets (S3_BUCKET_<NAME>, S3_REGION)', renamable: true },
+  { names: ['TRUSTED_PROXY_HOPS'], purpose: 'the number of proxies that append to X-Forwarded-For (ADR 0028)', renamable: true },
+  { names: ['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'], purpose: 'sending email through Amazon SES', renamable: true },
+  {
+    names: ['OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_PROPAGATORS'],
+    purpose: 'tracing, read by the OpenTelemetry SDK under these names',
+    renamable: false,
+  },
+  { names: ['HOME'], purpose: 'a writable home (/tmp) on the read-only root filesystem', renamable: false },
+  { names: ['LOG_FORMAT'], purpose: 'JSON log lines that CloudWatch Logs Insights parses', renamable: false },
+];
+
+/** What the kit uses a variable for, when it sets one by that name. */
+export function kitVariable(name: string): { readonly purpose: string; readonly renamable: boolean } | undefined {
+  return KIT_VARIABLES.find((v) => v.names.some((n) => (n.endsWith('*') ? name.startsWith(n.slice(0, -1)) : name === n)));
+}
+
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
-const variableName = z
-  .string()
-  .regex(VARIABLE, { error: (iss) => rejection(iss.input, 'a variable name of letters, digits and underscores') })
-  .refine((n) => !RESERVED_ENV.test(n), {
-    error: (iss) => `"${String(iss.input)}" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name`,
-  });
+const anyVariableName = z.string().regex(VARIABLE, { error: (iss) => rejection(iss.input, 'a variable name of letters, digits and underscores') });
+const variableName = anyVariableName.refine((n) => kitVariable(n) === undefined, {
+  error: (iss) => `"${String(iss.input)}" is set by the kit for ${kitVariable(String(iss.input))?.purpose}; allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's`,
+});
+/** A kit variable that `variableNames` may rename. */
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable === true, {
+  error: (iss) => {
+    const kit = kitVariable(String(iss.input));
+    return kit
+      ? `"${String(iss.input)}" keeps its name: the kit sets it for ${kit.purpose}; allowed: ${RENAMABLE}`
+      : `"${String(iss.input)}" is not allowed; allowed: ${RENAMABLE}`;
+  },
+});
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
@@ -166,12 +202,17 @@ const appSettings = {
   ),
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
-    'Plain environment variables; never secrets.',
+    `Plain environment variables; never secrets. Reserved, set by the kit: ${KIT_VARIABLES.map((v) => `${v.names.join(', ')} (${v.purpose}${v.renamable ? '' : '; not renamable'})`).join('; ')}.`,
   ),
   secrets: d(
     dict(variableName, secretRef, 'an object of variable names and secret references'),
     'Environment variables ECS fills from Secrets Manager or SSM Parameter Store when the task starts; the task may read exactly these.',
   ),
+  variableNames: d(
+    dict(renamableName, variableName, 'an object mapping a variable the kit sets to the name the application reads'),
+    'Renames the kit\'s connection variables to the names the application reads, e.g. `{ "DB_USERNAME": "DB_USER" }`; the kit\'s name is then absent. Reserved names and their purposes: README, "The application container".',
+  ),
+  sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };
 
 /** Directories a container may write to besides /tmp: absolute, not the root, not /tmp itself. */
@@ -459,6 +500,10 @@ export const configShape = {
       performanceInsightsRetentionDays: d(oneOfNumbers(enumValues(rds.PerformanceInsightRetention)), 'Performance Insights retention: 7 (free tier) or a multiple of 31 up to 731.'),
       readReplicas: d(int(0, 5), 'Same-region read replicas.'),
       backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
+      sslMode: d(
+        oneOf(['require', 'verify-full']),
+        'TLS of the application\'s connections (DB_SSLMODE, PGSSLMODE): `require` encrypts with any image; `verify-full` also checks the server\'s certificate against the RDS CA bundle, which the kit downloads into every task (PGSSLROOTCERT) (ADR 0026).',
+      ),
     }),
     'The PostgreSQL database (RDS, Multi-AZ).',
   ),
@@ -513,6 +558,17 @@ export const configShape = {
       ),
     }),
     'How users reach the application: TLS and DNS.',
+  ),
+  email: d(
+    obj({
+      domain: d(dnsName, 'Domain the application sends from (`From: x@domain`), verified in Amazon SES with Easy DKIM; inside ingress.hostedZone.name when the kit manages the zone.'),
+      mailFromSubdomain: d(
+        text(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'one lower-case DNS label such as bounce'),
+        'Label of the custom MAIL FROM domain (`bounce` gives bounce.<domain>), which receives bounces and carries the SPF record.',
+      ),
+      configurationSet: d(bool(), 'A configuration set (reputation metrics, suppression of bounces and complaints) as the identity\'s default, named in SES_CONFIGURATION_SET.'),
+    }).nullable(),
+    'Sending email through Amazon SES, in the primary region; services and workers with `sendsEmail` may send (docs/deploy.md, "Sending email"); null: none.',
   ),
   firewall: d(
     obj({

@@ -38,7 +38,7 @@ export type DeploymentStrategyName = DeploymentConfig['strategy'];
 export type WorkerScalingConfig = WorkerConfig['scaling'];
 export type QueueConfig = WorkerConfig['queue'];
 /** What a user declares for an app container, web service or worker alike. */
-export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets'>;
+export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets' | 'variableNames' | 'sendsEmail'>;
 export type BucketConfig = DeepReadonly<z.output<typeof bucketSchema>>;
 export type BucketAccess = ServiceConfig['buckets'][string];
 /** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */
@@ -47,6 +47,7 @@ export type SecretRef = ServiceConfig['secrets'][string];
 export type ImageSource = ServiceConfig['image'];
 
 export type EventStreamConfig = NonNullable<BlueprintConfig['eventStream']>;
+export type EmailConfig = NonNullable<BlueprintConfig['email']>;
 export type FirewallConfig = NonNullable<BlueprintConfig['firewall']>;
 export type IngressConfig = BlueprintConfig['ingress'];
 export type HostedZoneConfig = NonNullable<IngressConfig['hostedZone']>;

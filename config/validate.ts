@@ -21,6 +21,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateBuckets(p, c);
   validateStandby(p, c);
   validateFirewall(p, c);
+  validateEmail(p, c);
   validateSla(p, c.sla);
   return p.all;
 }
@@ -187,6 +188,10 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
       p.add(`${at}.buckets.${bucket}`, `"${bucket}" is not a bucket of this deployment; allowed: a name listed in buckets${declared.length > 0 ? ` (${declared.join(', ')})` : ' (none yet)'}`);
     }
   }
+  validateVariableNames(p, at, t, c);
+  if (t.sendsEmail && c.email === null) {
+    p.add(`${at}.sendsEmail`, 'true is not allowed with email null (no SES identity to send from); allowed: false, or set email');
+  }
   const migration = 'migrationCommand' in t ? t.migrationCommand : [];
   const bytes = Buffer.byteLength(JSON.stringify([t.environment, t.secrets, t.command, migration]));
   if (bytes > TASK_SETTINGS_BYTES) {
@@ -225,6 +230,45 @@ function validateSecrets(p: Problems, at: string, t: AppSettings, c: BlueprintCo
       // ECS reads a parameter of another account only by an ARN it may not rebuild; the kit grants and names parameters of its own account.
       p.add(`${f}.${key}`, `${show(value)} is in account ${account}; allowed: a parameter of env.account (${c.env.account}), by name or ARN`);
     }
+  }
+}
+
+/**
+ * Why the kit does not set `name` in this app's container, when it does not:
+ * a rename of a variable that is absent would silently do nothing. Names of
+ * the cache (REDIS_*) are checked when the task is built.
+ */
+function absentBecause(name: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): string | undefined {
+  if (name === 'DB_READ_HOSTS' && c.database.readReplicas === 0) return 'database.readReplicas is 0';
+  if ((name === 'DB_SSLROOTCERT' || name === 'PGSSLROOTCERT') && c.database.sslMode !== 'verify-full') return 'database.sslMode is not "verify-full"';
+  if (['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'].includes(name) && !t.sendsEmail) return 'sendsEmail is false';
+  if (name === 'SES_CONFIGURATION_SET' && c.email?.configurationSet !== true) return 'email.configurationSet is not true';
+  if (name === 'EVENT_STREAM_NAME' && c.eventStream === null) return 'eventStream is null';
+  if (name.startsWith('QUEUE_URL_') && !c.workers.some((w) => `QUEUE_URL_${w.name.toUpperCase().replace(/-/g, '_')}` === name)) return 'no worker has that queue';
+  return undefined;
+}
+
+/** Renames: of variables the kit sets in this container, to names used once. */
+function validateVariableNames(p: Problems, at: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): void {
+  const targets = new Map<string, string>();
+  for (const [from, to] of Object.entries(t.variableNames)) {
+    const f = `${at}.variableNames.${from}`;
+    const absent = absentBecause(from, t, c);
+    if (absent) p.add(f, `"${from}" is not set in this container (${absent}); allowed: a variable the kit sets here`);
+    if (to in t.environment || to in t.secrets) p.add(f, `"${to}" is also one of this app's own environment or secrets; allowed: a name used once`);
+    const other = targets.get(to);
+    if (other) p.add(f, `"${to}" is already the new name of ${other}; allowed: a name used once`);
+    targets.set(to, from);
+  }
+}
+
+/** The sending domain: where its DKIM and MAIL FROM records go. */
+function validateEmail(p: Problems, c: BlueprintConfig): void {
+  const zone = c.ingress.hostedZone;
+  if (c.email === null || zone === null) return;
+  const { domain } = c.email;
+  if (domain !== zone.name && !domain.endsWith(`.${zone.name}`)) {
+    p.add('email.domain', `${show(domain)} is not allowed; allowed: a name inside ingress.hostedZone.name (${zone.name}), where the kit writes its DKIM and MAIL FROM records`);
   }
 }
 

@@ -27,3 +27,4 @@ export * from './edge/content-delivery';
 export * from './dns/failover-record';
 export * from './health/origin-check';
 export * from './storage/app-bucket';
+export * from './email/sending-domain';

@@ -32,6 +32,7 @@ import {
   originCheckSpec,
   natGatewayAddresses,
   routedProbes,
+  SendingDomain,
   GoldenSignalsDashboard,
   PublicLoadBalancer,
   QUEUE_SIGNALS,
@@ -65,6 +66,11 @@ export interface AppStackProps extends BlueprintStackProps {
   readonly site?: 'primary' | 'standby';
 }
 
+/** The email configuration set's name: SES keeps names unique per account and region. */
+export function mailConfigurationSetName(c: BlueprintConfig): string {
+  return `${deploymentName(c)}-mail`;
+}
+
 /** Where a deployment's runbooks are published; alarm descriptions link to their entries. */
 export const RUNBOOK_URL = 'docs/runbooks.md';
 
@@ -90,6 +96,8 @@ export class AppStack extends BlueprintStack {
   public readonly alarms: SlaAlarms;
   public readonly burnRates: BurnRateAlarms;
   public readonly dashboard: GoldenSignalsDashboard;
+  /** The SES identity the services with `sendsEmail` send through, in the primary site when `email` is set. */
+  public readonly email?: SendingDomain;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -252,6 +260,18 @@ export class AppStack extends BlueprintStack {
         alarm: this.alarms.entries.find((e) => e.spec.alarmName === originCheckAlarmName(prefix))!.alarm,
         // The standby region's database is promoted: traffic never comes back here by itself (ADR 0029).
         forceUnhealthy: failover.role === 'PRIMARY' && standbyPromoted(c),
+      });
+    }
+
+    // Stateless enough for this stack: the identity holds no data, and the account's sending
+    // quota, reputation and suppression list do not belong to it. One identity, in the primary
+    // region: a standby's MAIL FROM MX record would have the same name (ADR 0026).
+    if (c.email !== null && props.site !== 'standby') {
+      this.email = new SendingDomain(this, 'Email', {
+        domain: c.email.domain,
+        mailFromSubdomain: c.email.mailFromSubdomain,
+        hostedZone: zone ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'EmailZone', { hostedZoneId: zone.id, zoneName: zone.name }) : undefined,
+        configurationSetName: c.email.configurationSet ? mailConfigurationSetName(c) : undefined,
       });
     }
 

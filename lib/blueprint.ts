@@ -39,6 +39,8 @@ interface SiteOptions {
   /** Prepended to every stack role: '' in the primary region, 'standby-' in the standby. */
   readonly rolePrefix: string;
   readonly data: DataRole;
+  /** Region of the SES identity the site's tasks send through: the primary's. */
+  readonly emailRegion: string;
   readonly originSecretName?: string;
   readonly originFailover?: 'PRIMARY' | 'SECONDARY';
 }
@@ -68,7 +70,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
     site: options.rolePrefix === '' ? 'primary' : 'standby',
     description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
-  const runtime = { env, zones, config, data, app: appStack };
+  const runtime = { env, zones, config, data, app: appStack, emailRegion: options.emailRegion };
   // A stack per service and per worker, keyed by name: each deploys on its own, and
   // no stack nears CloudFormation's resource limit as services are added.
   const services = new Map(
@@ -125,6 +127,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     : undefined;
   const primary = buildSite(app, config, {
     rolePrefix: '',
+    emailRegion: config.env.region,
     data: {
       kind: 'primary',
       standby: recovery ? { region: recovery.region, vaultArn: recovery.vaultArn, keyAliasName: recovery.keyAliasName, keyAliasArn: recovery.keyAliasArn } : undefined,
@@ -140,6 +143,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   if (standbyCfg && recovery) {
     standby = buildSite(app, standbyCfg, {
       rolePrefix: 'standby-',
+      emailRegion: config.env.region,
       data: {
         kind: 'standby',
         source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -24,7 +24,7 @@ import {
   WebService,
   WebServiceDeployment,
 } from '../constructs';
-import { AppStack, RUNBOOK_URL } from './app-stack';
+import { AppStack, mailConfigurationSetName, RUNBOOK_URL } from './app-stack';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
 
@@ -32,6 +32,11 @@ export interface RuntimeStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
   readonly data: DataStack;
   readonly app: AppStack;
+  /**
+   * Region of the SES identity that tasks with `sendsEmail` send through.
+   * @default config.env.region
+   */
+  readonly emailRegion?: string;
 }
 
 /**
@@ -43,12 +48,15 @@ export interface RuntimeStackProps extends BlueprintStackProps {
 class AppRuntime {
   public readonly environment: Record<string, string>;
   public readonly secrets: Record<string, ecs.Secret>;
+  /** What an app that sends email gets besides. */
+  private readonly emailEnvironment: Record<string, string> = {};
   private readonly decryptSecrets: iam.PolicyStatement;
 
   constructor(
     private readonly scope: Construct,
     private readonly data: DataStack,
     private readonly config: BlueprintConfig,
+    private readonly emailRegion: string = config.env.region,
   ) {
     const { database, cache, redis, dataKey, queues, eventStream } = data;
     // Secrets are imported by ARN so that granting read access writes only the
@@ -63,11 +71,20 @@ class AppRuntime {
       resources: keys.map((k) => k.keyArn),
       conditions: { StringEquals: { 'kms:ViaService': oneOrMany(keys.map((k) => `secretsmanager.${k.region}.amazonaws.com`)) } },
     });
+    // The one place the kit's variables are built: endpoints as settings, credentials as secrets.
+    const sslMode = config.database.sslMode;
+    const caBundle: Record<string, string> = sslMode === 'verify-full' ? { PGSSLROOTCERT: CA_BUNDLE_PATH, DB_SSLROOTCERT: CA_BUNDLE_PATH } : {};
     this.environment = {
       DB_HOST: database.instance.dbInstanceEndpointAddress,
       DB_PORT: database.instance.dbInstanceEndpointPort,
       DB_NAME: database.databaseName,
-      DB_SSLMODE: 'verify-full',
+      DB_SSLMODE: sslMode,
+      // The same connection under the names libpq and its drivers read with no configuration.
+      PGHOST: database.instance.dbInstanceEndpointAddress,
+      PGPORT: database.instance.dbInstanceEndpointPort,
+      PGDATABASE: database.databaseName,
+      PGSSLMODE: sslMode,
+      ...caBundle,
       ...redisEnvironment('REDIS', cache),
     };
     if (database.replicas.length > 0) {
@@ -75,15 +92,30 @@ class AppRuntime {
     }
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
+    const username = ecs.Secret.fromSecretsManager(dbSecret, 'username');
+    const password = ecs.Secret.fromSecretsManager(dbSecret, 'password');
     this.secrets = {
-      DB_USERNAME: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
-      DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
+      DB_USERNAME: username,
+      DB_PASSWORD: password,
+      PGUSER: username,
+      PGPASSWORD: password,
       REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
     };
     for (const [name, group] of redis) {
       const prefix = `REDIS_${envName(name)}`;
       Object.assign(this.environment, redisEnvironment(prefix, group));
       this.secrets[`${prefix}_AUTH_TOKEN`] = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(scope, `RedisAuthToken-${name}`, group.authToken.secretArn));
+    }
+    if (config.email !== null) {
+      const region = emailRegion;
+      this.emailEnvironment = {
+        // The identity lives in the primary region; a standby's tasks send through it too.
+        SES_REGION: region,
+        MAIL_FROM_DOMAIN: config.email.domain,
+        SMTP_HOST: `email-smtp.${region}.amazonaws.com`,
+        SMTP_PORT: '587',
+        ...(config.email.configurationSet ? { SES_CONFIGURATION_SET: mailConfigurationSetName(config) } : {}),
+      };
     }
   }
 
@@ -95,7 +127,14 @@ class AppRuntime {
    * alone); its encrypted log group; tracing as the stage says.
    */
   taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB' | 'stopTimeoutSeconds' | 'writablePaths'>): AppTaskProps {
-    const secrets = { ...this.secrets };
+    const kitOwn = { ...this.environment, ...this.bucketEnvironment(app.buckets), ...(app.sendsEmail ? this.emailEnvironment : {}) };
+    const kitEnvironment = renamed(app, kitOwn);
+    const secrets = renamed(app, { ...this.secrets });
+    for (const [from] of Object.entries(app.variableNames)) {
+      if (!(from in kitOwn) && !(from in this.secrets)) {
+        throw new Error(`${app.name}.variableNames.${from}: "${from}" is not set in this container; allowed: a variable the kit sets here`);
+      }
+    }
     for (const [name, ref] of Object.entries(app.secrets)) secrets[name] = userSecret(this.scope, name, ref);
     const c = this.config;
     return {
@@ -104,13 +143,14 @@ class AppRuntime {
       command: app.command,
       cpu: app.cpu,
       memoryMiB: app.memoryMiB,
-      environment: { ...this.environment, ...this.bucketEnvironment(app.buckets), ...app.environment },
+      environment: { ...kitEnvironment, ...app.environment },
       secrets,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: this.data.dataKey.key,
       stopTimeout: Duration.seconds(app.stopTimeoutSeconds),
       writablePaths: app.writablePaths,
       tracing: c.telemetry.collectorImage === null ? undefined : { collectorImage: c.telemetry.collectorImage, samplePercent: c.telemetry.tracingSamplePercent, serviceName: app.name },
+      trustStore: c.database.sslMode === 'verify-full' ? { url: caBundleUrl(this.data.region), image: CA_BUNDLE_IMAGE, path: CA_BUNDLE_PATH } : undefined,
     };
   }
 
@@ -119,12 +159,13 @@ class AppRuntime {
    * data tier admits the tasks' shared security group (the app stack's), not
    * each task.
    */
-  wire(task: AppTask, app: AppSettings): void {
+  wire(task: AppTask, app: Pick<AppSettings, 'buckets' | 'sendsEmail'>): void {
     const { dataKey, queues, eventStream } = this.data;
     for (const [name, access] of Object.entries(app.buckets)) {
       grantBucket(task, this.data.buckets.get(name)!, access, this.data.region);
     }
     task.taskDefinition.addToExecutionRolePolicy(this.decryptSecrets);
+    if (app.sendsEmail && this.config.email !== null) task.taskDefinition.addToTaskRolePolicy(sendEmail(this.config, this.emailRegion));
     allowProduce(task.taskDefinition.taskRole, {
       queues: [...queues.values()].map((q) => q.queue),
       stream: eventStream?.stream,
@@ -177,6 +218,42 @@ function grantBucket(task: AppTask, bucket: AppBucket, access: BucketAccess, reg
     'The application chooses its object keys: the task may use every object of a bucket it declares, with exactly the actions its declared access allows.',
     `AwsSolutions-IAM5[Resource::${bucket.bucketArn}/*]`,
   );
+}
+
+/**
+ * The RDS certificate bundle of a region: every CA that signs its database
+ * certificates (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html,
+ * "Certificate bundles by AWS Region"). Downloaded at task start (ADR 0026).
+ */
+function caBundleUrl(region: string): string {
+  return `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
+}
+/** Amazon Linux 2023 ships curl (curl-minimal) and is pulled from ECR Public, like the kit's other images. */
+const CA_BUNDLE_IMAGE = 'public.ecr.aws/amazonlinux/amazonlinux:2023';
+/** Where the app finds the bundle: PGSSLROOTCERT and DB_SSLROOTCERT. */
+export const CA_BUNDLE_PATH = '/etc/rds-ca/rds-ca-bundle.pem';
+
+/**
+ * Sending through the deployment's identity only (and its configuration
+ * set, which SES authorizes too when a message uses one). ARNs by value: the
+ * identity is the domain's, in the primary region, so a standby's tasks
+ * need no reference across regions.
+ * https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
+ */
+function sendEmail(c: BlueprintConfig, region: string): iam.PolicyStatement {
+  const email = c.email!;
+  const arn = (resource: string): string => `arn:${Aws.PARTITION}:ses:${region}:${c.env.account}:${resource}`;
+  return new iam.PolicyStatement({
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [arn(`identity/${email.domain}`), ...(email.configurationSet ? [arn(`configuration-set/${mailConfigurationSetName(c)}`)] : [])],
+  });
+}
+
+/** The kit's variables under the names the app reads (`variableNames`). */
+function renamed<T>(app: Pick<AppSettings, 'variableNames'>, variables: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [name, value] of Object.entries(variables)) out[app.variableNames[name] ?? name] = value;
+  return out;
 }
 
 /** A policy condition value: a string for one, a list for several. */
@@ -250,7 +327,7 @@ export class WebServiceStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WebServiceStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     // The rule is created in this stack. Both security groups are immutable imports: the app
     // stack holds the one rule pair between the load balancer and all tasks, so this stack adds none.
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
@@ -323,7 +400,7 @@ export class WorkerStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
     const { config: c, data, app, worker: w } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     this.worker = new QueueWorker(this, 'Worker', {
       ...runtime.taskProps(w),
       cluster: app.cluster,
@@ -371,7 +448,7 @@ export class MigrationStack extends BlueprintStack {
   constructor(scope: Construct, id: string, props: MigrationStackProps) {
     super(scope, id, props);
     const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c);
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
     // A one-off run: no tracing sidecar to outlive it.
     this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
     this.securityGroup = tasksGroup(this, app);

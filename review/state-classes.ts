@@ -189,6 +189,9 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::Lambda::Function': { stateClass: 'stateless', nameProperty: 'FunctionName' },
   'AWS::CloudFront::CachePolicy': { stateClass: 'stateless', nameProperty: 'CachePolicyConfig.Name' },
   'AWS::Events::Rule': { stateClass: 'stateless', nameProperty: 'Name' },
+  // The identity's name is its domain; DKIM tokens are new when it is recreated, and the kit rewrites their records.
+  'AWS::SES::EmailIdentity': { stateClass: 'stateless', nameProperty: 'EmailIdentity' },
+  'AWS::SES::ConfigurationSet': { stateClass: 'stateless', nameProperty: 'Name' },
 };
 
 export function factsOf(type: string): ResourceTypeFacts {

@@ -19,7 +19,7 @@ function problemsOf(input: ConfigInput): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, eventStream, ingress, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, eventStream, ingress, email, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
 const REGION_LIST = REGIONS.join(', ');
 const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
@@ -33,6 +33,8 @@ const APP_NAME = 'lower-case letters, digits and single hyphens, 2-20 characters
 const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)';
 const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
 const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
+const RESERVED = "allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's";
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
 
 /** The sample web service with `fields` changed. */
@@ -58,7 +60,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['toString at the top', { settings: { toString: 'x' } }, `toString: unknown field; allowed: ${SETTINGS_FIELDS}`],
   ['__proto__ at the top', json('{"__proto__": {"appName": "x"}}'), '__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
-  ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays'],
+  ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays, sslMode'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
   ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
@@ -112,8 +114,27 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a worker secret in another region', worker({ secrets: { KEY: { secretsManager: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf' } } }), 'workers.worker.secrets.KEY.secretsManager: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf" is in eu-west-1; allowed: a secret in env.region (us-east-1), where the tasks run'],
 
   // Variables.
-  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), 'services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
-  ['a secret named like a kit variable', web({ secrets: { OTEL_KEY: { secretsManager: 'app' } } }), 'services.web.secrets.OTEL_KEY: "OTEL_KEY" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
+  ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), `services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit for a worker's own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename; ${RESERVED}`],
+  ['a secret named like a kit variable', web({ secrets: { OTEL_SERVICE_NAME: { secretsManager: 'app' } } }), `services.web.secrets.OTEL_SERVICE_NAME: "OTEL_SERVICE_NAME" is set by the kit for tracing, read by the OpenTelemetry SDK under these names; ${RESERVED}`],
+  ['a database variable the kit sets', web({ environment: { DB_PASSWORD: 'x' } }), `services.web.environment.DB_PASSWORD: "DB_PASSWORD" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
+  ['a libpq variable', web({ environment: { PGSSLMODE: 'disable' } }), `services.web.environment.PGSSLMODE: "PGSSLMODE" is set by the kit for the PostgreSQL connection, under the names libpq reads; ${RESERVED}`],
+
+  // Renaming the kit's variables.
+  ['a rename of a variable the kit does not set', web({ variableNames: { FOO: 'BAR' } }), `services.web.variableNames.FOO: "FOO" is not allowed; allowed: ${RENAMABLE}`],
+  ['a rename of HOME', web({ variableNames: { HOME: 'H' } }), `services.web.variableNames.HOME: "HOME" keeps its name: the kit sets it for a writable home (/tmp) on the read-only root filesystem; allowed: ${RENAMABLE}`],
+  ['a rename to a reserved name', web({ variableNames: { DB_USERNAME: 'PGUSER' } }), `services.web.variableNames.DB_USERNAME: "PGUSER" is set by the kit for the PostgreSQL connection, under the names libpq reads; ${RESERVED}`],
+  ['a rename to one of the app\'s own variables', web({ variableNames: { DB_USERNAME: 'DB_USER' }, environment: { DB_USER: 'x' } }), 'services.web.variableNames.DB_USERNAME: "DB_USER" is also one of this app\'s own environment or secrets; allowed: a name used once'],
+  ['two renames to one name', web({ variableNames: { DB_USERNAME: 'USER_', PGUSER: 'USER_' } }), 'services.web.variableNames.PGUSER: "USER_" is already the new name of DB_USERNAME; allowed: a name used once'],
+  ['a rename of a variable absent in this phase', web({ variableNames: { DB_READ_HOSTS: 'READERS' } }), 'services.web.variableNames.DB_READ_HOSTS: "DB_READ_HOSTS" is not set in this container (database.readReplicas is 0); allowed: a variable the kit sets here'],
+  ['a rename of an email variable without sendsEmail', { settings: { email: { domain: 'mail.example.com' }, services: [{ name: 'web', variableNames: { SES_REGION: 'AWS_SES_REGION' } }] } }, 'services.web.variableNames.SES_REGION: "SES_REGION" is not set in this container (sendsEmail is false); allowed: a variable the kit sets here'],
+  ['variableNames as a list', web({ variableNames: ['A'] }), 'services.web.variableNames: ["A"] is not allowed; allowed: an object mapping a variable the kit sets to the name the application reads'],
+
+  // Email and database TLS.
+  ['sendsEmail without email', web({ sendsEmail: true }), 'services.web.sendsEmail: true is not allowed with email null (no SES identity to send from); allowed: false, or set email'],
+  ['an email domain outside the hosted zone', { settings: { email: { domain: 'mail.other.com' }, ingress: { certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012', domainName: 'app.example.com', hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } } } }, 'email.domain: "mail.other.com" is not allowed; allowed: a name inside ingress.hostedZone.name (example.com), where the kit writes its DKIM and MAIL FROM records'],
+  ['email without a domain', { settings: { email: {} } }, 'email.domain: missing value; allowed: a lower-case DNS name such as app.example.com'],
+  ['a MAIL FROM subdomain of two labels', { settings: { email: { domain: 'mail.example.com', mailFromSubdomain: 'a.b' } } }, 'email.mailFromSubdomain: "a.b" is not allowed; allowed: one lower-case DNS label such as bounce'],
+  ['sslMode disable', { settings: { database: { sslMode: 'disable' } } }, 'database.sslMode: "disable" is not allowed; allowed: "require", "verify-full"'],
   ['a variable name starting with a digit', web({ environment: { '1X': 'x' } }), 'services.web.environment.1X: "1X" is not allowed; allowed: a variable name of letters, digits and underscores'],
   ['a variable with a number value', web({ environment: { PORT: 8080 } }), 'services.web.environment.PORT: 8080 is a JSON number; allowed: a text value, written as a string in quotes'],
   ['a variable with a null value', web({ environment: { PORT: null } }), 'services.web.environment.PORT: null is not allowed; allowed: a text value'],

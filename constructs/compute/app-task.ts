@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
 
@@ -63,7 +63,26 @@ export interface AppTaskProps {
    * @default - no tracing
    */
   readonly tracing?: TracingProps;
+  /**
+   * A certificate bundle the app needs and its image may lack, downloaded
+   * at task start by a short-lived container into a volume the app mounts
+   * read-only: the app starts only after the download succeeded.
+   * @default - none
+   */
+  readonly trustStore?: TrustStoreProps;
 }
+
+export interface TrustStoreProps {
+  /** HTTPS URL of the PEM bundle. */
+  readonly url: string;
+  /** Image with `curl` that downloads it. */
+  readonly image: string;
+  /** Path of the bundle in the app container; its directory becomes the mount point. */
+  readonly path: string;
+}
+
+/** Memory the trust-store download may use, MiB, taken from the task's. */
+const TRUST_STORE_MEMORY_MIB = 32;
 
 export interface ContainerHealthCheck {
   /** Shell command; exit 0 means healthy. */
@@ -121,6 +140,8 @@ export class AppTask extends Construct {
   public readonly container: ecs.ContainerDefinition;
   public readonly logGroup: logs.LogGroup;
   public readonly collector?: ecs.ContainerDefinition;
+  /** The container that downloads the trust store before the app starts, when there is one. */
+  public readonly trustStore?: ecs.ContainerDefinition;
 
   constructor(scope: Construct, id: string, props: AppTaskProps) {
     super(scope, id);
@@ -162,7 +183,7 @@ export class AppTask extends Construct {
       command: props.command?.length ? [...props.command] : undefined,
       user: props.user,
       essential: true,
-      memoryLimitMiB: props.memoryMiB - collectorMemory,
+      memoryLimitMiB: props.memoryMiB - collectorMemory - (props.trustStore ? TRUST_STORE_MEMORY_MIB : 0),
       readonlyRootFilesystem: !props.writableRootFilesystem,
       stopTimeout,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],
@@ -181,6 +202,7 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints(...writable.map((path) => ({ sourceVolume: volumeName(path), containerPath: path, readOnly: false })));
+    if (props.trustStore) this.trustStore = this.addTrustStore(props.trustStore);
     if (typeof props.image !== 'string') {
       acknowledge(
         this.taskDefinition.obtainExecutionRole(),
@@ -225,5 +247,38 @@ export class AppTask extends Construct {
       id: 'AwsSolutions-ECS2',
       reason: 'Environment variables carry only non-secret settings (endpoints, ports, names); credentials are injected as ECS secrets from Secrets Manager.',
     });
+  }
+
+  /**
+   * curl runs as the entry point, not through a shell, with retries for a
+   * NAT gateway or endpoint that is briefly unreachable. It runs as root
+   * with every capability dropped: Fargate creates a bind mount owned by
+   * root, mode 0755 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html),
+   * so only root may write the file, which the app's user then reads.
+   */
+  private addTrustStore(t: TrustStoreProps): ecs.ContainerDefinition {
+    this.taskDefinition.addVolume({ name: 'trust-store' });
+    const file = `/trust-store/${t.path.split('/').pop()}`;
+    const download = this.taskDefinition.addContainer('TrustStore', {
+      image: ecs.ContainerImage.fromRegistry(t.image),
+      entryPoint: ['curl'],
+      command: ['--fail', '--silent', '--show-error', '--location', '--retry', '5', '--retry-all-errors', '--max-time', '60', '--output', file, t.url],
+      user: '0',
+      linuxParameters: new ecs.LinuxParameters(this, 'TrustStoreLinux', { initProcessEnabled: false }),
+      essential: false,
+      memoryLimitMiB: TRUST_STORE_MEMORY_MIB,
+      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'trust-store', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+    });
+    download.linuxParameters!.dropCapabilities(ecs.Capability.ALL);
+    download.addMountPoints({ sourceVolume: 'trust-store', containerPath: '/trust-store', readOnly: false });
+    this.container.addMountPoints({ sourceVolume: 'trust-store', containerPath: dirname(t.path), readOnly: true });
+    this.container.addContainerDependencies({ container: download, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    acknowledge(
+      this.taskDefinition,
+      'The trust-store container alone runs as root: Fargate creates bind-mount volumes owned by root with mode 0755, so no other user can write the CA bundle the app reads. It drops every Linux capability, has a read-only root filesystem, no ports and no secrets, runs only curl on one HTTPS URL, and exits before the app (a non-root user, checked in settings) starts.',
+      controlTower('ecs_task_definition_nonroot_user_check'),
+    );
+    return download;
   }
 }

@@ -4,6 +4,7 @@ import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions'
 import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
+import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverCalculatedCheckCanFail } from './rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
@@ -40,6 +41,9 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   WafLogGroupName,
 ];
 
+/** What Amazon SES needs before a domain identity can send. */
+export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
+
 /** Names unique per account or per region, across every stack and region of the deployment. */
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
@@ -62,4 +66,4 @@ export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketRepl
 export const CONSISTENCY: readonly GateRule[] = [ParameterGroupMatchesClusterMode];
 
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CONSISTENCY];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CONSISTENCY, ...EMAIL];

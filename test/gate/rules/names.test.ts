@@ -64,4 +64,9 @@ describe('UniqueRecordSets', () => {
   test('GIVEN the same simple record in two stacks THEN it fires', () => {
     expect(firing(UniqueRecordSets, deployment({ app: { resources: { R: record() } }, standby: { region: 'us-west-2', resources: { R: record() } } }))).toEqual(['standby R']);
   });
+  test('GIVEN three CNAMEs named by three different deploy-time attributes (SES DKIM tokens) THEN it passes; the same attribute twice fires', () => {
+    const dkim = (n: number) => ({ Type: 'AWS::Route53::RecordSet', Properties: { HostedZoneId: 'Z1', Type: 'CNAME', Name: { 'Fn::GetAtt': ['Identity', `DkimDNSTokenName${n}`] } } });
+    expect(firing(UniqueRecordSets, deployment({ app: { resources: { D1: dkim(1), D2: dkim(2), D3: dkim(3) } } }))).toEqual([]);
+    expect(firing(UniqueRecordSets, deployment({ app: { resources: { D1: dkim(1), D2: dkim(1) } } }))).toEqual(['app D2']);
+  });
 });

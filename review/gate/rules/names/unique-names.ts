@@ -18,6 +18,8 @@ interface NameRule {
  * names share one namespace between metric and composite alarms.
  */
 export const NAME_SCOPES: readonly NameRule[] = [
+  { types: ['AWS::SES::EmailIdentity'], property: 'EmailIdentity', scope: 'region', caseInsensitive: true, source: 'Amazon SES: an identity exists once per account and region' },
+  { types: ['AWS::SES::ConfigurationSet'], property: 'Name', scope: 'region', source: 'Amazon SES: configuration set names are unique per account and region' },
   { types: ['AWS::CloudWatch::Dashboard'], property: 'DashboardName', scope: 'account', source: 'CloudWatch PutDashboard: dashboards are global to the account' },
   { types: ['AWS::Chatbot::SlackChannelConfiguration'], property: 'ConfigurationName', scope: 'account', source: 'AWS Chatbot: configuration names are unique per account' },
   { types: ['AWS::IAM::Role'], property: 'RoleName', scope: 'account', caseInsensitive: true, source: 'IAM identifiers: role names are unique in the account, case-insensitive' },
