@@ -34,7 +34,7 @@ const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aw
 const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
 const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
 const RESERVED = "allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's";
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
 
 /** The sample web service with `fields` changed. */
@@ -62,7 +62,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays, sslMode'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
@@ -279,7 +279,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a rolling maximum no higher than its minimum', web({ deployment: { maxPercent: 100 } }), 'services.web.deployment.maxPercent: 100 is not above deployment.minHealthyPercent (100), so a deployment could neither start nor stop a task; allowed: 101 to 200'],
   ['an origin response timeout beyond CloudFront\'s', phase2({ edge: { originResponseTimeoutSeconds: 120 } }), 'edge.originResponseTimeoutSeconds: 120 is not allowed; allowed: a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'],
   ['a CDN keep-alive as long as the load balancer\'s idle timeout', phase2({ ingress: { idleTimeoutSeconds: 30 }, edge: { originKeepaliveTimeoutSeconds: 30 } }), 'edge.originKeepaliveTimeoutSeconds: 30 is not below ingress.idleTimeoutSeconds (30), so the load balancer would close connections CloudFront still reuses; allowed: 1 to 29'],
-  ['the proxy count as a user variable', web({ environment: { TRUSTED_PROXY_HOPS: '3' } }), 'services.web.environment.TRUSTED_PROXY_HOPS: "TRUSTED_PROXY_HOPS" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
+  ['the proxy count as a user variable', web({ environment: { TRUSTED_PROXY_HOPS: '3' } }), `services.web.environment.TRUSTED_PROXY_HOPS: "TRUSTED_PROXY_HOPS" is set by the kit for the number of proxies that append to X-Forwarded-For (ADR 0028); ${RESERVED}`],
   // Web firewall exceptions.
   ['a core rule set rule named by its label', phase2({ firewall: { countRules: ['SizeRestrictions_Body'] } }), `firewall.countRules[0]: "SizeRestrictions_Body" is not allowed; allowed: a rule of AWSManagedRulesCommonRuleSet: ${COMMON_RULE_NAMES.join(', ')}`],
   ['a path exception for a rule counted everywhere', phase2({ firewall: { pathExceptions: [{ pathPrefix: '/up/', rules: ['SizeRestrictions_BODY'] }] } }), 'firewall.pathExceptions[0].rules: "SizeRestrictions_BODY" already only counts on every path (firewall.countRules); allowed: a rule that blocks elsewhere, or remove it from countRules'],
@@ -293,7 +293,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   // Buckets (ADR 0025).
   ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
   ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
-  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), 'services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit (database, cache, buckets, queues, tracing, proxies); allowed: any other name'],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets (S3_BUCKET_<NAME>, S3_REGION); ${RESERVED}`],
   ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
   ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
   ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
