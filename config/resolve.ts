@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { PHASE_PRESETS, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { PHASE_PRESETS, SAMPLE_WORKER, SCHEDULE_TEMPLATE, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
@@ -50,6 +50,9 @@ export interface ConfigInput {
  */
 const TEMPLATES: Readonly<Record<string, unknown>> = {
   workers: SAMPLE_WORKER,
+  schedules: SCHEDULE_TEMPLATE,
+  // A worker that turns its queue on from null.
+  'workers.queue': SAMPLE_WORKER.queue,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: { rateLimitPer5Minutes: 2000 } satisfies FirewallConfig,
   edge: { staticPaths: [], priceClass: 'PriceClass_100', originPrefixListIds: {}, originHeaderVersions: [] } satisfies EdgeConfig,
@@ -175,7 +178,7 @@ function fieldPath(input: unknown, path: readonly PropertyKey[], prefix: string)
   return at;
 }
 
-type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; discriminator?: string; options?: z.ZodType[] };
 
 /**
  * Merges settings over the preset, guided by the schema: objects key by key,
@@ -191,6 +194,18 @@ function merge(schema: z.ZodType, base: unknown, over: unknown, path: string): u
     case 'nullable':
       if (over === null) return null;
       return merge(def.innerType!, isObject(base) ? base : (TEMPLATES[path] ?? {}), over, path);
+    case 'union': {
+      // A discriminated union (a worker's scaling): the same kind merges field by field; another
+      // kind keeps only the fields both kinds have (the task range), and the file gives the rest.
+      const key = def.discriminator;
+      if (key === undefined || !isObject(base) || !isObject(over)) return over;
+      const kind = over[key] ?? base[key];
+      const option = def.options!.find((o) => (o._zod.def as unknown as Def).shape?.[key]?.safeParse(kind).success);
+      if (option === undefined) return over;
+      const shape = (option._zod.def as unknown as Def).shape!;
+      const start = Object.fromEntries(Object.entries(base).filter(([k]) => k in shape));
+      return merge(option, { ...start, [key]: kind }, over, path);
+    }
     case 'object': {
       if (!isObject(base) || !isObject(over)) return over;
       const out: Record<string, unknown> = { ...base };

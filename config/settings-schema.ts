@@ -36,6 +36,13 @@ export function partialOf(schema: z.ZodType): z.ZodType {
         return keep(schema.clone({ ...schema._zod.def, element: element.clone({ ...element._zod.def, shape } as typeof element._zod.def) } as typeof schema._zod.def));
       }
       return schema;
+    case 'union': {
+      // A discriminated union (a worker's scaling): the discriminator may be left out to keep the
+      // current kind, so each kind's fields become optional; the merged value is checked whole.
+      const options = (def as { options?: z.ZodType[] }).options!;
+      if ((def as { discriminator?: string }).discriminator === undefined) return schema;
+      return keep(z.union(options.map((o) => partialOf(o)) as [z.ZodType, ...z.ZodType[]], { error: (def as { error?: z.core.$ZodErrorMap }).error }));
+    }
     default:
       return schema;
   }

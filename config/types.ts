@@ -6,7 +6,7 @@
  * settings file all produce this shape; stacks read nothing else.
  */
 import type { z } from 'zod';
-import type { configSchema, serviceSchema, workerSchema } from './schema';
+import type { configSchema, scheduleSchema, serviceSchema, workerSchema } from './schema';
 
 export { COMPLIANCE_PACK_NAMES, DEPLOYMENT_STRATEGIES, PHASES, PRICE_CLASSES, STAGES } from './schema';
 
@@ -35,7 +35,9 @@ export type HealthCheckConfig = ServiceConfig['healthCheck'];
 export type DeploymentConfig = ServiceConfig['deployment'];
 export type DeploymentStrategyName = DeploymentConfig['strategy'];
 export type WorkerScalingConfig = WorkerConfig['scaling'];
-export type QueueConfig = WorkerConfig['queue'];
+export type QueueConfig = NonNullable<WorkerConfig['queue']>;
+/** A cron-style job: a one-off ECS task EventBridge Scheduler starts. */
+export type ScheduleConfig = DeepReadonly<z.output<typeof scheduleSchema>>;
 /** What a user declares for an app container, web service or worker alike. */
 export type AppSettings = Pick<ServiceConfig, 'environment' | 'secrets'>;
 /** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */

@@ -7,7 +7,7 @@ import { EdgeStack } from './edge-stack';
 import { NotificationsStack } from './notifications-stack';
 import { crossRegion } from './references';
 import { RecoveryStack } from './recovery-stack';
-import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
+import { MigrationStack, ScheduleStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
 export interface Site {
@@ -17,6 +17,8 @@ export interface Site {
   readonly services: ReadonlyMap<string, WebServiceStack>;
   /** One stack per worker, keyed by worker name. */
   readonly workers: ReadonlyMap<string, WorkerStack>;
+  /** One stack per scheduled task, keyed by schedule name. */
+  readonly schedules: ReadonlyMap<string, ScheduleStack>;
 }
 
 export interface Blueprint extends Site {
@@ -96,11 +98,23 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
       new WorkerStack(app, name(`worker-${w.name}`), {
         ...runtime,
         worker: w,
-        description: `${config.appName} ${config.stage}${where}: queue worker ${w.name} (stateless)`,
+        description: `${config.appName} ${config.stage}${where}: worker ${w.name} (stateless)`,
       }),
     ]),
   );
-  return { data, app: appStack, services, workers };
+  // Disabled in the standby: its database is a read-only replica until a failover promotes it.
+  const schedules = new Map(
+    config.schedules.map((s) => [
+      s.name,
+      new ScheduleStack(app, name(`schedule-${s.name}`), {
+        ...runtime,
+        schedule: s,
+        enabled: options.rolePrefix === '',
+        description: `${config.appName} ${config.stage}${where}: scheduled task ${s.name} (its dead-letter queue is retained)`,
+      }),
+    ]),
+  );
+  return { data, app: appStack, services, workers, schedules };
 }
 
 /**

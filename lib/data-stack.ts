@@ -64,7 +64,7 @@ export class DataStack extends BlueprintStack {
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
   public readonly logBucket: LogBucket;
-  /** One work queue per configured worker, keyed by the worker's name. */
+  /** One work queue per worker that has a queue, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
   public readonly eventStream?: EventStream;
 
@@ -136,17 +136,23 @@ export class DataStack extends BlueprintStack {
 
     this.logBucket = new LogBucket(this, 'AccessLogs');
 
-    // Keyed by worker name: adding a worker never renames another's queue.
+    // Keyed by worker name: adding a worker never renames another's queue. Only a worker that asks for one gets a queue.
     this.queues = new Map(
-      c.workers.map((w) => [
-        w.name,
-        new WorkQueue(this, `Queue-${w.name}`, {
-          encryptionKey: key,
-          visibilityTimeout: Duration.seconds(w.queue.visibilityTimeoutSeconds),
-          retentionPeriod: Duration.days(w.queue.retentionDays),
-          maxReceiveCount: w.queue.maxReceiveCount,
-        }),
-      ]),
+      c.workers.flatMap((w) =>
+        w.queue === null
+          ? []
+          : [
+              [
+                w.name,
+                new WorkQueue(this, `Queue-${w.name}`, {
+                  encryptionKey: key,
+                  visibilityTimeout: Duration.seconds(w.queue.visibilityTimeoutSeconds),
+                  retentionPeriod: Duration.days(w.queue.retentionDays),
+                  maxReceiveCount: w.queue.maxReceiveCount,
+                }),
+              ] as const,
+            ],
+      ),
     );
 
     if (c.eventStream) {

@@ -36,6 +36,21 @@ export interface AppServiceOptions {
    * @default - none (not behind a load balancer)
    */
   readonly healthCheckGracePeriod?: Duration;
+  /**
+   * Tasks to run, for a service no autoscaling drives.
+   * @default - ECS's default at creation, then autoscaling's
+   */
+  readonly desiredCount?: number;
+  /**
+   * Lowest share of the desired tasks kept running during a deployment, percent.
+   * @default 100
+   */
+  readonly minHealthyPercent?: number;
+  /**
+   * Highest share of the desired tasks running during a deployment, percent.
+   * @default 200
+   */
+  readonly maxHealthyPercent?: number;
 }
 
 /**
@@ -58,8 +73,9 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     securityGroups: [securityGroup],
     vpcSubnets: options.subnets,
     assignPublicIp: false,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
+    desiredCount: options.desiredCount,
+    minHealthyPercent: options.minHealthyPercent ?? 100,
+    maxHealthyPercent: options.maxHealthyPercent ?? 200,
     // Tasks that never start fail the deployment fast, whatever the strategy.
     circuitBreaker: { enable: true, rollback: true },
     deploymentStrategy: options.deployment?.strategy,
