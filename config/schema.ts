@@ -295,7 +295,8 @@ export const workerScalingSchema = z
       }),
       obj({
         signal: signal('schedule'),
-        ...taskCount,
+        minTasks: d(int(0, 1000), 'Fewest tasks outside every action (0: none); not above maxTasks.'),
+        maxTasks: d(int(1, 1000), 'Most tasks outside every action.'),
         timezone: d(timezone, 'Time zone the actions\' cron expressions are read in.'),
         actions: d(
           list(
