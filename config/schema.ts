@@ -319,7 +319,15 @@ export const workerScalingSchema = z
       }),
       obj({ signal: signal('singleton') }),
     ],
-    { error: (iss) => rejection(iss.input, WORKER_SCALING_ALLOWED) },
+    {
+      error: (iss) => {
+        const input = iss.input as { signal?: unknown } | undefined;
+        // An unknown signal is reported at `signal` (the path the library gives), with the signals allowed.
+        return typeof input === 'object' && input !== null && input.signal !== undefined
+          ? rejection(input.signal, WORKER_SIGNALS.map((v) => `"${v}"`).join(', '))
+          : rejection(iss.input, WORKER_SCALING_ALLOWED);
+      },
+    },
   )
   .meta({ allowed: WORKER_SCALING_ALLOWED });
 

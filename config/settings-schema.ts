@@ -37,11 +37,16 @@ export function partialOf(schema: z.ZodType): z.ZodType {
       }
       return schema;
     case 'union': {
-      // A discriminated union (a worker's scaling): the discriminator may be left out to keep the
-      // current kind, so each kind's fields become optional; the merged value is checked whole.
-      const options = (def as { options?: z.ZodType[] }).options!;
-      if ((def as { discriminator?: string }).discriminator === undefined) return schema;
-      return keep(z.union(options.map((o) => partialOf(o)) as [z.ZodType, ...z.ZodType[]], { error: (def as { error?: z.core.$ZodErrorMap }).error }));
+      // A discriminated union (a worker's scaling): each kind with its fields optional, and one more
+      // option for a value that leaves the discriminator out to keep the current kind, which may
+      // hold any kind's fields; the merged value is checked whole against the configuration.
+      const { discriminator, options } = def as unknown as { discriminator?: string; options: z.ZodType[] };
+      if (discriminator === undefined) return schema;
+      const partials = options.map((o) => partialOf(o) as z.ZodObject);
+      const fields = Object.assign({}, ...partials.map((o) => o.shape)) as z.ZodRawShape;
+      const unchanged = obj({ ...fields, [discriminator]: z.undefined().optional() });
+      const error = (schema._zod.def as { error?: z.core.$ZodErrorMap }).error;
+      return keep(z.discriminatedUnion(discriminator, [...partials, unchanged] as unknown as [z.ZodObject, ...z.ZodObject[]], { error }));
     }
     default:
       return schema;

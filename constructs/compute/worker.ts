@@ -1,4 +1,4 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Tags, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -121,6 +121,8 @@ export class Worker extends Construct {
       maxHealthyPercent: singleton ? 100 : undefined,
     }));
 
+    // Marks the service for the deployability gate's SingletonNeverRunsTwo rule, and operators' searches.
+    if (singleton) Tags.of(this.service).add('blueprint:singleton', 'true');
     if (s.signal !== 'fixed' && s.signal !== 'singleton') this.scaling = this.addScaling(s, props.cluster, props.queue);
   }
 

@@ -2,6 +2,7 @@ import { GateRule } from './rule';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
+import { SingletonNeverRunsTwo } from './rules/ecs/singleton-never-runs-two';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
 import { UniqueNames } from './rules/names/unique-names';
@@ -16,6 +17,8 @@ import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
+import { DeadLetterKeyAllowsScheduler } from './rules/schedules/dead-letter-key-allows-scheduler';
+import { SchedulerPassesTaskRoles } from './rules/schedules/scheduler-passes-task-roles';
 import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
@@ -31,6 +34,8 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   BackupCopyVaultExists,
   LoadBalancerLogBucket,
   WafLogGroupName,
+  DeadLetterKeyAllowsScheduler,
+  SchedulerPassesTaskRoles,
 ];
 
 /** Names unique per account or per region, across every stack and region of the deployment. */
@@ -46,7 +51,7 @@ export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomN
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
-export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions];
+export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, SingletonNeverRunsTwo];
 
 /** The deployability gate: every pack. */
 export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS];
