@@ -1,4 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
+import { deploymentFromAssembly } from '../review/gate/assembly';
 import { synthesize } from './support/blueprint';
 
 // GIVEN phase 3 (a standby region) with a worker of every kind and a scheduled task, synthesized once
@@ -193,5 +195,13 @@ describe('Scheduled tasks', () => {
 
   test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it', () => {
     expect(Object.values(standbyJob.findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('DISABLED');
+  });
+});
+
+describe('the deployability gate', () => {
+  test('GIVEN every kind of worker and a scheduled task, in both regions THEN no rule fires (scheduler roles, dead-letter keys, singletons included)', () => {
+    const deployment = deploymentFromAssembly(built.app.synth().directory);
+    expect(Object.keys(deployment)).toEqual(expect.arrayContaining(['blueprint-prod-schedule-nightly-cleanup', 'blueprint-prod-worker-beat']));
+    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
   });
 });

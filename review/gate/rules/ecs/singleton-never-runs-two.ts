@@ -31,7 +31,10 @@ export const SingletonNeverRunsTwo: GateRule = {
       if (min !== 0) violations.push({ ...at, message: `MinimumHealthyPercent ${min} with MaximumPercent ${max} keeps the old task until the new one runs: the deployment cannot proceed without running two` });
       const scaled = targets.some((t) => {
         const id = t.resource.Properties?.ResourceId;
-        return JSON.stringify(id ?? '').includes(service.logicalId) || resolveResource(input.deployment, t.stack, id)?.logicalId === service.logicalId;
+        // A logical id names a resource of its own stack only.
+        if (t.stack === service.stack && JSON.stringify(id ?? '').includes(`"${service.logicalId}"`)) return true;
+        const target = resolveResource(input.deployment, t.stack, id);
+        return target?.stack === service.stack && target.logicalId === service.logicalId;
       });
       if (scaled) violations.push({ ...at, message: 'an Application Auto Scaling target can start a second task' });
     }
