@@ -127,6 +127,8 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   // Workers wait switched off: the standby's database is a read-only replica, so a job run there would fail
   // on its first write; a failover's deploy starts them with the promoted database.
   workerTasks: 0,
+  // Until a failover promotes the standby's database.
+  promoted: false,
 };
 
 function sla(phase: PhaseName): BlueprintConfig['sla'] {

@@ -612,6 +612,10 @@ export const configShape = {
         int(0, 1000),
         'Tasks each worker runs in the standby until a failover, unless the worker sets standbyTasks. 0: workers are off there, since the standby\'s database is a read-only replica until promoted.',
       ),
+      promoted: d(
+        bool(),
+        'Set during a failover, once the standby\'s database is promoted (docs/runbooks.md, regional failover): the standby\'s services and workers then scale as the primary\'s, and its scheduled tasks start.',
+      ),
     }).nullable(),
     'A standby region kept warm for a regional failover; null: one region.',
   ),

@@ -40,8 +40,9 @@ export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
     network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
     database: { ...c.database, readReplicas: 0 },
     cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
-    services: c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: x.standbyTasks ?? s.minTasks } })),
-    workers: c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
+    // Once promoted, the standby runs what the primary ran.
+    services: s.promoted ? c.services : c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: x.standbyTasks ?? s.minTasks } })),
+    workers: s.promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,
   };

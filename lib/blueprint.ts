@@ -43,6 +43,8 @@ interface SiteOptions {
   readonly data: DataRole;
   readonly originSecretName?: string;
   readonly originFailover?: 'PRIMARY' | 'SECONDARY';
+  /** Whether scheduled tasks start: not in a standby region until a failover promotes it. */
+  readonly schedulesEnabled: boolean;
 }
 
 /** The data, app, service and worker stacks of one region. */
@@ -102,14 +104,14 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
       }),
     ]),
   );
-  // Disabled in the standby: its database is a read-only replica until a failover promotes it.
+  // Disabled in a standby until a failover promotes it: its database is a read-only replica.
   const schedules = new Map(
     config.schedules.map((s) => [
       s.name,
       new ScheduleStack(app, name(`schedule-${s.name}`), {
         ...runtime,
         schedule: s,
-        enabled: options.rolePrefix === '',
+        enabled: options.schedulesEnabled,
         description: `${config.appName} ${config.stage}${where}: scheduled task ${s.name} (its dead-letter queue is retained)`,
       }),
     ]),
@@ -145,6 +147,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
+    schedulesEnabled: true,
   });
 
   // The copy vault and the secret's replica key exist before anything points at them.
@@ -161,6 +164,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       },
       originSecretName,
       originFailover: originRecords ? 'SECONDARY' : undefined,
+      schedulesEnabled: config.standby!.promoted,
     });
     // The replica names its source by ARN, not by reference: order the stacks explicitly.
     standby.data.addStackDependency(primary.data);

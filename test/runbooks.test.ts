@@ -47,6 +47,6 @@ describe('the regional failover procedure', () => {
     expect(section).toContain('--replication-group-id $P-cache');
     data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: `${P}-cache` });
     expect(section).toContain('standby.databaseSecretArn');
-    expect(section).toContain('standby.minTasks');
+    expect(section).toContain('standby.promoted');
   });
 });

@@ -1,6 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig, standbyConfig } from '../config';
 import { synthesize } from './support/blueprint';
 
 // GIVEN phase 3 (a standby region) with a worker of every kind and a scheduled task, synthesized once
@@ -204,4 +207,33 @@ describe('the deployability gate', () => {
     expect(Object.keys(deployment)).toEqual(expect.arrayContaining(['blueprint-prod-schedule-nightly-cleanup', 'blueprint-prod-worker-beat']));
     expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
   });
+});
+
+describe('a promoted standby', () => {
+  test('GIVEN standby.promoted THEN the standby runs the primary\'s workers and services as they are', () => {
+    const settings = { workers: [{ name: 'worker' }, { name: 'beat', queue: null, scaling: { signal: 'singleton' } }], standby: { promoted: true } };
+    const c = resolveConfig({ phase: 'phase3', settings });
+    expect(standbyConfig(c).workers).toEqual(c.workers);
+    expect(standbyConfig(c).services).toEqual(c.services);
+    const waiting = resolveConfig({ phase: 'phase3', settings: { ...settings, standby: { promoted: false } } });
+    expect(standbyConfig(waiting).workers.map((w) => w.scaling)).toEqual([{ signal: 'fixed', tasks: 0 }, { signal: 'fixed', tasks: 0 }]);
+  });
+
+  test('GIVEN standby.promoted THEN the standby\'s schedules start', () => {
+    const promoted = synthesize({ phase: 'phase3', settings: { schedules: [{ name: 'report', command: ['report'] }], standby: { promoted: true } } });
+    expect(Object.values(promoted.stack('standby-schedule-report').findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('ENABLED');
+  });
+});
+
+test('every worker and schedule alarm points to a runbook entry that exists', () => {
+  const runbooks = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
+  const stacks = [...built.config.workers.map((w) => worker(w.name)), built.stack('schedule-nightly-cleanup'), built.stack('standby-schedule-nightly-cleanup')];
+  const anchors = new Set<string>();
+  for (const a of stacks.flatMap((t) => Object.values(t.findResources('AWS::CloudWatch::Alarm')))) {
+    const anchor = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)$/.exec(a.Properties.AlarmDescription)?.[1];
+    expect(anchor).toBeDefined();
+    expect(runbooks).toContain(`<a id="${anchor}"></a>`);
+    anchors.add(anchor!);
+  }
+  expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-run-failed']);
 });
