@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
+import { DeadLetterKeyAllowsScheduler } from '../review/gate/rules/schedules/dead-letter-key-allows-scheduler';
+import { SchedulerPassesTaskRoles } from '../review/gate/rules/schedules/scheduler-passes-task-roles';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, standbyConfig } from '../config';
@@ -206,6 +208,18 @@ describe('the deployability gate', () => {
     const deployment = deploymentFromAssembly(built.app.synth().directory);
     expect(Object.keys(deployment)).toEqual(expect.arrayContaining(['blueprint-prod-schedule-nightly-cleanup', 'blueprint-prod-worker-beat']));
     expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
+  });
+
+  test('GIVEN the scheduler role without its key and queue rights, or its PassRole on one role THEN the rules fire on the kit\'s own templates', () => {
+    const deployment = deploymentFromAssembly(built.app.synth().directory);
+    const stack = 'blueprint-prod-schedule-nightly-cleanup';
+    const broken = structuredClone(deployment) as any;
+    const policy = Object.entries(broken[stack].template.Resources).find(([id]) => /JobSchedulerRoleDefaultPolicy/.test(id))![1] as any;
+    const keep = policy.Properties.PolicyDocument.Statement;
+    policy.Properties.PolicyDocument.Statement = keep.filter((st: any) => !/^(sqs|kms):/.test([st.Action].flat()[0]));
+    expect(runGate([DeadLetterKeyAllowsScheduler], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/may not send to its dead-letter queue/), expect.stringMatching(/may not use the dead-letter queue's key/)]);
+    policy.Properties.PolicyDocument.Statement = keep.map((st: any) => (st.Action === 'iam:PassRole' ? { ...st, Resource: [st.Resource[0]] } : st));
+    expect(runGate([SchedulerPassesTaskRoles], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/may not pass/)]);
   });
 });
 
