@@ -42,7 +42,8 @@ export function partialOf(schema: z.ZodType): z.ZodType {
       // hold any kind's fields; the merged value is checked whole against the configuration.
       const { discriminator, options } = def as unknown as { discriminator?: string; options: z.ZodType[] };
       if (discriminator === undefined) return schema;
-      const partials = options.map((o) => partialOf(o) as z.ZodObject);
+      // Each kind keeps its discriminator required, so a value that gives one is checked as that kind alone.
+      const partials = options.map((o) => (partialOf(o) as z.ZodObject).extend({ [discriminator]: (o as z.ZodObject).shape[discriminator]! }));
       const fields = Object.assign({}, ...partials.map((o) => o.shape)) as z.ZodRawShape;
       const unchanged = obj({ ...fields, [discriminator]: z.undefined().optional() });
       const error = (schema._zod.def as { error?: z.core.$ZodErrorMap }).error;

@@ -251,3 +251,23 @@ test('every worker and schedule alarm points to a runbook entry that exists', ()
   }
   expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-run-failed']);
 });
+
+describe('a worker\'s scaling in a settings file', () => {
+  test('GIVEN fields without a signal THEN the current signal is kept and only those fields change', () => {
+    const c = resolveConfig({ phase: 'phase2', settings: { workers: [{ name: 'worker', scaling: { maxTasks: 40 } }] } });
+    expect(c.workers[0]!.scaling).toEqual({ signal: 'backlog', minTasks: 3, maxTasks: 40, backlogPerTask: 100, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 });
+  });
+
+  test('GIVEN another signal THEN the task range carries over and the new signal\'s fields come from the file', () => {
+    const c = resolveConfig({ phase: 'phase2', settings: { workers: [{ name: 'worker', scaling: { signal: 'cpu', cpuTargetPercent: 50 } }] } });
+    expect(c.workers[0]!.scaling).toEqual({ signal: 'cpu', minTasks: 3, maxTasks: 20, cpuTargetPercent: 50, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 });
+  });
+
+  test('GIVEN a phase overlay that widens a singleton\'s neighbour THEN the singleton stays one task', () => {
+    const c = resolveConfig({
+      phase: 'phase3',
+      settings: { workers: [{ name: 'worker' }, { name: 'beat', queue: null, scaling: { signal: 'singleton' } }], phases: { phase3: { workers: [{ name: 'worker', scaling: { maxTasks: 80 } }, { name: 'beat' }] } } },
+    });
+    expect(c.workers.map((w) => w.scaling.signal)).toEqual(['backlog', 'singleton']);
+  });
+});
