@@ -134,7 +134,7 @@ export class ScheduledTask extends Construct {
         },
       },
     });
-    // The role's policy must exist before the schedule first fires.
-    this.schedule.node.addDependency(this.role);
+    // The role's policy (not only the role, which RoleArn already orders) exists before the schedule first fires.
+    this.schedule.node.addDependency(this.role.node.findChild('DefaultPolicy'));
   }
 }

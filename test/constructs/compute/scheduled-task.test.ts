@@ -78,6 +78,13 @@ describe('ScheduledTask', () => {
     expect(statements[1].Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
+  test('THEN the schedule waits for the scheduler role\'s policy, so its first firing may run the task', () => {
+    const [id, schedule] = Object.entries(template.findResources('AWS::Scheduler::Schedule'))[0]!;
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy')).find((p) => p.startsWith('JobSchedulerRoleDefaultPolicy'))!;
+    expect(id).toMatch(/^JobSchedule/);
+    expect(schedule.DependsOn).toEqual([policyId]);
+  });
+
   test('THEN the command is the container\'s and no tracing sidecar outlives the job', () => {
     const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions;
     expect(containers).toHaveLength(1);
