@@ -144,6 +144,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::Lambda::Function': { stateClass: 'stateless', nameProperty: 'FunctionName' },
   'AWS::CloudFront::CachePolicy': { stateClass: 'stateless', nameProperty: 'CachePolicyConfig.Name' },
   'AWS::Events::Rule': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::Scheduler::ScheduleGroup': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::Scheduler::Schedule': { stateClass: 'stateless', nameProperty: 'Name' },
 };
 
 export function factsOf(type: string): ResourceTypeFacts {
