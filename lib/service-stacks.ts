@@ -349,7 +349,6 @@ export class ScheduleStack extends BlueprintStack {
       maxEventAge: Duration.seconds(s.maxEventAgeSeconds),
       deadLetterKey: key,
       enabled: props.enabled,
-      logEncryptionKey: data.dataKey.key,
     });
     runtime.wire(this.job.task);
 
