@@ -1,9 +1,9 @@
 import { requestsPerTargetPerMinute, SCALING_TABLE } from './scaling';
 import { AVAILABILITY_PERCENT, BURN_RATE_WINDOWS, DESIGN_REQUESTS_PER_SECOND, ORIGIN_FAILOVER_ROW, SATURATION_ROWS, SLA_ROWS } from './sla';
-import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, RedisConfig, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
+import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, RedisConfig, ScheduleConfig, ServiceConfig, StandbyConfig, WorkerConfig } from './types';
 
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
-export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'redis' | 'services' | 'workers' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
+export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'redis' | 'services' | 'workers' | 'schedules' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
 
 /**
  * The sample web service every phase starts with. A non-root nginx image
@@ -30,6 +30,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   // Rolling with a circuit breaker and alarm rollback: no second target group to keep in sync.
   // Rolling keeps every task serving and starts as many new ones beside them.
   deployment: { strategy: 'rolling', stepPercent: 10, bakeMinutes: 10, minHealthyPercent: 100, maxPercent: 200 },
+  // The standby's own default (standby.minTasks).
+  standbyTasks: null,
   migrationCommand: [],
   // Requests are balanced anew: state lives in the database and the cache.
   stickiness: null,
@@ -81,6 +83,7 @@ export const SAMPLE_WORKER: WorkerConfig = {
   cpu: 512,
   memoryMiB: 1024,
   scaling: {
+    signal: 'backlog',
     minTasks: SCALING_TABLE.worker.min,
     maxTasks: SCALING_TABLE.worker.max,
     // A task drains ~10 messages per poll; 100 queued per task is under a minute of work.
@@ -97,6 +100,33 @@ export const SAMPLE_WORKER: WorkerConfig = {
   // A received message not deleted in time returns to the queue: 30 s ends the poll and the current message.
   stopTimeoutSeconds: 30,
   writablePaths: [],
+  // The standby's own default (standby.workerTasks: none until a failover).
+  standbyTasks: null,
+};
+
+/**
+ * Where a scheduled task a settings file adds starts: a nightly run at 03:00
+ * UTC, the smallest Fargate size, retried twice within an hour.
+ */
+export const SCHEDULE_TEMPLATE: ScheduleConfig = {
+  name: 'job',
+  schedule: 'cron(0 3 * * ? *)',
+  timezone: 'UTC',
+  image: undefined,
+  user: '1000',
+  command: ['true'],
+  cpu: 256,
+  memoryMiB: 512,
+  buckets: {},
+  environment: {},
+  secrets: {},
+  variableNames: {},
+  sendsEmail: false,
+  stopTimeoutSeconds: 30,
+  writablePaths: [],
+  // Two retries cover a transient RunTask refusal (capacity, throttling); within an hour the run is still the night's.
+  retries: 2,
+  maxEventAgeSeconds: 3600,
 };
 
 /**
@@ -139,6 +169,9 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   minTasks: 2,
   // Waiting; a failover sets `promoted` (ADR 0029).
   role: 'standby',
+  // Workers wait switched off: the standby's database is a read-only replica, so a job run there would fail
+  // on its first write; the promotion's deploy starts them with the promoted database.
+  workerTasks: 0,
 };
 
 function sla(phase: PhaseName): BlueprintConfig['sla'] {
@@ -222,6 +255,7 @@ const phase1: PhasePreset = {
   workers: [],
   // More Valkey groups (a job store, a second cache) are the application's to declare (ADR 0003).
   redis: [],
+  schedules: [],
   eventStream: null,
   // WAF arrives in phase 2 (docs/architecture.md §5): about $10/month plus $0.60 per million requests.
   firewall: null,
@@ -274,6 +308,7 @@ const phase2: PhasePreset = {
   // Queue + DLQ + workers scaling 3-20 on backlog per task.
   workers: [SAMPLE_WORKER],
   redis: [],
+  schedules: [],
   eventStream: null,
   // 2,000 requests per IP per 5 minutes: ~7 req/s sustained from one address.
   firewall: FIREWALL,
@@ -326,9 +361,10 @@ const phase3: PhasePreset = {
     {
       ...SAMPLE_WORKER,
       // Wider range for 10K+ req/s of producers (ADR 0007).
-      scaling: { ...SAMPLE_WORKER.scaling, minTasks: 6, maxTasks: 60 },
+      scaling: { signal: 'backlog', minTasks: 6, maxTasks: 60, backlogPerTask: 100, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 },
     },
   ],
+  schedules: [],
   // On-demand: no shard maths to get wrong, pays per GB; 7 days lets consumers replay a week.
   redis: [],
   eventStream: { mode: 'on-demand', shards: 4, retentionHours: 168 },

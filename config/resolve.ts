@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { FIREWALL, PHASE_PRESETS, REDIS_TEMPLATE, SAMPLE_WORKER, STANDBY_TEMPLATE } from './phases';
+import { FIREWALL, PHASE_PRESETS, REDIS_TEMPLATE, SAMPLE_WORKER, SCHEDULE_TEMPLATE, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
@@ -53,6 +53,9 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   buckets: { name: 'files', noncurrentVersionExpirationDays: 30, infrequentAccessAfterDays: 90, abortIncompleteUploadDays: 7, corsOrigins: [], public: null } satisfies BucketConfig,
   workers: SAMPLE_WORKER,
   redis: REDIS_TEMPLATE,
+  schedules: SCHEDULE_TEMPLATE,
+  // A worker that turns its queue on from null.
+  'workers.queue': SAMPLE_WORKER.queue,
   eventStream: { mode: 'on-demand', shards: 1, retentionHours: 24 } satisfies EventStreamConfig,
   firewall: FIREWALL,
   edge: {
@@ -190,7 +193,7 @@ function fieldPath(input: unknown, path: readonly PropertyKey[], prefix: string)
   return at;
 }
 
-type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType> };
+type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType>; discriminator?: string; options?: z.ZodType[] };
 
 /** Merging a phase overlay: where its problems go, and its phase for their paths. */
 interface Overlay {
@@ -218,6 +221,18 @@ function merge(schema: z.ZodType, base: unknown, over: unknown, path: string, ov
     case 'nullable':
       if (over === null) return null;
       return merge(def.innerType!, isObject(base) ? base : (TEMPLATES[path] ?? {}), over, path, overlay);
+    case 'union': {
+      // A discriminated union (a worker's scaling): the same kind merges field by field; another
+      // kind keeps only the fields both kinds have (the task range), and the file gives the rest.
+      const key = def.discriminator;
+      if (key === undefined || !isObject(base) || !isObject(over)) return over;
+      const kind = over[key] ?? base[key];
+      const option = def.options!.find((o) => (o._zod.def as unknown as Def).shape?.[key]?.safeParse(kind).success);
+      if (option === undefined) return over;
+      const shape = (option._zod.def as unknown as Def).shape!;
+      const start = Object.fromEntries(Object.entries(base).filter(([k]) => k in shape));
+      return merge(option, { ...start, [key]: kind }, over, path, overlay);
+    }
     case 'object': {
       if (!isObject(base) || !isObject(over)) return over;
       const out: Record<string, unknown> = { ...base };

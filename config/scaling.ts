@@ -1,3 +1,5 @@
+import type { WorkerConfig } from './types';
+
 /**
  * docs/architecture.md §4, the scaling table, as data. Phase presets take their task
  * counts from here; a phase that departs from it says why in its preset.
@@ -7,6 +9,18 @@ export const SCALING_TABLE = {
   worker: { min: 3, max: 20 },
   readReplicas: { min: 1, max: 5 },
 } as const;
+
+/** The fewest and most tasks a worker's scaling allows, whatever its signal. */
+export function workerTaskRange(s: WorkerConfig['scaling']): { readonly min: number; readonly max: number } {
+  switch (s.signal) {
+    case 'fixed':
+      return { min: s.tasks, max: s.tasks };
+    case 'singleton':
+      return { min: 1, max: 1 };
+    default:
+      return { min: s.minTasks, max: s.maxTasks };
+  }
+}
 
 /**
  * Requests per second one vCPU of a typical JSON API serves at its latency

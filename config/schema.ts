@@ -272,6 +272,12 @@ const taskCount = {
   maxTasks: d(int(1, 1000), 'Most running tasks autoscaling may start.'),
 };
 
+/** Tasks in the standby region until a failover; null: the standby's default. */
+const standbyTasks = d(
+  int(0, 1000).nullable(),
+  'Tasks in the standby region until a failover promotes it (0: none); null: standby.minTasks for a service, standby.workerTasks for a worker.',
+);
+
 export const serviceSchema = obj({
   name: d(name, 'Unique name; keys construct IDs, so renaming a service replaces it.'),
   image: d(imageSource, 'Registry reference (a Docker Hub short name such as nginx:1.27 included), or `{ "directory": "path" }` built from its Dockerfile at deploy time.'),
@@ -306,6 +312,7 @@ export const serviceSchema = obj({
     'Task count and the targets autoscaling tracks.',
   ),
   deployment: d(deployment, 'How a new version replaces the running one; every strategy rolls back on the SLA alarms.'),
+  standbyTasks,
   migrationCommand: d(
     command,
     'Database migration run as a one-off task with the service\'s image, settings and database access, before the new version is deployed (see docs/deploy.md); empty: none.',
@@ -323,33 +330,155 @@ export const redisSchema = obj({
   replicasPerShard: d(int(1, 5), 'Replicas per shard: at least 1 for Multi-AZ failover.'),
   snapshotRetentionDays: d(int(1, 35), 'Daily snapshot retention in days.'),
 });
+const cooldowns = {
+  scaleOutCooldownSeconds: d(int(0, 3600), 'Seconds between scale-outs: short, so a backlog is met quickly.'),
+  scaleInCooldownSeconds: d(int(0, 3600), 'Seconds between scale-ins: long, so a pause between bursts keeps the tasks.'),
+};
+
+/** Application Auto Scaling's statistics for a customized metric. */
+export const METRIC_STATISTICS = ['Average', 'Minimum', 'Maximum', 'Sum', 'SampleCount'] as const;
+export const WORKER_SIGNALS = ['backlog', 'cpu', 'metric', 'schedule', 'fixed', 'singleton'] as const;
+const WORKER_SCALING_ALLOWED =
+  'an object with "signal" one of "backlog", "cpu", "metric", "schedule", "fixed", "singleton" and that signal\'s fields (see docs/settings.md)';
+const signal = <const T extends string>(value: T) => d(oneOf([value] as [T]), 'What the task count follows; see the other signals in docs/settings.md.');
+/** An IANA time zone name, as EventBridge Scheduler and scheduled scaling take it. */
+const timezone = text(/^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/, 'an IANA time zone name such as UTC or Europe/Berlin', (tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+});
+/** A six-field EventBridge cron expression, `cron(min hour day-of-month month day-of-week year)`. */
+const cron = text(
+  /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+  'a cron expression with six fields, cron(minutes hours day-of-month month day-of-week year), one of day-of-month and day-of-week "?", such as cron(0 3 * * ? *)',
+  (v) => {
+    const f = v.slice(5, -1).split(' ');
+    return (f[2] === '?') !== (f[4] === '?');
+  },
+);
+
+/**
+ * How a worker's task count is decided: a discriminated union on `signal`, so
+ * each signal carries exactly its own fields.
+ */
+export const workerScalingSchema = z
+  .discriminatedUnion(
+    'signal',
+    [
+      obj({
+        signal: signal('backlog'),
+        ...taskCount,
+        backlogPerTask: d(int(1, 100_000), 'Target visible messages per running task (backlog per task); needs the worker\'s queue.'),
+        ...cooldowns,
+      }),
+      obj({
+        signal: signal('cpu'),
+        ...taskCount,
+        cpuTargetPercent: d(int(10, 90), 'Target-tracking CPU utilisation, percent.'),
+        ...cooldowns,
+      }),
+      obj({
+        signal: signal('metric'),
+        ...taskCount,
+        namespace: d(text(/^(?!AWS\/)[^:]{1,255}$/, 'a CloudWatch namespace of the application, 1-255 characters, not starting with AWS/ nor containing ":"'), 'Namespace of the metric the application publishes.'),
+        metricName: d(text(/^[\s\S]{1,255}$/, 'a metric name of 1-255 characters'), 'Name of the metric, e.g. job-queue latency in seconds.'),
+        dimensions: d(
+          dict(text(/^[\s\S]{1,255}$/, 'a dimension name of 1-255 characters'), text(/^[\s\S]{1,1024}$/, 'a dimension value of 1-1024 characters'), 'an object of up to 30 dimension names and values'),
+          'Dimensions the application publishes the metric with, exactly.',
+        ),
+        statistic: d(oneOf(METRIC_STATISTICS), 'Statistic target tracking reads.'),
+        targetValue: d(num(0, 1e12, true), 'Value the metric is held at: above it tasks are added, below it removed. The metric must grow with load per task (latency, queue depth per task).'),
+        ...cooldowns,
+      }),
+      obj({
+        signal: signal('schedule'),
+        minTasks: d(int(0, 1000), 'Fewest tasks outside every action (0: none); not above maxTasks.'),
+        maxTasks: d(int(1, 1000), 'Most tasks outside every action.'),
+        timezone: d(timezone, 'Time zone the actions\' cron expressions are read in.'),
+        actions: d(
+          list(
+            obj({
+              name: d(text(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and hyphens, 1-64 characters'), 'Name of the scheduled action, unique within the worker.'),
+              schedule: d(cron, 'When the action applies.'),
+              minTasks: d(int(0, 1000), 'Fewest tasks from then on.'),
+              maxTasks: d(int(0, 1000), 'Most tasks from then on; at least minTasks.'),
+            }),
+            1,
+            50,
+            '1 to 50 actions',
+          ),
+          'Scheduled scaling actions, each setting the task range from its time on.',
+        ),
+      }),
+      obj({
+        signal: signal('fixed'),
+        tasks: d(int(1, 1000), 'Tasks always running; no autoscaling.'),
+      }),
+      obj({ signal: signal('singleton') }),
+    ],
+    {
+      error: (iss) => {
+        const input = iss.input as { signal?: unknown } | undefined;
+        // An unknown signal is reported at `signal` (the path the library gives), with the signals allowed.
+        return typeof input === 'object' && input !== null && input.signal !== undefined
+          ? rejection(input.signal, WORKER_SIGNALS.map((v) => `"${v}"`).join(', '))
+          : rejection(iss.input, WORKER_SCALING_ALLOWED);
+      },
+    },
+  )
+  .meta({ allowed: WORKER_SCALING_ALLOWED });
 
 export const workerSchema = obj({
   name: d(name, 'Unique name among services and workers; keys construct ids and the queue.'),
   image: d(imageSource, 'Registry reference, or `{ "directory": "path" }` built from its Dockerfile at deploy time.'),
   user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
   ...appSettings,
-  command: d(command, 'Command overriding the image\'s; the queue URL is in QUEUE_URL.'),
+  command: d(command, 'Command overriding the image\'s; with a queue, its URL is in QUEUE_URL.'),
   ...containerSettings,
   cpu: d(cpu, 'Fargate task CPU units.'),
   memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),
   scaling: d(
-    obj({
-      ...taskCount,
-      backlogPerTask: d(int(1, 100_000), 'Target visible messages per running task (backlog per task).'),
-      scaleOutCooldownSeconds: d(int(0, 3600), 'Seconds between scale-outs: short, so a backlog is met quickly.'),
-      scaleInCooldownSeconds: d(int(0, 3600), 'Seconds between scale-ins: long, so a pause between bursts keeps the tasks.'),
-    }),
-    'Task count, scaled on the queue\'s backlog per task.',
+    workerScalingSchema,
+    'What decides the task count: `backlog` (the queue\'s visible messages per task), `cpu`, `metric` (a CloudWatch metric the application publishes, e.g. job latency), `schedule` (cron actions), `fixed` (a set count) or `singleton` (exactly one task, never two at once, even during a deployment).',
   ),
   queue: d(
     obj({
       visibilityTimeoutSeconds: d(int(0, 43_200), 'Seconds a received message stays hidden; longer than the worst processing time.'),
       retentionDays: d(int(1, 14), 'Days an unprocessed message is kept.'),
       maxReceiveCount: d(int(1, 1000), 'Receives before a message moves to the dead-letter queue.'),
-    }),
-    'The worker\'s SQS queue and its dead-letter queue.',
+    }).nullable(),
+    'The worker\'s own SQS queue and dead-letter queue (URL in QUEUE_URL); null: none, for a worker whose work comes from elsewhere (a Redis-backed job system, a stream, an API) or from nowhere.',
   ),
+  standbyTasks,
+});
+
+export const scheduleSchema = obj({
+  name: d(name, 'Unique name among schedules; keys construct ids, the stack and the schedule.'),
+  schedule: d(
+    text(
+      /^(cron\(\S+ \S+ \S+ \S+ \S+ \S+\)|rate\([1-9]\d{0,5} (minute|minutes|hour|hours|day|days)\))$/,
+      'cron(minutes hours day-of-month month day-of-week year) with one of day-of-month and day-of-week "?", or rate(N minutes|hours|days), such as cron(0 3 * * ? *)',
+      (v) => {
+        if (v.startsWith('rate(')) return /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/.test(v);
+        const f = v.slice(5, -1).split(' ');
+        return (f[2] === '?') !== (f[4] === '?');
+      },
+    ),
+    'EventBridge Scheduler expression: when the task starts.',
+  ),
+  timezone: d(timezone, 'Time zone a cron expression is read in (daylight saving included).'),
+  image: d(imageSource.optional(), 'Registry reference or `{ "directory": "path" }`; unset: the first service\'s image.'),
+  user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
+  command: d(list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'), 1, 1000, 'a list of 1 to 1000 strings'), 'Command the task runs; it exits when the job is done.'),
+  cpu: d(cpu, 'Fargate task CPU units.'),
+  memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),
+  ...appSettings,
+  ...containerSettings,
+  retries: d(int(0, 185), 'Times EventBridge Scheduler retries a start that failed (RunTask refused), before the dead-letter queue.'),
+  maxEventAgeSeconds: d(int(60, 86_400), 'Seconds after the scheduled time past which a start is no longer retried.'),
 });
 
 const thresholdRow = (maximum: number, description: string) =>
@@ -526,8 +655,12 @@ export const configShape = {
     list(serviceSchema, 1, Number.MAX_SAFE_INTEGER, 'a list of at least one service'),
     'Web services behind the load balancer, keyed by name: an entry named like a preset\'s keeps its sizing; a new name starts from the first.',
   ),
-  workers: d(list(workerSchema), 'Queue workers; each gets its own queue and dead-letter queue. Keyed by name like services.'),
+  workers: d(list(workerSchema), 'Background workers: queue consumers, job runners of their own, singletons. Keyed by name like services.'),
   buckets: d(list(bucketSchema), 'Object storage buckets, keyed by name like services; services and workers name the ones they use in their own `buckets`.'),
+  schedules: d(
+    list(scheduleSchema),
+    'Scheduled tasks: a command run as a one-off ECS task by EventBridge Scheduler, with retries, a dead-letter queue and an alarm. Keyed by name. Off in the standby region until a failover.',
+  ),
   eventStream: d(
     obj({
       mode: d(oneOf(['on-demand', 'provisioned']), '`on-demand` scales itself; `provisioned` uses `shards`.'),
@@ -655,7 +788,11 @@ export const configShape = {
         obj({ nodeType: d(cacheNodeType, 'Standby cache node type.'), shards: d(cacheShards, 'Standby cache shards.') }),
         'The standby cache: smaller until a failover.',
       ),
-      minTasks: d(int(1, 1000), 'Tasks each service and worker runs in the standby until a failover (at most every maxTasks); their maximum stays the primary\'s.'),
+      minTasks: d(int(0, 1000), 'Tasks each service runs in the standby until a failover (at most its maxTasks), unless the service sets standbyTasks; their maximum stays the primary\'s.'),
+      workerTasks: d(
+        int(0, 1000),
+        'Tasks each worker runs in the standby until a failover, unless the worker sets standbyTasks. 0: workers are off there, since the standby\'s database is a read-only replica until promoted.',
+      ),
       role: d(
         oneOf(['standby', 'promoted']),
         'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the `standby-*` stacks while the primary region is down (ADR 0029).',

@@ -36,6 +36,19 @@ export function partialOf(schema: z.ZodType): z.ZodType {
         return keep(schema.clone({ ...schema._zod.def, element: element.clone({ ...element._zod.def, shape } as typeof element._zod.def) } as typeof schema._zod.def));
       }
       return schema;
+    case 'union': {
+      // A discriminated union (a worker's scaling): each kind with its fields optional, and one more
+      // option for a value that leaves the discriminator out to keep the current kind, which may
+      // hold any kind's fields; the merged value is checked whole against the configuration.
+      const { discriminator, options } = def as unknown as { discriminator?: string; options: z.ZodType[] };
+      if (discriminator === undefined) return schema;
+      // Each kind keeps its discriminator required, so a value that gives one is checked as that kind alone.
+      const partials = options.map((o) => (partialOf(o) as z.ZodObject).extend({ [discriminator]: (o as z.ZodObject).shape[discriminator]! }));
+      const fields = Object.assign({}, ...partials.map((o) => o.shape)) as z.ZodRawShape;
+      const unchanged = obj({ ...fields, [discriminator]: z.undefined().optional() });
+      const error = (schema._zod.def as { error?: z.core.$ZodErrorMap }).error;
+      return keep(z.discriminatedUnion(discriminator, [...partials, unchanged] as unknown as [z.ZodObject, ...z.ZodObject[]], { error }));
+    }
     default:
       return schema;
   }

@@ -1,5 +1,5 @@
 import { deploymentName } from './names';
-import { BlueprintConfig } from './types';
+import { BlueprintConfig, WorkerConfig } from './types';
 
 /**
  * Name of the standby region's vault that receives copies of the primary's
@@ -17,12 +17,26 @@ export function standbyPromoted(c: BlueprintConfig): boolean {
 }
 
 /**
+ * A worker's scaling while the standby waits: its signal with `tasks` as the
+ * minimum when that signal follows load (backlog, CPU, a metric), a fixed
+ * count otherwise, so no scheduled action starts jobs there. 0 is a fixed 0:
+ * the standby's database is a read-only replica, so its workers stay off
+ * until the deploy that promotes it (docs/deploy.md).
+ */
+function standbyWorkerScaling(w: WorkerConfig, tasks: number): WorkerConfig['scaling'] {
+  const s = w.scaling;
+  if (tasks > 0 && (s.signal === 'backlog' || s.signal === 'cpu' || s.signal === 'metric')) return { ...s, minTasks: tasks };
+  return { signal: 'fixed', tasks };
+}
+
+/**
  * The configuration the standby region is built from: the primary's, moved
  * to the standby's region, network and certificate, with the smaller cache
- * and NAT gateways it waits with. Its database is a replica, so no same-region replicas of
- * its own. While it waits, each service and worker runs `standby.minTasks`;
- * once promoted, the primary's scaling and NAT gateways (one per zone), since
- * it carries the primary's load.
+ * and NAT gateways it waits with, and its task counts (workers off by
+ * default). Its schedules are built disabled (lib/service-stacks.ts). Its
+ * database is a replica, so no same-region replicas of its own. Once
+ * promoted (`standby.role`, ADR 0029), the primary's scaling and NAT gateways
+ * (one per zone), since it carries the primary's load.
  * The cache keeps its standby size: resharding or resizing it is an online
  * change that may follow, not part of the failover's hour.
  */
@@ -36,8 +50,8 @@ export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
     network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: promoted ? c.network.natGateways : s.natGateways },
     database: { ...c.database, readReplicas: 0 },
     cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
-    services: promoted ? c.services : c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: s.minTasks } })),
-    workers: promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: { ...w.scaling, minTasks: s.minTasks } })),
+    services: promoted ? c.services : c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: x.standbyTasks ?? s.minTasks } })),
+    workers: promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,
   };

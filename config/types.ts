@@ -6,7 +6,7 @@
  * settings file all produce this shape; stacks read nothing else.
  */
 import type { z } from 'zod';
-import type { bucketSchema, configSchema, redisSchema, serviceSchema, workerSchema } from './schema';
+import type { bucketSchema, configSchema, redisSchema, scheduleSchema, serviceSchema, workerSchema } from './schema';
 
 export { COMPLIANCE_PACK_NAMES, DEPLOYMENT_STRATEGIES, PHASES, PRICE_CLASSES, STAGES } from './schema';
 
@@ -36,7 +36,9 @@ export type HealthCheckConfig = ServiceConfig['healthCheck'];
 export type DeploymentConfig = ServiceConfig['deployment'];
 export type DeploymentStrategyName = DeploymentConfig['strategy'];
 export type WorkerScalingConfig = WorkerConfig['scaling'];
-export type QueueConfig = WorkerConfig['queue'];
+export type QueueConfig = NonNullable<WorkerConfig['queue']>;
+/** A cron-style job: a one-off ECS task EventBridge Scheduler starts. */
+export type ScheduleConfig = DeepReadonly<z.output<typeof scheduleSchema>>;
 /** What a user declares for an app container, web service or worker alike. */
 export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets' | 'variableNames' | 'sendsEmail'>;
 export type BucketConfig = DeepReadonly<z.output<typeof bucketSchema>>;

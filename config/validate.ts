@@ -2,7 +2,8 @@ import { parseCidr, Problems, show } from './checks';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 import { zonesOf } from './regions';
 import { FARGATE_MEMORY_MIB } from './schema';
-import { AppSettings, BlueprintConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { workerTaskRange } from './scaling';
+import { AppSettings, BlueprintConfig, ScheduleConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /**
  * The rules that relate settings to each other, run on a configuration
@@ -16,6 +17,7 @@ export function validateConfig(c: BlueprintConfig): readonly string[] {
   validateRedis(p, c);
   validateServices(p, c);
   validateWorkers(p, c);
+  validateSchedules(p, c);
   validateIngress(p, c);
   validateEdge(p, c);
   validateBuckets(p, c);
@@ -163,6 +165,38 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
     if (taken.has(w.name)) p.add(`${at}.name`, `"${w.name}" is already the name of a service or worker; allowed: a name no other service or worker has`);
     taken.add(w.name);
     validateTask(p, at, w, c);
+    const s = w.scaling;
+    if (s.signal === 'backlog' && w.queue === null) {
+      p.add(`${at}.scaling.signal`, `"backlog" needs the worker's queue, and queue is null; allowed: "cpu", "metric", "schedule", "fixed" or "singleton", or a queue object`);
+    }
+    if (s.signal === 'schedule') {
+      const names = new Set<string>();
+      for (const a of s.actions) {
+        if (names.has(a.name)) p.add(`${at}.scaling.actions.${a.name}`, `"${a.name}" names two actions; allowed: a name per action`);
+        names.add(a.name);
+        if (a.minTasks > a.maxTasks) p.add(`${at}.scaling.actions.${a.name}.minTasks`, `${a.minTasks} is greater than maxTasks (${a.maxTasks}); allowed: at most ${a.maxTasks}`);
+      }
+    }
+    if (c.standby !== null && w.standbyTasks !== null) {
+      const max = workerTaskRange(s).max;
+      if (s.signal === 'singleton' && w.standbyTasks > 0) {
+        p.add(`${at}.standbyTasks`, `${w.standbyTasks} is not allowed for a singleton: it would run in both regions at once; allowed: 0 or null (it starts in the standby with the deploy that promotes it)`);
+      } else if (w.standbyTasks > max) {
+        p.add(`${at}.standbyTasks`, `${w.standbyTasks} is not allowed; allowed: a whole number from 0 to ${max} (the worker's most tasks)`);
+      }
+    }
+  }
+}
+
+function validateSchedules(p: Problems, c: BlueprintConfig): void {
+  const taken = new Set<string>();
+  for (const s of c.schedules) {
+    const at = `schedules.${s.name}`;
+    if (taken.has(s.name)) p.add(`${at}.name`, `"${s.name}" is already the name of a schedule; allowed: a name no other schedule has`);
+    taken.add(s.name);
+    taskSize(p, at, s);
+    validateSecrets(p, at, s, c);
+    settingsSize(p, at, [s.environment, s.secrets, s.command]);
   }
 }
 
@@ -176,9 +210,8 @@ const TASK_SETTINGS_BYTES = 32 * 1024;
 
 /** Fargate size, task counts, variables and secrets, shared by services and workers. */
 function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): void {
-  const memory = FARGATE_MEMORY_MIB[t.cpu]!;
-  if (!memory.includes(t.memoryMiB)) p.add(`${at}.memoryMiB`, `${t.memoryMiB} is not allowed; allowed: ${memory.join(', ')}`);
-  if (t.scaling.minTasks > t.scaling.maxTasks) {
+  taskSize(p, at, t);
+  if ('minTasks' in t.scaling && t.scaling.minTasks > t.scaling.maxTasks) {
     p.add(`${at}.scaling.minTasks`, `${t.scaling.minTasks} is greater than scaling.maxTasks (${t.scaling.maxTasks}); allowed: at most ${t.scaling.maxTasks}`);
   }
   validateSecrets(p, at, t, c);
@@ -193,7 +226,16 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
     p.add(`${at}.sendsEmail`, 'true is not allowed with email null (no SES identity to send from); allowed: false, or set email');
   }
   const migration = 'migrationCommand' in t ? t.migrationCommand : [];
-  const bytes = Buffer.byteLength(JSON.stringify([t.environment, t.secrets, t.command, migration]));
+  settingsSize(p, at, [t.environment, t.secrets, t.command, migration]);
+}
+
+function taskSize(p: Problems, at: string, t: Pick<ScheduleConfig, 'cpu' | 'memoryMiB'>): void {
+  const memory = FARGATE_MEMORY_MIB[t.cpu]!;
+  if (!memory.includes(t.memoryMiB)) p.add(`${at}.memoryMiB`, `${t.memoryMiB} is not allowed; allowed: ${memory.join(', ')}`);
+}
+
+function settingsSize(p: Problems, at: string, settings: readonly unknown[]): void {
+  const bytes = Buffer.byteLength(JSON.stringify(settings));
   if (bytes > TASK_SETTINGS_BYTES) {
     p.add(`${at}.environment`, `${bytes} bytes of variables, secrets and command are not allowed; allowed: at most ${TASK_SETTINGS_BYTES} bytes, half of the 64 KiB an ECS task definition may hold (put large values in a secret or a file)`);
   }
@@ -405,8 +447,17 @@ function validateStandby(p: Problems, c: BlueprintConfig): void {
   if (!c.cache.clusterMode && s.cache.shards !== 1) {
     p.add('standby.cache.shards', `${s.cache.shards} is not allowed with cache.clusterMode false; allowed: 1`);
   }
-  const ceiling = Math.min(...c.services.map((x) => x.scaling.maxTasks), ...c.workers.map((w) => w.scaling.maxTasks));
-  if (s.minTasks > ceiling) p.add('standby.minTasks', `${s.minTasks} is not allowed; allowed: a whole number from 1 to ${ceiling} (the smallest scaling.maxTasks)`);
+  const ceiling = Math.min(...c.services.filter((x) => x.standbyTasks === null).map((x) => x.scaling.maxTasks));
+  if (s.minTasks > ceiling) p.add('standby.minTasks', `${s.minTasks} is not allowed; allowed: a whole number from 0 to ${ceiling} (the smallest scaling.maxTasks of a service without standbyTasks)`);
+  for (const x of c.services) {
+    if (x.standbyTasks !== null && x.standbyTasks > x.scaling.maxTasks) {
+      p.add(`services.${x.name}.standbyTasks`, `${x.standbyTasks} is not allowed; allowed: a whole number from 0 to ${x.scaling.maxTasks} (the service's scaling.maxTasks)`);
+    }
+  }
+  const workerCeiling = Math.min(...c.workers.filter((w) => w.standbyTasks === null && w.scaling.signal !== 'singleton').map((w) => workerTaskRange(w.scaling).max));
+  if (s.workerTasks > workerCeiling) {
+    p.add('standby.workerTasks', `${s.workerTasks} is not allowed; allowed: a whole number from 0 to ${workerCeiling} (the smallest task maximum of a worker without standbyTasks)`);
+  }
 }
 
 function validateSla(p: Problems, s: SlaTable): void {

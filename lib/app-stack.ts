@@ -36,6 +36,7 @@ import {
   GoldenSignalsDashboard,
   PublicLoadBalancer,
   QUEUE_SIGNALS,
+  SCHEDULE_SIGNALS,
   SATURATION_SIGNALS,
   SERVICE_SIGNALS,
   serviceAlarmName,
@@ -302,7 +303,8 @@ export class AppStack extends BlueprintStack {
         ...[...this.burnRates.composites.values()].map((a) => a.alarmName),
         ...this.alarms.entries.map((e) => e.spec.alarmName),
         ...c.services.flatMap((s) => [...SERVICE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, s.name, signal))),
-        ...c.workers.flatMap((w) => [...QUEUE_SIGNALS, ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, w.name, signal))),
+        ...c.workers.flatMap((w) => [...(w.queue ? QUEUE_SIGNALS : []), ...SATURATION_SIGNALS].map((signal) => serviceAlarmName(prefix, w.name, signal))),
+        ...c.schedules.flatMap((s) => SCHEDULE_SIGNALS.map((signal) => serviceAlarmName(prefix, s.name, signal))),
       ],
     });
     new CfnOutput(this, 'DashboardUrl', { description: 'The golden-signals dashboard of this region', value: this.dashboard.consoleUrl });

@@ -7,7 +7,7 @@ import { EdgeStack } from './edge-stack';
 import { NotificationsStack } from './notifications-stack';
 import { crossRegion } from './references';
 import { RecoveryStack } from './recovery-stack';
-import { MigrationStack, WebServiceStack, WorkerStack } from './service-stacks';
+import { MigrationStack, ScheduleStack, WebServiceStack, WorkerStack } from './service-stacks';
 
 /** One region's stacks. */
 export interface Site {
@@ -17,6 +17,8 @@ export interface Site {
   readonly services: ReadonlyMap<string, WebServiceStack>;
   /** One stack per worker, keyed by worker name. */
   readonly workers: ReadonlyMap<string, WorkerStack>;
+  /** One stack per scheduled task, keyed by schedule name. */
+  readonly schedules: ReadonlyMap<string, ScheduleStack>;
 }
 
 export interface Blueprint extends Site {
@@ -43,6 +45,8 @@ interface SiteOptions {
   readonly emailRegion: string;
   readonly originSecretName?: string;
   readonly originFailover?: 'PRIMARY' | 'SECONDARY';
+  /** Whether scheduled tasks start: not in a standby region until a failover promotes it. */
+  readonly schedulesEnabled: boolean;
 }
 
 /** The data, app, service and worker stacks of one region. */
@@ -98,11 +102,23 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
       new WorkerStack(app, name(`worker-${w.name}`), {
         ...runtime,
         worker: w,
-        description: `${config.appName} ${config.stage}${where}: queue worker ${w.name} (stateless)`,
+        description: `${config.appName} ${config.stage}${where}: worker ${w.name} (stateless)`,
       }),
     ]),
   );
-  return { data, app: appStack, services, workers };
+  // Disabled in a standby until a failover promotes it: its database is a read-only replica.
+  const schedules = new Map(
+    config.schedules.map((s) => [
+      s.name,
+      new ScheduleStack(app, name(`schedule-${s.name}`), {
+        ...runtime,
+        schedule: s,
+        enabled: options.schedulesEnabled,
+        description: `${config.appName} ${config.stage}${where}: scheduled task ${s.name} (its dead-letter queue is retained)`,
+      }),
+    ]),
+  );
+  return { data, app: appStack, services, workers, schedules };
 }
 
 /**
@@ -134,6 +150,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
+    schedulesEnabled: true,
   });
 
   // The copy vault and the secret's replica key exist before anything points at them.
@@ -153,6 +170,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       },
       originSecretName,
       originFailover: originRecords ? 'SECONDARY' : undefined,
+      schedulesEnabled: standbyPromoted(config),
     });
     // The replica names its source by ARN, not by reference: order the stacks explicitly.
     standby.data.addStackDependency(primary.data);

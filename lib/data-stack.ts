@@ -82,7 +82,7 @@ export class DataStack extends BlueprintStack {
    * standby's tasks use the replicas its recovery stack holds.
    */
   public readonly buckets: ReadonlyMap<string, AppBucket>;
-  /** One work queue per configured worker, keyed by the worker's name. */
+  /** One work queue per worker that has a queue, keyed by the worker's name. */
   public readonly queues: ReadonlyMap<string, WorkQueue>;
   public readonly eventStream?: EventStream;
 
@@ -177,17 +177,23 @@ export class DataStack extends BlueprintStack {
 
     this.buckets = props.role.kind === 'standby' ? props.role.buckets : this.appBuckets(c, key, props.role.standby);
 
-    // Keyed by worker name: adding a worker never renames another's queue.
+    // Keyed by worker name: adding a worker never renames another's queue. Only a worker that asks for one gets a queue.
     this.queues = new Map(
-      c.workers.map((w) => [
-        w.name,
-        new WorkQueue(this, `Queue-${w.name}`, {
-          encryptionKey: key,
-          visibilityTimeout: Duration.seconds(w.queue.visibilityTimeoutSeconds),
-          retentionPeriod: Duration.days(w.queue.retentionDays),
-          maxReceiveCount: w.queue.maxReceiveCount,
-        }),
-      ]),
+      c.workers.flatMap((w) =>
+        w.queue === null
+          ? []
+          : [
+              [
+                w.name,
+                new WorkQueue(this, `Queue-${w.name}`, {
+                  encryptionKey: key,
+                  visibilityTimeout: Duration.seconds(w.queue.visibilityTimeoutSeconds),
+                  retentionPeriod: Duration.days(w.queue.retentionDays),
+                  maxReceiveCount: w.queue.maxReceiveCount,
+                }),
+              ] as const,
+            ],
+      ),
     );
 
     if (c.eventStream) {

@@ -1,13 +1,16 @@
-import { Aws, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, TimeZone } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppSettings, BlueprintConfig, BucketAccess, deploymentName, SecretRef, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, BucketAccess, deploymentName, ScheduleConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
   acknowledge,
   allowProduce,
@@ -15,14 +18,17 @@ import {
   AppTask,
   AppTaskProps,
   queueSpecs,
-  QueueWorker,
   RedisCache,
+  ScheduledTask,
+  scheduleSpecs,
   serviceAlarmName,
   serviceAlarmSpecs,
   serviceSaturationSpecs,
   SlaAlarms,
   WebService,
   WebServiceDeployment,
+  Worker,
+  WorkerScaling,
 } from '../constructs';
 import { AppStack, mailConfigurationSetName, RUNBOOK_URL } from './app-stack';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
@@ -392,38 +398,116 @@ export interface WorkerStackProps extends RuntimeStackProps {
   readonly worker: WorkerConfig;
 }
 
-/** One queue worker: its task, Fargate service, backlog scaling, and queue and saturation alarms. */
+/** A worker's scaling settings as the construct takes them. */
+function workerScaling(s: WorkerConfig['scaling']): WorkerScaling {
+  const cooldowns = (x: { scaleOutCooldownSeconds: number; scaleInCooldownSeconds: number }) => ({
+    scaleOutCooldown: Duration.seconds(x.scaleOutCooldownSeconds),
+    scaleInCooldown: Duration.seconds(x.scaleInCooldownSeconds),
+  });
+  switch (s.signal) {
+    case 'backlog':
+      return { signal: 'backlog', minTasks: s.minTasks, maxTasks: s.maxTasks, backlogPerTask: s.backlogPerTask, ...cooldowns(s) };
+    case 'cpu':
+      return { signal: 'cpu', minTasks: s.minTasks, maxTasks: s.maxTasks, cpuTargetPercent: s.cpuTargetPercent, ...cooldowns(s) };
+    case 'metric':
+      return {
+        signal: 'metric',
+        minTasks: s.minTasks,
+        maxTasks: s.maxTasks,
+        metric: new cloudwatch.Metric({ namespace: s.namespace, metricName: s.metricName, dimensionsMap: { ...s.dimensions }, statistic: s.statistic }),
+        targetValue: s.targetValue,
+        ...cooldowns(s),
+      };
+    case 'schedule':
+      return {
+        signal: 'schedule',
+        minTasks: s.minTasks,
+        maxTasks: s.maxTasks,
+        timeZone: TimeZone.of(s.timezone),
+        actions: s.actions.map((a) => ({ name: a.name, schedule: appscaling.Schedule.expression(a.schedule), minTasks: a.minTasks, maxTasks: a.maxTasks })),
+      };
+    default:
+      return s;
+  }
+}
+
+/**
+ * One worker: its task, Fargate service, scaling and saturation alarms; its
+ * queue's alarms when it has the kit's queue.
+ */
 export class WorkerStack extends BlueprintStack {
-  public readonly worker: QueueWorker;
+  public readonly worker: Worker;
   public readonly alarms: SlaAlarms;
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
     const { config: c, data, app, worker: w } = props;
     const runtime = new AppRuntime(this, data, c, props.emailRegion);
-    this.worker = new QueueWorker(this, 'Worker', {
+    const queues = data.queues.get(w.name);
+    this.worker = new Worker(this, 'Worker', {
       ...runtime.taskProps(w),
       cluster: app.cluster,
       subnets: data.network.subnets('private'),
-      queue: data.queues.get(w.name)!.queue,
-      queueKey: data.dataKey.key,
-      scaling: {
-        ...w.scaling,
-        scaleOutCooldown: Duration.seconds(w.scaling.scaleOutCooldownSeconds),
-        scaleInCooldown: Duration.seconds(w.scaling.scaleInCooldownSeconds),
-      },
+      queue: queues ? { queue: queues.queue, key: data.dataKey.key } : undefined,
+      scaling: workerScaling(w.scaling),
       ecsExec: c.operatorAccess.ecsExec,
       securityGroup: tasksGroup(this, app),
     });
     runtime.wire(this.worker.task, w);
 
     const prefix = deploymentName(c);
-    const queues = data.queues.get(w.name)!;
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
-        ...queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue),
+        ...(queues ? queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue) : []),
         ...serviceSaturationSpecs(prefix, c.sla.saturation, w.name, this.worker.service),
       ],
+      topics: app.topics,
+      runbookUrl: RUNBOOK_URL,
+    });
+  }
+}
+
+export interface ScheduleStackProps extends RuntimeStackProps {
+  readonly schedule: ScheduleConfig;
+  /** Whether the schedule starts tasks: not in a standby region until a failover promotes it. */
+  readonly enabled: boolean;
+}
+
+/**
+ * One scheduled task: its task definition, EventBridge Scheduler schedule,
+ * dead-letter queue and alarms. A stack per schedule, like workers: each
+ * deploys, changes image and is removed on its own, and no stack nears
+ * CloudFormation's resource limit as jobs are added.
+ */
+export class ScheduleStack extends BlueprintStack {
+  public readonly job: ScheduledTask;
+  public readonly alarms: SlaAlarms;
+
+  constructor(scope: Construct, id: string, props: ScheduleStackProps) {
+    super(scope, id, props);
+    const { config: c, data, app, schedule: s } = props;
+    const runtime = new AppRuntime(this, data, c, props.emailRegion);
+    const prefix = deploymentName(c);
+    // Imported by ARN: a grant through the key object would edit the data stack's key policy.
+    const key = kms.Key.fromKeyArn(this, 'DataKey', data.dataKey.key.keyArn);
+    this.job = new ScheduledTask(this, 'Job', {
+      ...runtime.taskProps({ ...s, image: s.image ?? c.services[0]!.image }),
+      command: s.command,
+      cluster: app.cluster,
+      subnets: data.network.subnets('private'),
+      securityGroup: tasksGroup(this, app),
+      schedule: s.schedule,
+      timeZone: s.timezone,
+      scheduleGroupName: `${prefix}-${s.name}`,
+      retries: s.retries,
+      maxEventAge: Duration.seconds(s.maxEventAgeSeconds),
+      deadLetterKey: key,
+      enabled: props.enabled,
+    });
+    runtime.wire(this.job.task, s);
+
+    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
+      specs: scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`),
       topics: app.topics,
       runbookUrl: RUNBOOK_URL,
     });

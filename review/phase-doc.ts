@@ -1,4 +1,4 @@
-import { BlueprintConfig, PhaseName, PHASES, RECOVERY_OBJECTIVES, resolveConfig } from '../config';
+import { BlueprintConfig, PhaseName, PHASES, RECOVERY_OBJECTIVES, resolveConfig, workerTaskRange } from '../config';
 import {
   BUDGET_PER_MONTH,
   HOURS_PER_MONTH,
@@ -451,7 +451,7 @@ export function phasesIndex(entries: readonly { readonly config: BlueprintConfig
     `| traffic cost (estimate) | ${col((e) => usd(e.facts.trafficMonthly))} |`,
     `| NAT gateways | ${col((e) => String(e.config.network.natGateways))} |`,
     `| web service | ${col(web)} |`,
-    `| workers | ${col((e) => (e.config.workers.length ? e.config.workers.map((w) => `${w.name} ${w.scaling.minTasks}-${w.scaling.maxTasks}`).join(', ') : 'none'))} |`,
+    `| workers | ${col((e) => (e.config.workers.length ? e.config.workers.map((w) => `${w.name} ${workerTaskRange(w.scaling).min}-${workerTaskRange(w.scaling).max}`).join(', ') : 'none'))} |`,
     `| PostgreSQL | ${col((e) => `db.${e.config.database.instanceClass} Multi-AZ + ${e.config.database.readReplicas} replicas`)} |`,
     `| Valkey | ${col((e) => `${e.config.cache.shards} × ${e.config.cache.replicasPerShard + 1} ${e.config.cache.nodeType}`)} |`,
     `| event stream | ${col((e) => (e.config.eventStream ? e.config.eventStream.mode : 'none'))} |`,

@@ -192,6 +192,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   // The identity's name is its domain; DKIM tokens are new when it is recreated, and the kit rewrites their records.
   'AWS::SES::EmailIdentity': { stateClass: 'stateless', nameProperty: 'EmailIdentity' },
   'AWS::SES::ConfigurationSet': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::Scheduler::ScheduleGroup': { stateClass: 'stateless', nameProperty: 'Name' },
+  'AWS::Scheduler::Schedule': { stateClass: 'stateless', nameProperty: 'Name' },
 };
 
 export function factsOf(type: string): ResourceTypeFacts {

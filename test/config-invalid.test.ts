@@ -19,7 +19,7 @@ function problemsOf(input: ConfigInput): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, eventStream, ingress, email, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
+const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, schedules, eventStream, ingress, email, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;
 const REGION_LIST = REGIONS.join(', ');
 const US_EAST_1_ZONES = 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f';
@@ -44,6 +44,7 @@ const worker = (fields: Record<string, unknown>): ConfigInput => ({ phase: 'phas
 const secret = (ref: unknown): ConfigInput => web({ secrets: { KEY: ref } });
 const phase2 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase2', settings });
 const phase3 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase3', settings });
+const WORKER_SCALING = 'an object with "signal" one of "backlog", "cpu", "metric", "schedule", "fixed", "singleton" and that signal\'s fields (see docs/settings.md)';
 const json = (text: string): ConfigInput => ({ settings: JSON.parse(text) });
 const long = (n: number): string => 'a'.repeat(n);
 
@@ -265,7 +266,29 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a certificate that is not an ARN', { settings: { ingress: { certificateArn: 'my-cert' } } }, 'ingress.certificateArn: "my-cert" is not allowed; allowed: an ACM certificate ARN'],
   ['an upper-case domain', { settings: { ingress: { domainName: 'Shop.Example.com' } } }, 'ingress.domainName: "Shop.Example.com" is not allowed; allowed: a lower-case DNS name such as app.example.com'],
   ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted"'],
-  ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 1 to 40 (the smallest scaling.maxTasks)'],
+  ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 0 to 40 (the smallest scaling.maxTasks of a service without standbyTasks)'],
+  // Workers, scheduled tasks and standby task counts.
+  ['a worker scaling signal that does not exist', phase2({ workers: [{ name: 'worker', scaling: { signal: 'memory' } }] }), 'workers.worker.scaling.signal: "memory" is not allowed; allowed: "backlog", "cpu", "metric", "schedule", "fixed", "singleton"'],
+  ['backlog scaling without a queue', phase2({ workers: [{ name: 'worker', queue: null }] }), 'workers.worker.scaling.signal: "backlog" needs the worker\'s queue, and queue is null; allowed: "cpu", "metric", "schedule", "fixed" or "singleton", or a queue object'],
+  ['a worker scaling that is not an object', phase2({ workers: [{ name: 'worker', scaling: 3 }] }), `workers.worker.scaling: 3 is not allowed; allowed: ${WORKER_SCALING}`],
+  ['a field of another signal', phase2({ workers: [{ name: 'worker', scaling: { signal: 'fixed', tasks: 2, backlogPerTask: 10 } }] }), 'workers.worker.scaling.backlogPerTask: unknown field; allowed: signal, tasks'],
+  ['a fixed count of 0', phase2({ workers: [{ name: 'worker', scaling: { signal: 'fixed', tasks: 0 } }] }), 'workers.worker.scaling.tasks: 0 is not allowed; allowed: a whole number from 1 to 1000'],
+  ['a metric in an AWS namespace', phase2({ workers: [{ name: 'jobs', queue: null, scaling: { signal: 'metric', minTasks: 1, maxTasks: 4, namespace: 'AWS/SQS', metricName: 'Age', dimensions: {}, statistic: 'Average', targetValue: 10, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 } }] }), 'workers.jobs.scaling.namespace: "AWS/SQS" is not allowed; allowed: a CloudWatch namespace of the application, 1-255 characters, not starting with AWS/ nor containing ":"'],
+  ['a scaling statistic CloudWatch does not have', phase2({ workers: [{ name: 'jobs', queue: null, scaling: { signal: 'metric', minTasks: 1, maxTasks: 4, namespace: 'App', metricName: 'Age', dimensions: {}, statistic: 'p99', targetValue: 10, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 300 } }] }), 'workers.jobs.scaling.statistic: "p99" is not allowed; allowed: "Average", "Minimum", "Maximum", "Sum", "SampleCount"'],
+  ['a scaling action with a five-field cron', phase2({ workers: [{ name: 'jobs', queue: null, scaling: { signal: 'schedule', minTasks: 0, maxTasks: 2, timezone: 'UTC', actions: [{ name: 'day', schedule: 'cron(0 8 * * *)', minTasks: 1, maxTasks: 2 }] } }] }), 'workers.jobs.scaling.actions.day.schedule: "cron(0 8 * * *)" is not allowed; allowed: a cron expression with six fields, cron(minutes hours day-of-month month day-of-week year), one of day-of-month and day-of-week "?", such as cron(0 3 * * ? *)'],
+  ['a scaling action whose minimum is above its maximum', phase2({ workers: [{ name: 'jobs', queue: null, scaling: { signal: 'schedule', minTasks: 0, maxTasks: 2, timezone: 'UTC', actions: [{ name: 'day', schedule: 'cron(0 8 ? * MON-FRI *)', minTasks: 3, maxTasks: 2 }] } }] }), 'workers.jobs.scaling.actions.day.minTasks: 3 is greater than maxTasks (2); allowed: at most 2'],
+  ['a time zone that does not exist', phase2({ workers: [{ name: 'jobs', queue: null, scaling: { signal: 'schedule', minTasks: 0, maxTasks: 2, timezone: 'Europe/Gotham', actions: [{ name: 'day', schedule: 'cron(0 8 ? * MON-FRI *)', minTasks: 1, maxTasks: 2 }] } }] }), 'workers.jobs.scaling.timezone: "Europe/Gotham" is not allowed; allowed: an IANA time zone name such as UTC or Europe/Berlin'],
+  ['a singleton running in the standby too', phase3({ workers: [{ name: 'beat', queue: null, standbyTasks: 1, scaling: { signal: 'singleton' } }] }), 'workers.beat.standbyTasks: 1 is not allowed for a singleton: it would run in both regions at once; allowed: 0 or null (it starts in the standby with the deploy that promotes it)'],
+  ['a worker standby count above its maximum', phase3({ workers: [{ name: 'worker', standbyTasks: 61 }] }), 'workers.worker.standbyTasks: 61 is not allowed; allowed: a whole number from 0 to 60 (the worker\'s most tasks)'],
+  ['a service standby count above its maximum', phase3({ services: [{ name: 'web', standbyTasks: 41 }] }), 'services.web.standbyTasks: 41 is not allowed; allowed: a whole number from 0 to 40 (the service\'s scaling.maxTasks)'],
+  ['a negative standby count', phase3({ standby: { workerTasks: -1 } }), 'standby.workerTasks: -1 is not allowed; allowed: a whole number from 0 to 1000'],
+  ['a standby worker count above a worker\'s maximum', phase3({ standby: { workerTasks: 61 } }), 'standby.workerTasks: 61 is not allowed; allowed: a whole number from 0 to 60 (the smallest task maximum of a worker without standbyTasks)'],
+  ['a schedule without its command', { settings: { schedules: [{ name: 'nightly', command: [] }] } }, 'schedules.nightly.command: [] is not allowed; allowed: a list of 1 to 1000 strings'],
+  ['a schedule with a rate of 0', { settings: { schedules: [{ name: 'nightly', command: ['true'], schedule: 'rate(0 hours)' }] } }, 'schedules.nightly.schedule: "rate(0 hours)" is not allowed; allowed: cron(minutes hours day-of-month month day-of-week year) with one of day-of-month and day-of-week "?", or rate(N minutes|hours|days), such as cron(0 3 * * ? *)'],
+  ['a cron with both day fields', { settings: { schedules: [{ name: 'nightly', command: ['true'], schedule: 'cron(0 3 * * * *)' }] } }, 'schedules.nightly.schedule: "cron(0 3 * * * *)" is not allowed; allowed: cron(minutes hours day-of-month month day-of-week year) with one of day-of-month and day-of-week "?", or rate(N minutes|hours|days), such as cron(0 3 * * ? *)'],
+  ['a schedule with 200 retries', { settings: { schedules: [{ name: 'nightly', command: ['true'], retries: 200 }] } }, 'schedules.nightly.retries: 200 is not allowed; allowed: a whole number from 0 to 185'],
+  ['a schedule of a size Fargate does not run', { settings: { schedules: [{ name: 'nightly', command: ['true'], cpu: 256, memoryMiB: 4096 }] } }, 'schedules.nightly.memoryMiB: 4096 is not allowed; allowed: 512, 1024, 2048'],
+  ['two schedules of one name', { settings: { schedules: [{ name: 'nightly', command: ['true'] }, { name: 'nightly', command: ['false'] }] } }, 'schedules.nightly.name: "nightly" is already the name of a schedule; allowed: a name no other schedule has'],
   ['compliance without AwsSolutions', { settings: { compliancePacks: ['NIST.800.53.R5'] } }, 'compliancePacks: ["NIST.800.53.R5"] is not allowed; allowed: a list that includes "AwsSolutions"'],
   ['a compliance pack that does not exist', { settings: { compliancePacks: ['AwsSolutions', 'SOC2'] } }, 'compliancePacks[1]: "SOC2" is not allowed; allowed: "AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"'],
   // Web services: load balancer, stickiness, stop timeout, writable paths, deployment percents.

@@ -191,7 +191,7 @@ describe('invalid configurations fail with one message naming the field and what
       { phase: 'phase3', settings: { ingress: { certificateArn: CERT, domainName: 'app.example.com', edgeCertificateArn: CERT } } },
       /^standby\.certificateArn: missing value; required when ingress\.certificateArn is set/,
     ],
-    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 1 to 40 \(the smallest scaling\.maxTasks\)$/],
+    ['a standby with more tasks than a service may run', { phase: 'phase3', settings: { standby: { minTasks: 50 } } }, /^standby\.minTasks: 50 is not allowed; allowed: a whole number from 0 to 40 \(the smallest scaling\.maxTasks of a service without standbyTasks\)$/],
     [
       'failover DNS without the CDN',
       { phase: 'phase3', settings: { edge: null, ingress: { domainName: 'app.example.com', certificateArn: CERT, hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, standby: { certificateArn: CERT.replace('us-east-1', 'us-west-2') } } },

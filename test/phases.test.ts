@@ -57,9 +57,11 @@ describe('phase 2', () => {
       JSON.stringify(p).includes('backlog'),
     )!;
     const spec = policy.Properties.TargetTrackingScalingPolicyConfiguration;
-    expect(spec.TargetValue).toBe(PHASE_PRESETS.phase2.workers[0]!.scaling.backlogPerTask);
-    expect(spec.ScaleOutCooldown).toBe(PHASE_PRESETS.phase2.workers[0]!.scaling.scaleOutCooldownSeconds);
-    expect(spec.ScaleInCooldown).toBe(PHASE_PRESETS.phase2.workers[0]!.scaling.scaleInCooldownSeconds);
+    const scaling = PHASE_PRESETS.phase2.workers[0]!.scaling;
+    if (scaling.signal !== 'backlog') throw new Error('phase 2\'s worker scales on backlog');
+    expect(spec.TargetValue).toBe(scaling.backlogPerTask);
+    expect(spec.ScaleOutCooldown).toBe(scaling.scaleOutCooldownSeconds);
+    expect(spec.ScaleInCooldown).toBe(scaling.scaleInCooldownSeconds);
     expect(spec.CustomizedMetricSpecification.MetricName).toBeUndefined();
     const metrics = spec.CustomizedMetricSpecification.Metrics;
     expect(metrics.map((m: { Id: string }) => m.Id)).toEqual(['visible', 'tasks', 'backlog']);

@@ -40,6 +40,11 @@ export interface AppServiceOptions {
    * @default - none (not behind a load balancer)
    */
   readonly healthCheckGracePeriod?: Duration;
+  /**
+   * Tasks to run, for a service no autoscaling drives.
+   * @default - ECS's default at creation, then autoscaling's
+   */
+  readonly desiredCount?: number;
 }
 
 /**
@@ -62,6 +67,7 @@ export function appService(scope: Construct, options: AppServiceOptions): { serv
     securityGroups: [securityGroup],
     vpcSubnets: options.subnets,
     assignPublicIp: false,
+    desiredCount: options.desiredCount,
     minHealthyPercent: options.deployment?.minHealthyPercent ?? 100,
     maxHealthyPercent: options.deployment?.maxPercent ?? 200,
     // Tasks that never start fail the deployment fast, whatever the strategy.

@@ -36,6 +36,7 @@ function spec(
 /** Per-service saturation signals and a worker's queue signals, as named by the spec builders below. */
 export const SATURATION_SIGNALS = ['cpu', 'memory'] as const;
 export const QUEUE_SIGNALS = ['queue-age', 'dead-letters'] as const;
+export const SCHEDULE_SIGNALS = ['run-failed', 'runs-dropped'] as const;
 
 export interface ServiceSaturationRows {
   readonly ecsCpuPercent: ThresholdWindow;
@@ -183,6 +184,21 @@ export function queueSpecs(prefix: string, rows: QueueRows, name: string, queue:
       queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: period(rows.queueOldestMessageSeconds) }), rows.queueOldestMessageSeconds, ABOVE),
     spec('DeadLetters', serviceAlarmName(prefix, name, 'dead-letters'), 'dead-letters', `${name}'s dead-letter queue holds messages that failed every retry.`,
       deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: period(rows.deadLetterMessages) }), rows.deadLetterMessages, ABOVE),
+  ];
+}
+
+/**
+ * A scheduled task that did not start: a dead-letter event after every retry,
+ * and starts EventBridge Scheduler dropped (AWS/Scheduler InvocationDroppedCount
+ * of the schedule's group; EventBridge Scheduler User Guide, "Monitoring
+ * EventBridge Scheduler with Amazon CloudWatch").
+ */
+export function scheduleSpecs(prefix: string, row: ThresholdWindow, name: string, deadLetters: sqs.IQueue, scheduleGroup: string): AlarmSpec[] {
+  return [
+    spec('RunFailed', serviceAlarmName(prefix, name, 'run-failed'), 'schedule-run-failed', `Scheduled task ${name} could not be started after every retry: its dead-letter queue holds the failed start.`,
+      deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: period(row) }), row, ABOVE),
+    spec('RunsDropped', serviceAlarmName(prefix, name, 'runs-dropped'), 'schedule-run-failed', `EventBridge Scheduler dropped a start of scheduled task ${name} (retries exhausted or too old).`,
+      new cloudwatch.Metric({ namespace: 'AWS/Scheduler', metricName: 'InvocationDroppedCount', dimensionsMap: { ScheduleGroup: scheduleGroup }, statistic: 'Sum', period: period(row) }), row, ABOVE),
   ];
 }
 

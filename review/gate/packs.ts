@@ -5,6 +5,7 @@ import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
+import { SingletonNeverRunsTwo } from './rules/ecs/singleton-never-runs-two';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverCalculatedCheckCanFail } from './rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
@@ -21,6 +22,8 @@ import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
 import { WebAclCapacity } from './rules/quotas/web-acl-capacity';
+import { DeadLetterKeyAllowsScheduler } from './rules/schedules/dead-letter-key-allows-scheduler';
+import { SchedulerPassesTaskRoles } from './rules/schedules/scheduler-passes-task-roles';
 import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
@@ -39,6 +42,8 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   BackupCopyVaultExists,
   LoadBalancerLogBucket,
   WafLogGroupName,
+  DeadLetterKeyAllowsScheduler,
+  SchedulerPassesTaskRoles,
 ];
 
 /** What Amazon SES needs before a domain identity can send. */
@@ -57,7 +62,7 @@ export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomN
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
-export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout];
+export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout, SingletonNeverRunsTwo];
 
 /** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
 export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];

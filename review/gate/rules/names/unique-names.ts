@@ -62,6 +62,7 @@ export const NAME_SCOPES: readonly NameRule[] = [
   { types: ['AWS::Backup::BackupVault'], property: 'BackupVaultName', scope: 'region', source: 'AWS Backup: vault names are unique per region' },
   { types: ['AWS::Lambda::Function'], property: 'FunctionName', scope: 'region', source: 'AWS Lambda: function names are unique per region' },
   { types: ['AWS::Events::Rule'], property: 'Name', scope: 'region', source: 'EventBridge: rule names are unique per event bus' },
+  { types: ['AWS::Scheduler::ScheduleGroup'], property: 'Name', scope: 'region', source: 'EventBridge Scheduler CreateScheduleGroup: group names are unique per account and region' },
 ];
 
 function valueAt(props: Readonly<Record<string, any>> | undefined, path: string): unknown {

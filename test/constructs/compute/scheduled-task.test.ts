@@ -1,0 +1,98 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ScheduledTask } from '../../../constructs';
+import { CDK_CONTEXT } from '../../support/blueprint';
+
+/** GIVEN a bare stack with a VPC, a cluster, a tasks' security group and a key; WHEN a scheduled task is added. */
+function given(enabled?: boolean) {
+  const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-central-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const key = new kms.Key(stack, 'Key');
+  const job = new ScheduledTask(stack, 'Job', {
+    image: 'public.ecr.aws/docker/library/python:3.12-slim',
+    user: '1000',
+    cpu: 256,
+    memoryMiB: 512,
+    command: ['python', '-m', 'cleanup'],
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    logEncryptionKey: key,
+    cluster,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc }),
+    schedule: 'cron(0 3 * * ? *)',
+    timeZone: 'Europe/Berlin',
+    scheduleGroupName: 'shop-prod-cleanup',
+    retries: 2,
+    maxEventAge: Duration.hours(1),
+    deadLetterKey: key,
+    enabled,
+  });
+  return { job, template: Template.fromStack(stack), stack };
+}
+
+describe('ScheduledTask', () => {
+  const { template, stack, job } = given();
+  const schedule = () => Object.values(template.findResources('AWS::Scheduler::Schedule'))[0]!.Properties;
+
+  test('THEN a schedule in its own group that runs one Fargate task of the definition, in the given subnets and group, without a public IP', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'shop-prod-cleanup' });
+    const s = schedule();
+    expect(s).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
+    expect(s.Target.Arn).toEqual(stack.resolve((stack.node.findChild('Cluster') as ecs.Cluster).clusterArn));
+    expect(JSON.parse(JSON.stringify(s.Target.EcsParameters))).toMatchObject({
+      TaskCount: 1,
+      LaunchType: 'FARGATE',
+      PlatformVersion: 'LATEST',
+      TaskDefinitionArn: JSON.parse(JSON.stringify(stack.resolve(job.task.taskDefinition.taskDefinitionArn))),
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', SecurityGroups: [{ 'Fn::GetAtt': [expect.stringMatching(/^Tasks/), 'GroupId'] }] } },
+    });
+    expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+  });
+
+  test('THEN the dead-letter queue is KMS-encrypted, TLS-only and retained', () => {
+    const queue = Object.entries(template.findResources('AWS::SQS::Queue'))[0]!;
+    expect(queue[1].DeletionPolicy).toBe('Retain');
+    expect(queue[1].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+    expect(schedule().Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queue[0], 'Arn'] } });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('THEN the scheduler role may run the family on the cluster, pass the two roles to ECS tasks, send to the queue and use its key', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('SchedulerRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.map((s) => [s.Action].flat().sort().join(' '))).toEqual(['ecs:RunTask', 'iam:PassRole', 'sqs:SendMessage', 'kms:Decrypt kms:GenerateDataKey']);
+    expect(statements[0].Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } });
+    expect(statements[1].Resource).toHaveLength(2);
+    expect(statements[1].Resource).toEqual(
+      expect.arrayContaining([stack.resolve(job.task.taskDefinition.taskRole.roleArn), stack.resolve(job.task.taskDefinition.obtainExecutionRole().roleArn)]),
+    );
+    expect(statements[1].Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  test('THEN the schedule waits for the scheduler role\'s policy, so its first firing may run the task', () => {
+    const [id, schedule] = Object.entries(template.findResources('AWS::Scheduler::Schedule'))[0]!;
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy')).find((p) => p.startsWith('JobSchedulerRoleDefaultPolicy'))!;
+    expect(id).toMatch(/^JobSchedule/);
+    expect(schedule.DependsOn).toEqual([policyId]);
+  });
+
+  test('THEN the command is the container\'s and no tracing sidecar outlives the job', () => {
+    const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions;
+    expect(containers).toHaveLength(1);
+    expect(containers[0].Command).toEqual(['python', '-m', 'cleanup']);
+  });
+
+  test('GIVEN enabled false THEN the schedule exists disabled', () => {
+    const off = given(false).template;
+    expect(Object.values(off.findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('DISABLED');
+  });
+});
