@@ -63,7 +63,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, backupPlanRetentionDays, sslMode'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, standbyTasks, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.

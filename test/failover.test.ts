@@ -59,10 +59,17 @@ describe('standby.role "promoted": the standby database', () => {
 describe('standby.role "promoted": capacity', () => {
   const minOf = (t: Templates, stack: string): number => Object.values(resources(t, stack, 'AWS::ApplicationAutoScaling::ScalableTarget'))[0]!.Properties.MinCapacity;
 
-  test.each(['service-web', 'worker-worker'])('THEN the standby %s runs the primary\'s minimum, not standby.minTasks', (role) => {
-    expect(minOf(before, `standby-${role}`)).toBe(waiting.standby!.minTasks);
-    expect(minOf(after, `standby-${role}`)).toBe(minOf(after, role));
-    expect(minOf(after, role)).toBeGreaterThan(waiting.standby!.minTasks);
+  test('THEN the standby web service runs the primary\'s minimum, not standby.minTasks', () => {
+    expect(minOf(before, 'standby-service-web')).toBe(waiting.standby!.minTasks);
+    expect(minOf(after, 'standby-service-web')).toBe(minOf(after, 'service-web'));
+    expect(minOf(after, 'service-web')).toBeGreaterThan(waiting.standby!.minTasks);
+  });
+
+  test('THEN the standby worker, off while its database was a replica (standby.workerTasks 0), runs the primary\'s scaling', () => {
+    expect(Object.keys(resources(before, 'standby-worker-worker', 'AWS::ApplicationAutoScaling::ScalableTarget'))).toHaveLength(0);
+    expect(Object.values(resources(before, 'standby-worker-worker', 'AWS::ECS::Service'))[0]!.Properties.DesiredCount).toBe(0);
+    expect(minOf(after, 'standby-worker-worker')).toBe(minOf(after, 'worker-worker'));
+    expect(minOf(after, 'worker-worker')).toBeGreaterThan(0);
   });
 
   test('THEN the standby VPC has the primary\'s NAT gateways, one per zone', () => {
