@@ -782,7 +782,7 @@ export const configShape = {
       certificateArn: d(acmCertificate.optional(), 'ACM certificate in `region` covering ingress.originDomainName; required when the primary has HTTPS.'),
       databaseSecretArn: d(
         text(SECRET_ARN, 'a Secrets Manager secret ARN').optional(),
-        'Secret with `username` and `password` of the promoted database, in `region`; until it is set, standby tasks read the primary region\'s secret.',
+        'Secret with `username` and `password`, in `region`, that the standby\'s tasks read instead of the standby region\'s replica of the primary\'s master secret (ADR 0017): a secret of the promoted database\'s own after a failover; unset: that replica.',
       ),
       cache: d(
         obj({ nodeType: d(cacheNodeType, 'Standby cache node type.'), shards: d(cacheShards, 'Standby cache shards.') }),
