@@ -2,22 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMON_RULE_NAMES, ConfigError, ConfigInput, DB_INSTANCE_MEMORY_GIB, readSettingsFile, REGIONS, resolveConfig } from '../config';
+import { problemsOf } from './support/config';
 
 /**
  * Hostile and mistaken settings, one per row, each with the exact line the
  * user reads. Every row is rejected by resolveConfig, so before any
  * construct exists, with one problem naming the setting and what it may hold.
  */
-
-function problemsOf(input: ConfigInput): readonly string[] {
-  try {
-    resolveConfig(input);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 const TOP_FIELDS = 'appName, env, network, database, cache, redis, services, workers, buckets, schedules, eventStream, ingress, email, firewall, edge, standby, sla, alarms, protection, telemetry, operatorAccess, compliancePacks';
 const SETTINGS_FIELDS = `$schema, phase, stage, ${TOP_FIELDS}, phases`;

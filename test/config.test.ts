@@ -2,19 +2,9 @@ import { TEST_CERTIFICATE_ARN as CERT } from './support/blueprint';
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, maxConnectionsFor, notes, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import { maxConnectionsFor, notes, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
 import { settingsFiles } from '../review/settings-doc';
-
-/** The problems a configuration is rejected with. */
-function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
-  try {
-    resolveConfig(input);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { problemsOf } from './support/config';
 
 describe('resolveConfig', () => {
   test('GIVEN a per-phase overlay THEN only that phase takes it, over the file\'s other settings', () => {

@@ -1,15 +1,5 @@
-import { ConfigError, resolveConfig } from '../config';
-
-/** The problems a configuration is rejected with. */
-function problemsOf(input: Parameters<typeof resolveConfig>[0]): readonly string[] {
-  try {
-    resolveConfig(input);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { resolveConfig } from '../config';
+import { problemsOf } from './support/config';
 
 const TWO_SERVICES = [
   { name: 'web', environment: { LOG_LEVEL: 'info', FEATURE_X: 'off' }, secrets: { API_KEY: { secretsManager: 'app/api-key' } } },
