@@ -148,6 +148,8 @@ const phase1: PhasePreset = {
     readReplicas: 0,
     // Daily recovery points outlive the instance; 35 days covers a month-end.
     backupPlanRetentionDays: 35,
+    // Not the master user: its alternating-users rotation keeps running tasks' credentials valid (ADR 0027).
+    applicationLogin: 'app',
   },
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
@@ -249,6 +251,8 @@ const phase3: PhasePreset = {
     // The longest point-in-time window RDS allows, and a quarter of daily recovery points.
     backupRetentionDays: 35,
     backupPlanRetentionDays: 90,
+    // Not the master user: its alternating-users rotation keeps running tasks' credentials valid (ADR 0027).
+    applicationLogin: 'app',
     // A month of query history to compare with the last release.
     performanceInsightsRetentionDays: 31,
     // The scaling table's maximum: reads spread over five replicas in three zones.

@@ -7,11 +7,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
+/** Output of a primary data stack: ARN of the application login secret's replica in the standby region. */
+export const APP_SECRET_REPLICA_OUTPUT = 'DatabaseAppSecretStandbyReplicaArn';
+/** Output of a primary data stack: the command that creates the application logins (docs/runbooks.md). */
+export const LOGIN_SETUP_OUTPUT = 'DatabaseLoginSetupCommand';
 
 /**
  * What the primary keeps in the standby region before its data stack
@@ -60,6 +64,16 @@ export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
+  /** The primary's application login, its rotation and its setup task (ADR 0027). */
+  public readonly applicationLogin?: ApplicationLogin;
+  /**
+   * The credentials applications use: the application login's secret, in a
+   * standby its replica in this region (or, after a promotion, the promoted
+   * database's secret).
+   */
+  public readonly applicationSecret: secretsmanager.ISecret;
+  /** One host for all same-region read replicas, when there are any. */
+  public readonly readerEndpoint?: ReaderEndpoint;
   public readonly cache: RedisCache;
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
@@ -108,6 +122,24 @@ export class DataStack extends BlueprintStack {
 
     if (props.role.kind === 'primary') {
       const standby = props.role.standby;
+      this.applicationLogin = new ApplicationLogin(this, 'ApplicationLogin', {
+        instance: this.database.instance as rds.DatabaseInstance,
+        databaseName: this.database.databaseName,
+        masterSecret: this.database.secret,
+        databaseSecurityGroup: this.database.securityGroup,
+        port: POSTGRES_PORT,
+        vpc: this.network.vpc,
+        subnets: this.network.subnets('private'),
+        encryptionKey: key,
+        logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+        username: c.database.applicationLogin,
+        credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
+      });
+      this.applicationSecret = this.applicationLogin.secret;
+      new CfnOutput(this, LOGIN_SETUP_OUTPUT, {
+        description: 'Creates the application logins the rotation alternates (once, before the first service deploy); prints the exit code (0 = success)',
+        value: this.loginSetupCommand(this.applicationLogin),
+      });
       this.backup = new DatabaseBackup(this, 'Backup', {
         database: this.database.instance,
         encryptionKey: key,
@@ -117,9 +149,24 @@ export class DataStack extends BlueprintStack {
       if (standby) {
         new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
           value: this.database.secretReplicaArn(standby.region),
-          description: `ARN of the database secret's replica in ${standby.region}, which the standby's tasks read`,
+          description: `ARN of the database master secret's replica in ${standby.region}`,
+        });
+        new CfnOutput(this, APP_SECRET_REPLICA_OUTPUT, {
+          value: secretArnIn(this.applicationSecret, standby.region),
+          description: `ARN of the application login secret's replica in ${standby.region}, which the standby's tasks read`,
         });
       }
+    } else {
+      this.applicationSecret = this.standbyApplicationSecret(props.role);
+    }
+
+    if (this.database.replicas.length > 0) {
+      // Private zones are per VPC: the standby region's zone of the same name is another zone.
+      this.readerEndpoint = new ReaderEndpoint(this, 'ReaderEndpoint', {
+        vpc: this.network.vpc,
+        zoneName: `${prefix}.internal`,
+        replicaAddresses: this.database.replicas.map((r) => r.dbInstanceEndpointAddress),
+      });
     }
 
     this.cache = new RedisCache(this, 'Cache', {
@@ -157,6 +204,36 @@ export class DataStack extends BlueprintStack {
         retention: Duration.hours(c.eventStream.retentionHours),
       });
     }
+  }
+
+  /**
+   * The standby tasks' credentials: the replica in this region of the
+   * primary's application login secret, read from the primary's output at
+   * deploy into a parameter of this region; after a promotion, the promoted
+   * database's secret.
+   */
+  private standbyApplicationSecret(role: Extract<DataRole, { kind: 'standby' }>): secretsmanager.ISecret {
+    if (role.promotedSecretArn !== undefined) return this.database.secret;
+    const arn = new ssm.StringParameter(this, 'DatabaseAppSecretArn', {
+      description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
+      stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, APP_SECRET_REPLICA_OUTPUT, role.source.primaryDataStack.region),
+    });
+    return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
+  }
+
+  /** `aws ecs run-task` for the login setup task, waiting for it and printing its exit code. */
+  private loginSetupCommand(login: ApplicationLogin): string {
+    const cluster = login.cluster.clusterName;
+    const subnets = this.network.vpc.selectSubnets(this.network.subnets('private')).subnetIds;
+    const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', login.setupSecurityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
+    return Fn.join('', [
+      'TASK=$(aws ecs run-task --cluster ', cluster,
+      ' --task-definition ', login.setupTask.taskDefinitionArn,
+      " --launch-type FARGATE --network-configuration '", network,
+      "' --query 'tasks[0].taskArn' --output text) && aws ecs wait tasks-stopped --cluster ", cluster,
+      ' --tasks $TASK && aws ecs describe-tasks --cluster ', cluster,
+      ` --tasks $TASK --query 'tasks[0].containers[?name==\`${login.setupContainer.containerName}\`].exitCode' --output text`,
+    ]);
   }
 
   /**
