@@ -23,7 +23,7 @@ const SETUP_IMAGE = 'public.ecr.aws/docker/library/postgres:17-alpine';
  * login the database and its `public` schema. Never changes an existing
  * password: after the first rotation the function owns them.
  */
-const SETUP_SQL = [
+export const LOGIN_SETUP_SQL = [
   "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'current', :'password') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'current') \\gexec",
   "SELECT format('CREATE ROLE %I LOGIN', r) FROM (VALUES (:'base'), (:'twin')) AS t(r) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) \\gexec",
   "SELECT format('GRANT %I TO %I', :'base', :'twin') \\gexec",
@@ -32,13 +32,13 @@ const SETUP_SQL = [
   "SELECT format('GRANT ALL ON SCHEMA public TO %I', :'base') \\gexec",
 ].join('\n');
 
-const SETUP_SCRIPT = [
+export const LOGIN_SETUP_SCRIPT = [
   'set -eu',
   // RDS certificates are not in the image's trust store; the regional bundle is (RDS, "Using SSL/TLS to encrypt a connection").
   'wget -qO /tmp/rds-ca.pem "https://truststore.pki.rds.amazonaws.com/$AWS_REGION/$AWS_REGION-bundle.pem"',
   'export PGSSLMODE=verify-full PGSSLROOTCERT=/tmp/rds-ca.pem',
-  `psql -v ON_ERROR_STOP=1 -v base="$APP_LOGIN" -v twin="$APP_LOGIN${CLONE_SUFFIX}" -v current="$APP_USERNAME" -v password="$APP_PASSWORD" <<'SQL'`,
-  SETUP_SQL,
+  `psql -v ON_ERROR_STOP=1 -v base="$APP_LOGIN" -v twin="\${APP_LOGIN}${CLONE_SUFFIX}" -v current="$APP_USERNAME" -v password="$APP_PASSWORD" <<'SQL'`,
+  LOGIN_SETUP_SQL,
   'SQL',
 ].join('\n');
 
@@ -156,7 +156,7 @@ export class ApplicationLogin extends Construct {
     this.setupContainer = this.setupTask.addContainer('psql', {
       image: ecs.ContainerImage.fromRegistry(SETUP_IMAGE),
       entryPoint: ['sh', '-c'],
-      command: [SETUP_SCRIPT],
+      command: [LOGIN_SETUP_SCRIPT],
       readonlyRootFilesystem: false,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'setup' }),
       environment: {
