@@ -11,6 +11,7 @@ import { AlarmTopicPolicyAllowsCloudWatch } from './rules/policies/alarm-topic-p
 import { BackupCopyVaultExists } from './rules/policies/backup-copy-vault-exists';
 import { LoadBalancerLogBucket } from './rules/policies/load-balancer-log-bucket';
 import { LogGroupKeyAllowsLogs } from './rules/policies/log-group-key-allows-logs';
+import { MultiUserRotationMasterSecret } from './rules/policies/multi-user-rotation-master-secret';
 import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
@@ -31,6 +32,7 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   BackupCopyVaultExists,
   LoadBalancerLogBucket,
   WafLogGroupName,
+  MultiUserRotationMasterSecret,
 ];
 
 /** Names unique per account or per region, across every stack and region of the deployment. */

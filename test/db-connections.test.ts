@@ -1,0 +1,94 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { APP_SECRET_REPLICA_OUTPUT, LOGIN_SETUP_OUTPUT } from '../lib/data-stack';
+import { synthesize } from './support/blueprint';
+
+// GIVEN phase 3 in prod (five read replicas, a standby region) and phase 1 in dev (no replica), each synthesized once
+const s = synthesize({ phase: 'phase3', stage: 'prod' });
+const small = synthesize({ phase: 'phase1', stage: 'dev' });
+
+type Container = { Environment: { Name: string; Value: unknown }[]; Secrets: { Name: string; ValueFrom: unknown }[] };
+function webContainer(template: typeof s.web): Container {
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  return task!.Properties.ContainerDefinitions[0];
+}
+const env = (c: Container, name: string): unknown => c.Environment.find((e) => e.Name === name)?.Value;
+const secretFrom = (c: Container, name: string): string => JSON.stringify(c.Secrets.find((e) => e.Name === name)?.ValueFrom);
+
+describe('surviving a password rotation (ADR 0027)', () => {
+  const web = webContainer(s.web);
+
+  test('THEN tasks log in as the application login, never as the master user', () => {
+    for (const name of ['DB_USERNAME', 'DB_PASSWORD']) {
+      expect(secretFrom(web, name)).toMatch(/ExportsOutputRefApplicationLoginSecretAttachment/);
+      expect(secretFrom(web, name)).not.toMatch(/DatabaseInstanceSecretAttachment/);
+    }
+  });
+
+  test('THEN on rotation the function sets a new password on the other login with the master secret, so a task\'s login stays valid one more period', () => {
+    s.data.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: Match.stringLikeRegexp('^ApplicationLoginSecretAttachment') },
+      HostedRotationLambda: Match.objectLike({
+        RotationType: 'PostgreSQLMultiUser',
+        MasterSecretArn: { Ref: Match.stringLikeRegexp('^DatabaseInstanceSecretAttachment') },
+        MasterSecretKmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+      }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+    // The master secret rotates on its own schedule, single-user: only the setup task and the function use it.
+    s.data.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: Match.stringLikeRegexp('^DatabaseInstanceSecretAttachment') },
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser' }),
+    });
+    expect(Object.keys(s.data.findResources('AWS::SecretsManager::RotationSchedule'))).toHaveLength(2);
+  });
+
+  test('THEN the login secret is replicated to the standby region, whose tasks read that replica through a parameter of their own region', () => {
+    const standbyRegion = s.config.standby!.region;
+    s.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"username":"app"')])] } }),
+      ReplicaRegions: [{ Region: standbyRegion, KmsKeyId: `arn:aws:kms:${standbyRegion}:111111111111:alias/blueprint-prod-recovery` }],
+    });
+    s.data.hasOutput(APP_SECRET_REPLICA_OUTPUT, {
+      Value: { 'Fn::Join': [':', [`arn:aws:secretsmanager:${standbyRegion}:111111111111:secret`, { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^ApplicationLoginSecretAttachment') }] }] }]] },
+    });
+    s.stack('standby-data').hasResourceProperties('AWS::SSM::Parameter', {
+      Value: { 'Fn::GetStackOutput': { StackName: 'blueprint-prod-data', Region: s.config.env.region, OutputName: APP_SECRET_REPLICA_OUTPUT } },
+    });
+    const standbyWeb = webContainer(s.stack('standby-service-web'));
+    expect(secretFrom(standbyWeb, 'DB_PASSWORD')).toMatch(/DatabaseAppSecretArn/);
+    // The standby creates no login of its own: its database and its logins are the primary's.
+    s.stack('standby-data').resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    s.stack('standby-data').resourceCountIs('AWS::ECS::TaskDefinition', 0);
+  });
+
+  test('THEN the data stack outputs the command that creates the logins and waits for its exit code', () => {
+    const command = JSON.stringify(s.data.toJSON().Outputs[LOGIN_SETUP_OUTPUT].Value);
+    expect(command).toMatch(/aws ecs run-task --cluster /);
+    expect(command).toMatch(/ApplicationLoginSetupTask/);
+    expect(command).toMatch(/aws ecs wait tasks-stopped/);
+    expect(command).toMatch(/assignPublicIp=DISABLED/);
+  });
+});
+
+describe('one reader host', () => {
+  test('THEN DB_READ_HOST is the weighted name over every replica, and DB_READ_HOSTS still lists them', () => {
+    const web = webContainer(s.web);
+    expect(env(web, 'DB_READ_HOST')).toBe('db-read.blueprint-prod.internal');
+    expect(JSON.stringify(env(web, 'DB_READ_HOSTS'))).toMatch(/DatabaseReplica5/);
+    const records = Object.values(s.data.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties);
+    expect(records).toHaveLength(s.config.database.readReplicas);
+    for (const [i, r] of records.entries()) {
+      expect(r).toMatchObject({ Name: 'db-read.blueprint-prod.internal.', Type: 'CNAME', Weight: 1, SetIdentifier: `replica-${i + 1}` });
+      expect(r.ResourceRecords).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^DatabaseReplica${i + 1}`)), 'Endpoint.Address'] }]);
+    }
+    s.data.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'blueprint-prod.internal.', VPCs: [Match.objectLike({ VPCRegion: s.config.env.region })] });
+  });
+
+  test('GIVEN no replica THEN DB_READ_HOST is the primary and no zone is made', () => {
+    const web = webContainer(small.web);
+    expect(env(web, 'DB_READ_HOST')).toEqual(env(web, 'DB_HOST'));
+    expect(env(web, 'DB_READ_HOSTS')).toBeUndefined();
+    small.data.resourceCountIs('AWS::Route53::HostedZone', 0);
+  });
+});
