@@ -138,7 +138,8 @@ export class DataStack extends BlueprintStack {
       this.applicationSecret = this.applicationLogin.secret;
       new CfnOutput(this, LOGIN_SETUP_OUTPUT, {
         description: 'Creates the application logins the rotation alternates (once, before the first service deploy); prints the exit code (0 = success)',
-        value: this.loginSetupCommand(this.applicationLogin),
+        // On the app stack's cluster (lib/blueprint.ts names it), deployed right after this stack: a cluster is stateless.
+        value: this.loginSetupCommand(this.applicationLogin, `${prefix}-app`),
       });
       this.backup = new DatabaseBackup(this, 'Backup', {
         database: this.database.instance,
@@ -221,12 +222,13 @@ export class DataStack extends BlueprintStack {
     return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
   }
 
-  /** `aws ecs run-task` for the login setup task, waiting for it and printing its exit code. */
-  private loginSetupCommand(login: ApplicationLogin): string {
-    const cluster = login.cluster.clusterName;
+  /** `aws ecs run-task` for the login setup task on `appStackName`'s cluster, waiting for it and printing its exit code. */
+  private loginSetupCommand(login: ApplicationLogin, appStackName: string): string {
+    const cluster = '$CLUSTER';
     const subnets = this.network.vpc.selectSubnets(this.network.subnets('private')).subnetIds;
     const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', login.setupSecurityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
     return Fn.join('', [
+      `CLUSTER=$(aws cloudformation describe-stack-resources --stack-name ${appStackName} --query "StackResources[?ResourceType=='AWS::ECS::Cluster'].PhysicalResourceId" --output text) && `,
       'TASK=$(aws ecs run-task --cluster ', cluster,
       ' --task-definition ', login.setupTask.taskDefinitionArn,
       " --launch-type FARGATE --network-configuration '", network,

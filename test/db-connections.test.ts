@@ -64,7 +64,8 @@ describe('surviving a password rotation (ADR 0027)', () => {
 
   test('THEN the data stack outputs the command that creates the logins and waits for its exit code', () => {
     const command = JSON.stringify(s.data.toJSON().Outputs[LOGIN_SETUP_OUTPUT].Value);
-    expect(command).toMatch(/aws ecs run-task --cluster /);
+    expect(command).toMatch(/--stack-name blueprint-prod-app --query \\"StackResources\[\?ResourceType=='AWS::ECS::Cluster'\]/);
+    expect(command).toMatch(/aws ecs run-task --cluster \$CLUSTER /);
     expect(command).toMatch(/ApplicationLoginSetupTask/);
     expect(command).toMatch(/aws ecs wait tasks-stopped/);
     expect(command).toMatch(/assignPublicIp=DISABLED/);

@@ -30,8 +30,8 @@ describe('buildBlueprint', () => {
       dev.data.resourceCountIs(type, 1);
       dev.appStack.resourceCountIs(type, 0);
     }
-    // The database's master password and the cache's AUTH token.
-    dev.data.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    // The database's master password, the application login's password and the cache's AUTH token.
+    dev.data.resourceCountIs('AWS::SecretsManager::Secret', 3);
     dev.appStack.resourceCountIs('AWS::SecretsManager::Secret', 0);
     for (const type of ['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
       dev.appStack.resourceCountIs(type, 1);

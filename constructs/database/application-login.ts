@@ -83,7 +83,7 @@ export interface ApplicationLoginProps {
  * rotation period (AWS Secrets Manager, "Rotation by Lambda function
  * strategies": https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html).
  * The function needs the login to exist; `setupTask` creates it (and its twin)
- * with `psql` from a stock PostgreSQL image.
+ * with `psql` from a stock PostgreSQL image, on any Fargate cluster of the VPC.
  */
 export class ApplicationLogin extends Construct {
   public readonly secret: secretsmanager.ISecret;
@@ -94,7 +94,6 @@ export class ApplicationLogin extends Construct {
   public readonly setupContainer: ecs.ContainerDefinition;
   /** The setup task's group: reaches the database, and HTTPS. */
   public readonly setupSecurityGroup: ec2.SecurityGroup;
-  public readonly cluster: ecs.Cluster;
 
   constructor(scope: Construct, id: string, props: ApplicationLoginProps) {
     super(scope, id);
@@ -141,7 +140,6 @@ export class ApplicationLogin extends Construct {
     this.setupSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECR Public, CloudWatch Logs, RDS trust store');
     this.setupSecurityGroup.connections.allowTo(props.databaseSecurityGroup, ec2.Port.tcp(props.port), 'Application login setup');
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const logGroup = new logs.LogGroup(this, 'SetupLog', {
       retention: props.logRetention,
       encryptionKey: props.encryptionKey,
