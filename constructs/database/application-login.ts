@@ -37,7 +37,7 @@ export const LOGIN_SETUP_SCRIPT = [
   // RDS certificates are not in the image's trust store; the regional bundle is (RDS, "Using SSL/TLS to encrypt a connection").
   'wget -qO /tmp/rds-ca.pem "https://truststore.pki.rds.amazonaws.com/$AWS_REGION/$AWS_REGION-bundle.pem"',
   'export PGSSLMODE=verify-full PGSSLROOTCERT=/tmp/rds-ca.pem',
-  `psql -v ON_ERROR_STOP=1 -v base="$APP_LOGIN" -v twin="\${APP_LOGIN}${CLONE_SUFFIX}" -v current="$APP_USERNAME" -v password="$APP_PASSWORD" <<'SQL'`,
+  `psql -v ON_ERROR_STOP=1 -v base="$APP_LOGIN" -v twin="$APP_LOGIN"${CLONE_SUFFIX} -v current="$APP_USERNAME" -v password="$APP_PASSWORD" <<'SQL'`,
   LOGIN_SETUP_SQL,
   'SQL',
 ].join('\n');
@@ -155,7 +155,10 @@ export class ApplicationLogin extends Construct {
       image: ecs.ContainerImage.fromRegistry(SETUP_IMAGE),
       entryPoint: ['sh', '-c'],
       command: [LOGIN_SETUP_SCRIPT],
-      readonlyRootFilesystem: false,
+      // The image's postgres user; the trust bundle goes to a scratch /tmp, the root filesystem stays read-only.
+      user: '70',
+      readonlyRootFilesystem: true,
+      memoryLimitMiB: 512,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'setup' }),
       environment: {
         AWS_REGION: Stack.of(this).region,
@@ -171,6 +174,8 @@ export class ApplicationLogin extends Construct {
         APP_PASSWORD: ecs.Secret.fromSecretsManager(this.secret, 'password'),
       },
     });
+    this.setupTask.addVolume({ name: 'tmp' });
+    this.setupContainer.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     acknowledge(
       this.setupTask,
       'The environment holds the database host, port, name and login name only; both passwords come from Secrets Manager as ECS secrets.',

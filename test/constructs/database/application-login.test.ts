@@ -77,11 +77,15 @@ describe('ApplicationLogin', () => {
     expect(JSON.stringify(container.Environment)).not.toMatch(/password/i);
     expect(container.Image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:/);
     expect(container.Command).toEqual([LOGIN_SETUP_SCRIPT]);
+    // Not root, read-only root filesystem with a scratch /tmp, a hard memory limit.
+    expect(container).toMatchObject({ User: '70', ReadonlyRootFilesystem: true, Memory: 512, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }] });
   });
 
   test('THEN the setup script verifies the server certificate and passes the twin name to psql, not a shell variable of its own', () => {
     expect(LOGIN_SETUP_SCRIPT).toContain('PGSSLMODE=verify-full');
-    expect(LOGIN_SETUP_SCRIPT).toContain('twin="${APP_LOGIN}_clone"');
+    expect(LOGIN_SETUP_SCRIPT).toContain('twin="$APP_LOGIN"_clone');
+    // No ${...}: CloudFormation validators read it as an Fn::Sub parameter outside one.
+    expect(LOGIN_SETUP_SCRIPT).not.toContain('${');
     expect(LOGIN_SETUP_SCRIPT).toContain('-v ON_ERROR_STOP=1');
   });
 
