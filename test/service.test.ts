@@ -125,7 +125,7 @@ describe('WebService', () => {
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
     const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
     expect(Object.keys(secrets).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'REDIS_AUTH_TOKEN']);
-    expect(secrets.DB_PASSWORD).toMatch(/DatabaseInstanceSecretAttachment.*:password::/);
+    expect(secrets.DB_PASSWORD).toMatch(/ApplicationLoginSecretAttachment.*:password::/);
     expect(secrets.REDIS_AUTH_TOKEN).toMatch(/CacheAuthToken/);
   });
 
