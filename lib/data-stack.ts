@@ -14,7 +14,7 @@ import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
 /** Output of a primary data stack: ARN of the application login secret's replica in the standby region. */
 export const APP_SECRET_REPLICA_OUTPUT = 'DatabaseAppSecretStandbyReplicaArn';
-/** Output of a primary data stack: the command that creates the application logins (docs/runbooks.md). */
+/** Output of a primary data stack: the command that creates the application logins (docs/deploy.md); only with database.applicationLogin. */
 export const LOGIN_SETUP_OUTPUT = 'DatabaseLoginSetupCommand';
 
 /**

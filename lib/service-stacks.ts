@@ -68,7 +68,7 @@ class AppRuntime {
     // Secrets are imported by ARN so that granting read access writes only the
     // task's own policy; a grant through the key object would edit the data
     // stack's key policy and make the stacks depend on each other.
-    // The application login, whose alternating-users rotation leaves a task's credentials valid for a whole period (ADR 0027).
+    // The application login when one is set (its alternating-users rotation leaves a task's credentials valid for a whole period), else the master secret (ADR 0027).
     const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', data.applicationSecret.secretArn);
     const cacheToken = secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn);
     // A standby reads the primary region's database secret, encrypted with that region's key.
