@@ -63,6 +63,8 @@ export const PRICES = {
   backupGbMonth: 0.095,
   /** A Route 53 health check of an AWS endpoint or a CloudWatch alarm. */
   route53HealthCheckMonth: 0.5,
+  /** A Route 53 hosted zone, public or private, of the first 25 (https://aws.amazon.com/route53/pricing/). */
+  route53HostedZoneMonth: 0.5,
   /** A CloudWatch Synthetics canary run (https://aws.amazon.com/cloudwatch/pricing/); the origin check runs once a minute. */
   canaryRun: 0.0012,
 } as const;

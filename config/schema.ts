@@ -167,6 +167,17 @@ const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable ==
   },
 });
 
+/**
+ * A PostgreSQL login name that is neither the master user nor reserved by
+ * PostgreSQL (`pg_`) or RDS (`rds`), short enough (63 bytes) for the
+ * rotation's `_clone` twin.
+ */
+const pgLogin = text(
+  /^[a-z][a-z0-9_]{0,56}$/,
+  'a lowercase PostgreSQL login of up to 57 letters, digits and underscores, other than dbadmin and not starting with pg_ or rds',
+  (s) => s !== 'dbadmin' && !s.startsWith('pg_') && !s.startsWith('rds'),
+);
+
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
 const secretRef = obj({
@@ -627,7 +638,11 @@ export const configShape = {
       maxAllocatedStorageGiB: d(int(20, 65_536), 'Storage autoscaling ceiling in GiB; at least allocatedStorageGiB.'),
       backupRetentionDays: d(int(1, 35), 'Automated backup retention (point-in-time recovery window), in days.'),
       performanceInsightsRetentionDays: d(oneOfNumbers(enumValues(rds.PerformanceInsightRetention)), 'Performance Insights retention: 7 (free tier) or a multiple of 31 up to 731.'),
-      readReplicas: d(int(0, 5), 'Same-region read replicas.'),
+      readReplicas: d(int(0, 5), 'Same-region read replicas; applications reach them through one name, `DB_READ_HOST`.'),
+      applicationLogin: d(
+        pgLogin.nullable(),
+        'PostgreSQL login the services use instead of the master user; its rotation alternates it with `<login>_clone`, so running tasks keep valid credentials. Turning it on needs a one-time setup command after the first deploy (docs/deploy.md). `null`: tasks read the master secret, and after each master rotation they fail new connections until they restart (ADR 0027).',
+      ),
       backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
       sslMode: d(
         oneOf(['require', 'verify-full']),

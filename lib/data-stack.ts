@@ -7,17 +7,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, bucketName, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { AppBucket, DatabaseBackup, DataKey, EventStream, LogBucket, PostgresDatabase, PostgresSource, RedisCache, TieredVpc, WorkQueue } from '../constructs';
+import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
+/** Output of a primary data stack: ARN of the application login secret's replica in the standby region. */
+export const APP_SECRET_REPLICA_OUTPUT = 'DatabaseAppSecretStandbyReplicaArn';
+/** Output of a primary data stack: the command that creates the application logins (docs/deploy.md); only with database.applicationLogin. */
+export const LOGIN_SETUP_OUTPUT = 'DatabaseLoginSetupCommand';
 
 /**
  * Output of a standby data stack: the same ARN, read in the standby region,
  * where a failover makes that replica standalone (docs/runbooks.md).
  */
 export const STANDBY_SECRET_OUTPUT = 'DatabaseSecretReplicaArn';
+/** Output of a standby data stack with an application login: its secret's replica in this region, which the tasks read. */
+export const STANDBY_APP_SECRET_OUTPUT = 'DatabaseAppSecretReplicaArn';
 
 /**
  * What the primary keeps in the standby region before its data stack
@@ -70,6 +76,17 @@ export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
+  /** The primary's application login, its rotation and its setup task (ADR 0027). */
+  public readonly applicationLogin?: ApplicationLogin;
+  /**
+   * The credentials applications use: the application login's secret when
+   * `database.applicationLogin` names one, else the master secret; in a
+   * standby their replica in this region (or, after a promotion, the
+   * promoted database's secret).
+   */
+  public readonly applicationSecret: secretsmanager.ISecret;
+  /** One host for all same-region read replicas, when there are any. */
+  public readonly readerEndpoint?: ReaderEndpoint;
   /** The cache (setting `cache`): its endpoint is REDIS_HOST. */
   public readonly cache: RedisCache;
   /** One Valkey group per `redis` entry, keyed by its name. */
@@ -127,6 +144,29 @@ export class DataStack extends BlueprintStack {
 
     if (props.role.kind === 'primary') {
       const standby = props.role.standby;
+      const login = c.database.applicationLogin;
+      if (login !== null) {
+        this.applicationLogin = new ApplicationLogin(this, 'ApplicationLogin', {
+          instance: this.database.instance as rds.DatabaseInstance,
+          databaseName: this.database.databaseName,
+          masterSecret: this.database.secret,
+          databaseSecurityGroup: this.database.securityGroup,
+          port: POSTGRES_PORT,
+          vpc: this.network.vpc,
+          subnets: this.network.subnets('private'),
+          encryptionKey: key,
+          logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+          username: login,
+          credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
+        });
+        new CfnOutput(this, LOGIN_SETUP_OUTPUT, {
+          description: 'Creates the application logins the rotation alternates (once, before the first service deploy); prints the exit code (0 = success)',
+          // On the app stack's cluster (lib/blueprint.ts names it), deployed right after this stack: a cluster is stateless.
+          value: this.loginSetupCommand(this.applicationLogin, `${prefix}-app`),
+        });
+      }
+      // Without an application login, the master secret (ADR 0027).
+      this.applicationSecret = this.applicationLogin?.secret ?? this.database.secret;
       this.backup = new DatabaseBackup(this, 'Backup', {
         database: this.database.instance,
         encryptionKey: key,
@@ -136,9 +176,26 @@ export class DataStack extends BlueprintStack {
       if (standby) {
         new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
           value: this.database.secretReplicaArn(standby.region),
-          description: `ARN of the database secret's replica in ${standby.region}, which the standby's tasks read`,
+          description: `ARN of the database master secret's replica in ${standby.region}`,
         });
+        if (this.applicationLogin) {
+          new CfnOutput(this, APP_SECRET_REPLICA_OUTPUT, {
+            value: secretArnIn(this.applicationLogin.secret, standby.region),
+            description: `ARN of the application login secret's replica in ${standby.region}, which the standby's tasks read`,
+          });
+        }
       }
+    } else {
+      this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(props.role);
+    }
+
+    if (this.database.replicas.length > 0) {
+      // Private zones are per VPC: the standby region's zone of the same name is another zone.
+      this.readerEndpoint = new ReaderEndpoint(this, 'ReaderEndpoint', {
+        vpc: this.network.vpc,
+        zoneName: `${prefix}.internal`,
+        replicaAddresses: this.database.replicas.map((r) => r.dbInstanceEndpointAddress),
+      });
     }
 
     this.cache = new RedisCache(this, 'Cache', {
@@ -229,6 +286,41 @@ export class DataStack extends BlueprintStack {
         }),
       ]),
     );
+  }
+
+  /**
+   * The standby tasks' credentials with an application login: the replica in
+   * this region of the primary's application login secret, read from the primary's output at
+   * deploy into a parameter of this region; after a promotion, the promoted
+   * database's secret.
+   */
+  private standbyApplicationSecret(role: Extract<DataRole, { kind: 'standby' }>): secretsmanager.ISecret {
+    if (role.promotedSecretArn !== undefined) return this.database.secret;
+    const arn = new ssm.StringParameter(this, 'DatabaseAppSecretArn', {
+      description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
+      stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, APP_SECRET_REPLICA_OUTPUT, role.source.primaryDataStack.region),
+    });
+    new CfnOutput(this, STANDBY_APP_SECRET_OUTPUT, {
+      value: arn.stringValue,
+      description: 'ARN of the application login secret\'s replica in this region, which the tasks read and a failover makes standalone',
+    });
+    return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
+  }
+
+  /** `aws ecs run-task` for the login setup task on `appStackName`'s cluster, waiting for it and printing its exit code. */
+  private loginSetupCommand(login: ApplicationLogin, appStackName: string): string {
+    const cluster = '$CLUSTER';
+    const subnets = this.network.vpc.selectSubnets(this.network.subnets('private')).subnetIds;
+    const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', login.setupSecurityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
+    return Fn.join('', [
+      `CLUSTER=$(aws cloudformation describe-stack-resources --stack-name ${appStackName} --query "StackResources[?ResourceType=='AWS::ECS::Cluster'].PhysicalResourceId" --output text) && `,
+      'TASK=$(aws ecs run-task --cluster ', cluster,
+      ' --task-definition ', login.setupTask.taskDefinitionArn,
+      " --launch-type FARGATE --network-configuration '", network,
+      "' --query 'tasks[0].taskArn' --output text) && aws ecs wait tasks-stopped --cluster ", cluster,
+      ' --tasks $TASK && aws ecs describe-tasks --cluster ', cluster,
+      ` --tasks $TASK --query 'tasks[0].containers[?name==\`${login.setupContainer.containerName}\`].exitCode' --output text`,
+    ]);
   }
 
   /**

@@ -68,7 +68,8 @@ class AppRuntime {
     // Secrets are imported by ARN so that granting read access writes only the
     // task's own policy; a grant through the key object would edit the data
     // stack's key policy and make the stacks depend on each other.
-    const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', database.secret.secretArn);
+    // The application login when one is set (its alternating-users rotation leaves a task's credentials valid for a whole period), else the master secret (ADR 0027).
+    const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', data.applicationSecret.secretArn);
     const cacheToken = secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn);
     // A standby reads the primary region's database secret, encrypted with that region's key.
     const keys = [{ keyArn: dataKey.key.keyArn, region: data.region }, ...(database.sourceSecretKey ? [database.sourceSecretKey] : [])];
@@ -96,6 +97,8 @@ class AppRuntime {
     if (database.replicas.length > 0) {
       this.environment.DB_READ_HOSTS = Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress));
     }
+    // One read host in every phase: the replicas' weighted name, or the primary until there is a replica.
+    this.environment.DB_READ_HOST = data.readerEndpoint?.hostName ?? database.instance.dbInstanceEndpointAddress;
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
     const username = ecs.Secret.fromSecretsManager(dbSecret, 'username');

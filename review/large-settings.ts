@@ -13,7 +13,8 @@ export const LARGE_WORKERS = 10;
 /**
  * A large production deployment, run as phase 3 by `npm run check`: 20
  * web services, 10 workers, two Valkey groups besides the cache, HTTPS end to end behind the CDN, a hosted
- * zone, Slack, and a standby in another region than the presets use.
+ * zone, Slack, an application login (ADR 0027), and a standby in another
+ * region than the presets use.
  * What grows with the number of services and workers (dashboard widgets,
  * listener rules, security-group rules, stack sizes, per-account names)
  * is where synth accepts and AWS refuses. Placeholder ARNs and ids.
@@ -27,6 +28,7 @@ export const LARGE_SETTINGS: UserSettings = {
     edgeCertificateArn: placeholderCertificateArn(EDGE_REGION),
     originDomainName: 'origin.app.example.com',
   },
+  database: { applicationLogin: 'app' },
   alarms: {
     pageEmails: ['oncall@example.com'],
     notifyEmails: ['team@example.com'],

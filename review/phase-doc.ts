@@ -110,6 +110,9 @@ export function fixedCosts(res: readonly Res[]): { rows: CostRow[]; unpriced: st
       case 'AWS::Route53::HealthCheck':
         add('Route 53 health check', 'health-check-month', PRICES.route53HealthCheckMonth);
         break;
+      case 'AWS::Route53::HostedZone':
+        add('Route 53 hosted zone', 'zone-month', PRICES.route53HostedZoneMonth);
+        break;
       case 'AWS::CloudWatch::Alarm':
         // Priced per metric an alarm reads; summed into one row below.
         alarmMetrics += (p.Metrics ?? []).filter((m: { MetricStat?: unknown }) => m.MetricStat).length || 1;

@@ -40,7 +40,7 @@ describe('PostgresDatabase', () => {
   });
 
   test('THEN a Secrets Manager hosted function rotates it every 30 days from the private subnets, reaching only the database and HTTPS', () => {
-    expect(dev.data.toJSON().Transform).toEqual('AWS::SecretsManager-2024-09-16');
+    expect([dev.data.toJSON().Transform].flat()).toEqual(['AWS::SecretsManager-2024-09-16']);
     dev.data.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: Match.objectLike({
         RotationType: 'PostgreSQLSingleUser',

@@ -387,9 +387,7 @@ export class PostgresDatabase extends Construct {
     if (!this.credentialReplicaRegions.includes(region)) {
       throw new Error(`PostgresDatabase ${this.node.id}: no credential replica in ${region}; credentialReplicas has ${this.credentialReplicaRegions.join(', ') || 'none'}`);
     }
-    const { partition, account } = Stack.of(this);
-    // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>: the 7th field is the same in every region.
-    return Fn.join(':', ['arn', partition, 'secretsmanager', region, account, 'secret', Fn.select(6, Fn.split(':', this.secret.secretArn))]);
+    return secretArnIn(this.secret, region);
   }
 
   /**
@@ -415,4 +413,15 @@ export class PostgresDatabase extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
   }
+}
+
+/**
+ * ARN of `secret`'s replica in `region`: its ARN with the region replaced
+ * (Secrets Manager, "Replicate secrets across Regions":
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
+ */
+export function secretArnIn(secret: secretsmanager.ISecret, region: string): string {
+  const { partition, account } = Stack.of(secret);
+  // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>: the 7th field is the same in every region.
+  return Fn.join(':', ['arn', partition, 'secretsmanager', region, account, 'secret', Fn.select(6, Fn.split(':', secret.secretArn))]);
 }

@@ -16,6 +16,7 @@ import { AlarmTopicPolicyAllowsCloudWatch } from './rules/policies/alarm-topic-p
 import { BackupCopyVaultExists } from './rules/policies/backup-copy-vault-exists';
 import { LoadBalancerLogBucket } from './rules/policies/load-balancer-log-bucket';
 import { LogGroupKeyAllowsLogs } from './rules/policies/log-group-key-allows-logs';
+import { MultiUserRotationMasterSecret } from './rules/policies/multi-user-rotation-master-secret';
 import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
@@ -44,6 +45,7 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   WafLogGroupName,
   DeadLetterKeyAllowsScheduler,
   SchedulerPassesTaskRoles,
+  MultiUserRotationMasterSecret,
 ];
 
 /** What Amazon SES needs before a domain identity can send. */
