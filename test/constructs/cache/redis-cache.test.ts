@@ -1,26 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { RedisCache, RedisCacheProps, STATE_CLASS_METADATA } from '../../../constructs';
 import { STATE_CLASS_METADATA as PLANNER_KEY } from '../../../review/state-classes';
-import { CDK_CONTEXT } from '../../support/blueprint';
+import { dataTier } from '../../support/data-tier';
 
 function fixture(): { stack: Stack; props: RedisCacheProps } {
-  const stack = new Stack(new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false }), 'Redis', { env: { account: '111111111111', region: 'us-east-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b'], subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const { stack, vpc, subnets, encryptionKey } = dataTier('Redis');
   return {
     stack,
-    props: {
-      vpc,
-      subnets: { subnetGroupName: 'data' },
-      replicationGroupId: 'shop-prod-jobs',
-      nodeType: 'cache.r7g.large',
-      engineVersion: '8.0',
-      replicasPerShard: 2,
-      snapshotRetentionDays: 15,
-      encryptionKey: new kms.Key(stack, 'Key'),
-    },
+    props: { vpc, subnets, replicationGroupId: 'shop-prod-jobs', nodeType: 'cache.r7g.large', engineVersion: '8.0', replicasPerShard: 2, snapshotRetentionDays: 15, encryptionKey },
   };
 }
 

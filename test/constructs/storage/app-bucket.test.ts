@@ -119,33 +119,23 @@ describe('AppBucket', () => {
   describe('GIVEN a bucket the CDN reads, with CORS origins', () => {
     const { template } = build({ cdnReadable: true, corsOrigins: ['https://app.example.com'] });
 
+    /** An allow to CloudFront, for any distribution of this account only (OAC signs as the service). */
+    const cdnStatement = (Sid: string, Action: string, Resource: string) => ({
+      Sid,
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action,
+      Resource,
+      Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::123456789012:distribution/*' } },
+    });
+
     test('THEN its policy lets CloudFront get objects only for this account\'s distributions', () => {
       const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties.Bucket).includes('Uploads'))!;
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
-        Sid: 'CdnReadsObjects',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudfront.amazonaws.com' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::shop-prod-uploads-0123456789ab/*',
-        Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::123456789012:distribution/*' } },
-      });
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(cdnStatement('CdnReadsObjects', 's3:GetObject', 'arn:aws:s3:::shop-prod-uploads-0123456789ab/*'));
     });
 
     test('THEN the key lets CloudFront decrypt for this account\'s distributions', () => {
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            {
-              Sid: 'CdnDecryptsBucketObjects',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudfront.amazonaws.com' },
-              Action: 'kms:Decrypt',
-              Resource: '*',
-              Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::123456789012:distribution/*' } },
-            },
-          ]),
-        },
-      });
+      template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([cdnStatement('CdnDecryptsBucketObjects', 'kms:Decrypt', '*')]) } });
     });
 
     test('THEN browsers of the listed origin may read and upload to presigned URLs', () => {
