@@ -21,7 +21,7 @@ describe('SendingDomain', () => {
     const { t, gate } = given({ zone: true });
     t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { HostedZoneId: 'Z1', Type: 'CNAME' }, 3);
     t.hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z1', Type: 'MX', Name: 'bounce.mail.example.com.', ResourceRecords: ['10 feedback-smtp.eu-west-1.amazonses.com'] });
-    t.hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z1', Type: 'TXT', Name: 'bounce.mail.example.com.' });
+    t.hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z1', Type: 'TXT', Name: 'bounce.mail.example.com.', ResourceRecords: ['"v=spf1 include:amazonses.com ~all"'] });
     t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.example.com', MailFromAttributes: { MailFromDomain: 'bounce.mail.example.com' } });
     t.resourceCountIs('AWS::SES::ConfigurationSet', 0);
     expect(Object.keys(t.toJSON().Outputs ?? {}).filter((k) => k.includes('Record'))).toEqual([]);
@@ -33,6 +33,9 @@ describe('SendingDomain', () => {
     t.resourceCountIs('AWS::Route53::RecordSet', 0);
     const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).filter((k) => /Record/.test(k))).toHaveLength(5);
+    const dkim = Object.entries(outputs).filter(([k]) => k.includes('DkimRecord')).map(([, o]) => JSON.stringify(o.Value));
+    expect(dkim).toHaveLength(3);
+    dkim.forEach((v, i) => expect(v).toMatch(new RegExp(`DkimDNSTokenName${i + 1}.* CNAME .*DkimDNSTokenValue${i + 1}`)));
     t.hasOutput('*', { Value: 'bounce.mail.example.com MX 10 feedback-smtp.eu-west-1.amazonses.com' });
     t.hasOutput('*', { Value: 'bounce.mail.example.com TXT "v=spf1 include:amazonses.com ~all"' });
     expect(firing(SesIdentityRecordsPublished, gate)).toEqual([]);
