@@ -30,6 +30,10 @@ export interface SendingDomainProps {
  * the MAIL FROM domain needs an MX to feedback-smtp.<region>.amazonses.com
  * and an SPF record, and until they resolve SES falls back to amazonses.com
  * (https://docs.aws.amazon.com/ses/latest/dg/mail-from.html).
+ * An identity exists once per account and region: creating it fails with
+ * AlreadyExists when another stack, or the console, already made the same
+ * domain there, so two deployments sharing an account and region need
+ * different domains (a stage subdomain).
  */
 export class SendingDomain extends Construct {
   public readonly identity: ses.EmailIdentity;
