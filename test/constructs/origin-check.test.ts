@@ -64,6 +64,19 @@ describe('OriginCheck', () => {
     t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
   });
 
+  test('THEN the canary runs in the private subnets, its role may manage its network interfaces there, and its name fits Synthetics\' rules', () => {
+    const canary = Object.values(t.findResources('AWS::Synthetics::Canary'))[0]!.Properties;
+    expect(canary.RuntimeVersion).toBe('syn-nodejs-puppeteer-13.0');
+    expect(canary.VPCConfig.SubnetIds.map((s: { Ref: string }) => s.Ref)).toEqual([expect.stringMatching(/^VpcPrivateSubnet1/), expect.stringMatching(/^VpcPrivateSubnet2/)]);
+    // Lambda creates the VPC function's network interfaces with the execution role's permissions.
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] }]),
+    });
+    // Unique per account and region, lowercase, at most 255 characters (aws-cdk-lib generates at most 21).
+    expect(canary.Name).toMatch(/^[0-9a-z_-]{1,21}$/);
+  });
+
   test('GIVEN no probe or no NAT address THEN the construct refuses, naming the prop', () => {
     expect(() => new OriginCheck(stack, 'NoProbe', { ...props, probes: [] })).toThrow(/probes is empty/);
     expect(() => new OriginCheck(stack, 'NoNat', { ...props, egressAddresses: [] })).toThrow(/egressAddresses is empty/);

@@ -1,5 +1,6 @@
 import { GateRule, Violation } from '../../rule';
 import { flatten, resolveResource, resourcesOf } from '../../template';
+import { failoverChecks } from './failover-checks';
 
 /**
  * A health check on a CloudWatch alarm follows the alarm's state: with
@@ -14,17 +15,12 @@ export const FailoverAlarmTreatsMissingAsUnhealthy: GateRule = {
   fix: 'fail over on a signal that is always emitted (e.g. a per-region synthetic check of the origin) with TreatMissingData breaching, and InsufficientDataHealthStatus Unhealthy',
   evaluate(input) {
     const violations: Violation[] = [];
-    for (const record of resourcesOf(input.deployment, 'AWS::Route53::RecordSet')) {
-      const p = record.resource.Properties ?? {};
-      if (p.Failover === undefined || p.HealthCheckId === undefined) continue;
-      const check = resolveResource(input.deployment, record.stack, p.HealthCheckId);
-      const config = check?.resource.Properties?.HealthCheckConfig;
-      if (!check || config?.Type !== 'CLOUDWATCH_METRIC') continue;
+    for (const { failover, recordName, check, config } of failoverChecks(input.deployment, 'CLOUDWATCH_METRIC')) {
       if (config.InsufficientDataHealthStatus !== 'Unhealthy') {
         violations.push({
           stack: check.stack,
           logicalId: check.logicalId,
-          message: `the health check of ${p.Failover} record ${p.Name} reads an alarm without data as ${config.InsufficientDataHealthStatus ?? 'LastKnownStatus'}, not Unhealthy`,
+          message: `the health check of ${failover} record ${recordName} reads an alarm without data as ${config.InsufficientDataHealthStatus ?? 'LastKnownStatus'}, not Unhealthy`,
         });
       }
       const name = config.AlarmIdentifier?.Name;
@@ -38,7 +34,7 @@ export const FailoverAlarmTreatsMissingAsUnhealthy: GateRule = {
         violations.push({
           stack: alarm.stack,
           logicalId: alarm.logicalId,
-          message: `${p.Failover} record ${p.Name} fails over on this alarm, which treats missing data as ${treat}: a region that goes dark emits nothing and reads healthy`,
+          message: `${failover} record ${recordName} fails over on this alarm, which treats missing data as ${treat}: a region that goes dark emits nothing and reads healthy`,
         });
       }
     }

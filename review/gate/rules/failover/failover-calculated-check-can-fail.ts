@@ -1,5 +1,5 @@
 import { GateRule, Violation } from '../../rule';
-import { resolveResource, resourcesOf } from '../../template';
+import { failoverChecks } from './failover-checks';
 
 /**
  * A calculated health check with a HealthThreshold of 0 is always healthy:
@@ -15,17 +15,12 @@ export const FailoverCalculatedCheckCanFail: GateRule = {
   fix: 'set HealthThreshold to the number of child checks that must be healthy (at least 1), or above the number of children to hold the record unhealthy on purpose',
   evaluate(input) {
     const violations: Violation[] = [];
-    for (const record of resourcesOf(input.deployment, 'AWS::Route53::RecordSet')) {
-      const p = record.resource.Properties ?? {};
-      if (p.Failover === undefined || p.HealthCheckId === undefined) continue;
-      const check = resolveResource(input.deployment, record.stack, p.HealthCheckId);
-      const config = check?.resource.Properties?.HealthCheckConfig;
-      if (!check || config?.Type !== 'CALCULATED') continue;
+    for (const { failover, recordName, check, config } of failoverChecks(input.deployment, 'CALCULATED')) {
       if (!(Number(config.HealthThreshold ?? 0) > 0)) {
         violations.push({
           stack: check.stack,
           logicalId: check.logicalId,
-          message: `${p.Failover} record ${p.Name} follows a calculated health check with HealthThreshold ${config.HealthThreshold ?? 'unset'}: Route 53 always reads it healthy, so the record never fails over`,
+          message: `${failover} record ${recordName} follows a calculated health check with HealthThreshold ${config.HealthThreshold ?? 'unset'}: Route 53 always reads it healthy, so the record never fails over`,
         });
       }
     }
