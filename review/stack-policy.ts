@@ -56,15 +56,19 @@ export function durableResources(template: PolicyTemplate): ReadonlyMap<string, 
  * `Update:Replace` and `Update:Delete` on its durable resources. Durable
  * types are denied by type (one short statement, whatever the stack's
  * size, and a durable resource added later by another tool is covered
- * too); a type with an allowed resource is denied by the logical ids of
- * its other resources instead. Stateless and transient resources are
+ * too); a type with an allowed resource, or with a resource its metadata
+ * makes not durable (review/state-classes.ts), is denied by the logical ids
+ * of its durable resources instead. Stateless and transient resources are
  * never frozen.
  */
 export function stackPolicyFor(template: PolicyTemplate, options: StackPolicyOptions = {}): StackPolicy {
   const allow = new Set(options.allow ?? []);
   const durable = durableResources(template);
   const types = [...new Set(durable.values())].sort();
-  const byType = types.filter((t) => ![...allow].some((id) => durable.get(id) === t));
+  // A type is denied as a whole only when every resource of it is durable: a
+  // store's replication group is durable by its own metadata where a cache's is not.
+  const mixed = new Set(Object.entries(template.Resources ?? {}).filter(([id]) => !durable.has(id)).map(([, r]) => r.Type));
+  const byType = types.filter((t) => !mixed.has(t) && ![...allow].some((id) => durable.get(id) === t));
   const byId = [...durable].filter(([id, t]) => !byType.includes(t) && !allow.has(id)).map(([id]) => `LogicalResourceId/${id}`).sort();
 
   const statements: PolicyStatement[] = [{ Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' }];

@@ -85,6 +85,14 @@ interface Prepared {
 
 /** A change set with nothing to do ends FAILED with one of these reasons. */
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
+/**
+ * Statuses of a stack that holds no resource and cannot be updated: a change
+ * set's empty stack, and a first create that rolled back. CloudFormation
+ * accepts only DeleteStack on ROLLBACK_COMPLETE, so the guard deletes it and
+ * creates the stack again.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html (stack status codes)
+ */
+const NOT_DEPLOYED = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 export class GuardError extends Error {
@@ -132,7 +140,7 @@ export class GuardedDeploy {
     const stacks: StackPlan[] = [];
     for (const stack of this.deployment.stacks) {
       const existing = await this.describeStack(stack);
-      if (existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS') {
+      if (existing === undefined || NOT_DEPLOYED.has(existing.StackStatus ?? '')) {
         stacks.push(newStackPlan(stack));
         continue;
       }
@@ -249,8 +257,13 @@ export class GuardedDeploy {
   /** Creates the stack's change set from the published template and waits for CloudFormation to compute it. */
   private async prepare(stack: StackDeployment): Promise<Prepared> {
     const existing = await this.describeStack(stack);
-    const type: ChangeSetType = existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
+    const type: ChangeSetType = existing === undefined || NOT_DEPLOYED.has(existing.StackStatus ?? '') ? 'CREATE' : 'UPDATE';
     const cfn = this.cfn(stack);
+    if (existing?.StackStatus === 'ROLLBACK_COMPLETE') {
+      this.options.log(`${stack.name}: its first create rolled back; deleting the empty stack before creating it again`);
+      await cfn.send(new DeleteStackCommand({ StackName: stack.name }));
+      while ((await this.describeStack(stack))?.StackStatus === 'DELETE_IN_PROGRESS') await this.sleep();
+    }
     await cfn.send(
       new CreateChangeSetCommand({
         StackName: stack.name,

@@ -92,7 +92,7 @@ export class FakeRegion {
     });
     this.cfnMock.on(DeleteStackCommand).callsFake((input) => {
       this.journal.push(`DeleteStack ${input.StackName}`);
-      if (stack(input.StackName).status !== 'REVIEW_IN_PROGRESS') throw new Error(`the guard deleted ${input.StackName}, a stack with resources`);
+      if (!['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE'].includes(stack(input.StackName).status)) throw new Error(`the guard deleted ${input.StackName}, a stack with resources`);
       this.stacks.delete(input.StackName!);
       return {};
     });

@@ -257,6 +257,14 @@ describe('the guards refuse', () => {
     expect(w.standby.stacks.has('shop-prod-standby-data')).toBe(false);
   });
 
+  test('WHEN a first create rolled back THEN the empty stack is deleted and created again, instead of an update CloudFormation refuses', async () => {
+    const w = world({}, { stacks: { 'shop-prod-standby-data': 'ROLLBACK_COMPLETE' } });
+    const outcome = await w.guard.deploy();
+    expect(outcome.result).toBe('deployed');
+    expect(w.standby.journal.slice(0, 3)).toEqual(['DeleteStack shop-prod-standby-data', 'CreateChangeSet shop-prod-standby-data CREATE', 'ExecuteChangeSet shop-prod-standby-data']);
+    expect(w.standby.stacks.get('shop-prod-standby-data')!.status).toBe('CREATE_COMPLETE');
+  });
+
   test('WHEN a stack cannot be planned before its dependencies deploy THEN the plan says so instead of failing', async () => {
     const w = world({}, { stacks: { 'shop-prod-standby-data': 'UPDATE_COMPLETE' }, planned: { 'shop-prod-standby-data': { failed: 'No export named shop-prod-data:DatabaseArn found' } } });
     const plan = await w.guard.plan();

@@ -4,7 +4,7 @@ import { buildBlueprint } from '../../lib/blueprint';
 import { Deployment, deploymentOf, pageAlarmName } from '../../review/deploy/assembly';
 import { GuardedDeploy } from '../../review/deploy/guard';
 import { DENIED_ACTIONS, durableResources, STACK_POLICY_MAX_BYTES, stackPolicyFor } from '../../review/stack-policy';
-import { stateClassOf } from '../../review/state-classes';
+import { resourceStateClass, STATE_CLASS_METADATA, stateClassOf } from '../../review/state-classes';
 import { CDK_CONTEXT } from '../support/blueprint';
 import { FakeRegion, policyDenies } from './fake-aws';
 
@@ -38,7 +38,7 @@ describe.each(PHASES)('the stack policies of %s', (phase) => {
   test('THEN no stateless or transient resource is frozen', () => {
     for (const s of stacks) {
       const policy = stackPolicyFor(s.template);
-      for (const [id, r] of Object.entries(s.template.Resources ?? {}).filter(([, r]) => stateClassOf(r.Type) !== 'durable')) {
+      for (const [id, r] of Object.entries(s.template.Resources ?? {}).filter(([, r]) => resourceStateClass(r) !== 'durable')) {
         for (const action of ['Update:Replace', 'Update:Delete', 'Update:Modify']) {
           expect({ stack: s.name, id, action, denied: policyDenies(policy, action, id, r.Type) }).toMatchObject({ denied: false });
         }
@@ -68,6 +68,14 @@ describe('an override policy for a deliberate migration', () => {
   test('WHEN a stateless resource is named THEN the policy is the protective one: it was never frozen', () => {
     const stateless = Object.entries(data.template.Resources ?? {}).find(([, r]) => stateClassOf(r.Type) === 'stateless')![0];
     expect(stackPolicyFor(data.template, { allow: [stateless] })).toEqual(stackPolicyFor(data.template));
+  });
+
+  test('WHEN a store and a cache share a type THEN only the store, durable by its metadata, is frozen', () => {
+    const group = 'AWS::ElastiCache::ReplicationGroup';
+    expect(stateClassOf(group)).toBe('transient');
+    const policy = stackPolicyFor({ Resources: { Store: { Type: group, Metadata: { [STATE_CLASS_METADATA]: 'durable' } }, Cache: { Type: group } } });
+    expect(policyDenies(policy, 'Update:Replace', 'Store', group)).toBe(true);
+    expect(policyDenies(policy, 'Update:Replace', 'Cache', group)).toBe(false);
   });
 
   test('WHEN more resources are allowed than a policy can name THEN it says so instead of sending an oversized policy', () => {
