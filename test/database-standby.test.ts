@@ -114,7 +114,9 @@ describe('the recovery key', () => {
             Sid: 'SecretsManagerReplicatesTheDatabaseSecret',
             Effect: 'Allow',
             Principal: { AWS: '*' },
-            Action: Match.arrayWith(['kms:Encrypt', 'kms:GenerateDataKey*']),
+            // Data-key use only: never key administration or grants.
+            Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+            Resource: '*',
             Condition: {
               StringEquals: {
                 'kms:CallerAccount': '111111111111',

@@ -98,6 +98,13 @@ describe('replica parameters', () => {
     }
   });
 
+  test('THEN the vCPU counts the ceiling is built from are the published ones, so the ceiling is 128 worker processes', () => {
+    // Amazon EC2 instance type specifications (Graviton): db.* classes have the vCPUs of their EC2 twin.
+    const published: Record<string, number> = { 't4g.medium': 2, 'm7g.large': 2, 'r7g.xlarge': 4, 'm7g.2xlarge': 8, 'r7g.12xlarge': 48, 'r7g.16xlarge': 64 };
+    for (const [instanceClass, vcpus] of Object.entries(published)) expect([instanceClass, vcpusOf(instanceClass)]).toEqual([instanceClass, vcpus]);
+    expect(HOT_STANDBY_PARAMETERS).toEqual({ maxConnections: 5000, maxWorkerProcesses: 128 });
+  });
+
   test('THEN the primary keeps its group and pins max_connections below RDS\'s formula on nominal memory', () => {
     const nominal = (gib: number): number => Math.min(Math.floor((gib * 1024 ** 3) / 9_531_392), 5000);
     const p2 = parametersOf(phases.phase2.data, primaryOf(phases.phase2.data));
