@@ -11,6 +11,7 @@
  * has a custom name, which CloudFormation cannot replace. Everything else
  * is stateless.
  */
+import { STATE_CLASS_METADATA } from '../constructs/cache/redis-cache';
 export type StateClass = 'durable' | 'transient' | 'stateless';
 
 export type Props = Readonly<Record<string, unknown>>;
@@ -206,10 +207,10 @@ export function stateClassOf(type: string): StateClass {
 
 /**
  * Template metadata with which one resource overrides its type's class: a
- * Valkey group that is a store (constructs/cache) holds jobs and sessions
- * nothing rebuilds, so it is durable where a cache is transient.
+ * Valkey group that is a store (constructs/cache, which owns the key) holds
+ * jobs and sessions nothing rebuilds, so it is durable where a cache is transient.
  */
-export const STATE_CLASS_METADATA = 'blueprint:state-class';
+export { STATE_CLASS_METADATA };
 
 const STATE_CLASSES: readonly StateClass[] = ['durable', 'transient', 'stateless'];
 

