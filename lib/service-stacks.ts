@@ -17,6 +17,7 @@ import {
   AppBucket,
   AppTask,
   AppTaskProps,
+  AlarmSpec,
   queueSpecs,
   RedisCache,
   ScheduledTask,
@@ -291,6 +292,11 @@ function tasksGroup(scope: Construct, app: AppStack): ec2.ISecurityGroup {
   return ec2.SecurityGroup.fromSecurityGroupId(scope, 'TasksGroup', app.tasks.securityGroup.securityGroupId, { mutable: false });
 }
 
+/** A task stack's alarms, to the app stack's paging and notify topics. */
+function taskAlarms(scope: Construct, app: AppStack, specs: readonly AlarmSpec[]): SlaAlarms {
+  return new SlaAlarms(scope, 'SlaAlarms', { specs, topics: app.topics, runbookUrl: RUNBOOK_URL });
+}
+
 /** A service's deployment settings as the web service takes them: only the fields its strategy uses. */
 function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
   const bakeTime = Duration.minutes(d.bakeMinutes);
@@ -380,14 +386,10 @@ export class WebServiceStack extends BlueprintStack {
     runtime.wire(this.web.task, s);
 
     const prefix = deploymentName(c);
-    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
-      specs: [
-        ...serviceAlarmSpecs(prefix, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
-        ...serviceSaturationSpecs(prefix, c.sla.saturation, s.name, this.web.service),
-      ],
-      topics: app.topics,
-      runbookUrl: RUNBOOK_URL,
-    });
+    this.alarms = taskAlarms(this, app, [
+      ...serviceAlarmSpecs(prefix, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
+      ...serviceSaturationSpecs(prefix, c.sla.saturation, s.name, this.web.service),
+    ]);
     // A deployment that trips the latency or error-rate alarm rolls back by itself. Names, not
     // references: the alarms watch this service's own metrics.
     this.web.service.enableDeploymentAlarms(
@@ -459,14 +461,10 @@ export class WorkerStack extends BlueprintStack {
     runtime.wire(this.worker.task, w);
 
     const prefix = deploymentName(c);
-    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
-      specs: [
-        ...(queues ? queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue) : []),
-        ...serviceSaturationSpecs(prefix, c.sla.saturation, w.name, this.worker.service),
-      ],
-      topics: app.topics,
-      runbookUrl: RUNBOOK_URL,
-    });
+    this.alarms = taskAlarms(this, app, [
+      ...(queues ? queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue) : []),
+      ...serviceSaturationSpecs(prefix, c.sla.saturation, w.name, this.worker.service),
+    ]);
   }
 }
 
@@ -509,11 +507,7 @@ export class ScheduleStack extends BlueprintStack {
     });
     runtime.wire(this.job.task, s);
 
-    this.alarms = new SlaAlarms(this, 'SlaAlarms', {
-      specs: scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`),
-      topics: app.topics,
-      runbookUrl: RUNBOOK_URL,
-    });
+    this.alarms = taskAlarms(this, app, scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`));
   }
 }
 

@@ -76,6 +76,9 @@ export class WebFirewall extends Construct {
     const countRules = props.countRules ?? [];
     const conflict = exceptions.flatMap((e) => e.rules).find((r) => countRules.includes(r));
     if (conflict !== undefined) throw new Error(`WebFirewall: ${conflict} is in both countRules and pathExceptions; a rule counted everywhere needs no path exception`);
+    // A name outside the core rule set would label nothing: its block-on-label rule would never fire.
+    const unknown = [...countRules, ...exceptions.flatMap((e) => e.rules)].find((r) => !(r in COMMON_RULE_LABELS));
+    if (unknown !== undefined) throw new Error(`WebFirewall: ${unknown} is not a rule of ${COMMON_RULE_SET}; allowed: ${Object.keys(COMMON_RULE_LABELS).join(', ')}`);
     // Each rule excepted on some path, with the paths it is excepted on.
     const excepted = new Map<string, string[]>();
     for (const e of exceptions) for (const rule of e.rules) excepted.set(rule, [...(excepted.get(rule) ?? []), e.pathPrefix]);
@@ -102,7 +105,7 @@ export class WebFirewall extends Construct {
       action: { block: {} },
       statement: {
         andStatement: {
-          statements: [{ labelMatchStatement: { scope: 'LABEL', key: `${COMMON_RULE_LABEL_PREFIX}${COMMON_RULE_LABELS[rule] ?? rule}` } }, { notStatement: { statement: pathStartsWith(paths) } }],
+          statements: [{ labelMatchStatement: { scope: 'LABEL', key: `${COMMON_RULE_LABEL_PREFIX}${COMMON_RULE_LABELS[rule]!}` } }, { notStatement: { statement: pathStartsWith(paths) } }],
         },
       },
       visibilityConfig: visibility(`${props.name}-${rule}`),

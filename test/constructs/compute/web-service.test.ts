@@ -1,19 +1,13 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PublicLoadBalancer, WebService, WebServiceDeployment } from '../../../constructs';
-import { CDK_CONTEXT } from '../../support/blueprint';
+import { computeStack, taskBasics } from '../../support/compute';
 
 /** GIVEN a bare stack with a VPC, a cluster and the public load balancer. */
 function given(ruleQuota?: number) {
-  const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const { stack, vpc, cluster, key } = computeStack();
   const ingress = new PublicLoadBalancer(stack, 'Ingress', {
     vpc,
     subnets: { subnetType: ec2.SubnetType.PUBLIC },
@@ -21,19 +15,11 @@ function given(ruleQuota?: number) {
     deletionProtection: false,
     ruleQuota,
   });
-  const key = new kms.Key(stack, 'Key');
   let priority = 0;
   const web = (id: string, deployment?: WebServiceDeployment): WebService =>
     new WebService(stack, id, {
-      image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
-      user: '101',
-      cpu: 256,
-      memoryMiB: 512,
-      logRetention: logs.RetentionDays.ONE_MONTH,
-      logEncryptionKey: key,
+      ...taskBasics(key, 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine', '101'),
       cluster,
-      ecsExec: false,
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       listener: ingress.listener,
       capacity: ingress,
       containerPort: 8080,

@@ -1,33 +1,18 @@
-import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Worker, WorkerQueue, WorkerScaling } from '../../../constructs';
-import { CDK_CONTEXT } from '../../support/blueprint';
+import { computeStack, taskBasics } from '../../support/compute';
 
 /** GIVEN a bare stack with a VPC, a cluster and a key; WHEN a worker is added with `scaling` and maybe a queue. */
 function given(scaling: WorkerScaling, withQueue: boolean) {
-  const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-  const key = new kms.Key(stack, 'Key');
+  const { stack, cluster, key } = computeStack();
   const queue: WorkerQueue | undefined = withQueue ? { queue: new sqs.Queue(stack, 'Queue', { encryptionMasterKey: key }), key } : undefined;
   const worker = new Worker(stack, 'Worker', {
-    image: 'public.ecr.aws/aws-cli/aws-cli:latest',
-    user: '1000',
-    cpu: 256,
-    memoryMiB: 512,
-    logRetention: logs.RetentionDays.ONE_MONTH,
-    logEncryptionKey: key,
+    ...taskBasics(key, 'public.ecr.aws/aws-cli/aws-cli:latest', '1000'),
     cluster,
-    ecsExec: false,
-    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     queue,
     scaling,
   });

@@ -98,4 +98,10 @@ describe('WebFirewall', () => {
       'WebFirewall: SizeRestrictions_BODY is in both countRules and pathExceptions',
     );
   });
+
+  test('GIVEN a rule name the core rule set does not have THEN the construct refuses it rather than block on a label nothing adds', () => {
+    expect(() => rulesOf({ pathExceptions: [{ pathPrefix: '/up/', rules: ['SizeRestrictions_Body'] }] })).toThrow(
+      'WebFirewall: SizeRestrictions_Body is not a rule of AWSManagedRulesCommonRuleSet',
+    );
+  });
 });
