@@ -128,7 +128,7 @@ const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see do
  * `*` is a family (one per queue, say).
  */
 export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; readonly purpose: string; readonly renamable: boolean }> = [
-  { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
+  { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOST', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
   { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
   { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
   { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },

@@ -109,6 +109,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), `services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit for a worker's own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename; ${RESERVED}`],
   ['a secret named like a kit variable', web({ secrets: { OTEL_SERVICE_NAME: { secretsManager: 'app' } } }), `services.web.secrets.OTEL_SERVICE_NAME: "OTEL_SERVICE_NAME" is set by the kit for tracing, read by the OpenTelemetry SDK under these names; ${RESERVED}`],
   ['a database variable the kit sets', web({ environment: { DB_PASSWORD: 'x' } }), `services.web.environment.DB_PASSWORD: "DB_PASSWORD" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
+  ['the read host set by hand', web({ environment: { DB_READ_HOST: 'x' } }), `services.web.environment.DB_READ_HOST: "DB_READ_HOST" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
   ['a libpq variable', web({ environment: { PGSSLMODE: 'disable' } }), `services.web.environment.PGSSLMODE: "PGSSLMODE" is set by the kit for the PostgreSQL connection, under the names libpq reads; ${RESERVED}`],
 
   // Renaming the kit's variables.
