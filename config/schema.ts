@@ -548,7 +548,7 @@ const slaSchema = obj({
       obj({
         burnRate: d(num(0, 1000, true), 'How many times faster than the objective allows the error budget burns.'),
         longWindowMinutes: d(burnWindow, 'The long window, minutes: the burn must last this long.'),
-        shortWindowMinutes: d(burnWindow, 'The short window, minutes, shorter than the long one: stops the alarm once the burn has ended.'),
+        shortWindowMinutes: d(int(1, 1440, 'whole minutes from 1 to 1440 (one alarm period)'), 'The short window, minutes, shorter than the long one: stops the alarm once the burn has ended.'),
         route: d(route, 'Topic the alarm goes to.'),
       }),
     ),
