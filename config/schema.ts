@@ -258,7 +258,7 @@ const healthCheck = obj({
 const deployment = obj({
   strategy: d(
     oneOf(DEPLOYMENT_STRATEGIES),
-    '`rolling` replaces tasks in place (circuit breaker on); `canary`, `linear` and `blue-green` are ECS native deployments that start the new version beside the old one and shift traffic through a second target group.',
+    '`rolling` replaces tasks in place (circuit breaker on); `canary`, `linear` and `blue-green` are ECS native deployments that start the new version beside the old one and shift traffic through a second target group, refused at synth until the load balancer supports them (ADR 0020).',
   ),
   stepPercent: d(num(0.1, 100), 'Canary: share of traffic first shifted; linear: share shifted per step (at least 3), percent.'),
   bakeMinutes: d(int(0, 1440), 'Minutes to watch the alarms after each shift (and before the old version goes).'),
