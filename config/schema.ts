@@ -128,7 +128,7 @@ const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see do
  * `*` is a family (one per queue, say).
  */
 export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; readonly purpose: string; readonly renamable: boolean }> = [
-  { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
+  { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOST', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
   { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
   { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
   { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
@@ -258,7 +258,7 @@ const healthCheck = obj({
 const deployment = obj({
   strategy: d(
     oneOf(DEPLOYMENT_STRATEGIES),
-    '`rolling` replaces tasks in place (circuit breaker on); `canary`, `linear` and `blue-green` are ECS native deployments that start the new version beside the old one and shift traffic through a second target group.',
+    '`rolling` replaces tasks in place (circuit breaker on); `canary`, `linear` and `blue-green` are ECS native deployments that start the new version beside the old one and shift traffic through a second target group, refused at synth until the load balancer supports them (ADR 0020).',
   ),
   stepPercent: d(num(0.1, 100), 'Canary: share of traffic first shifted; linear: share shifted per step (at least 3), percent.'),
   bakeMinutes: d(int(0, 1440), 'Minutes to watch the alarms after each shift (and before the old version goes).'),
@@ -548,7 +548,7 @@ const slaSchema = obj({
       obj({
         burnRate: d(num(0, 1000, true), 'How many times faster than the objective allows the error budget burns.'),
         longWindowMinutes: d(burnWindow, 'The long window, minutes: the burn must last this long.'),
-        shortWindowMinutes: d(burnWindow, 'The short window, minutes, shorter than the long one: stops the alarm once the burn has ended.'),
+        shortWindowMinutes: d(int(1, 1440, 'whole minutes from 1 to 1440 (one alarm period)'), 'The short window, minutes, shorter than the long one: stops the alarm once the burn has ended.'),
         route: d(route, 'Topic the alarm goes to.'),
       }),
     ),

@@ -464,9 +464,7 @@ function validateSla(p: Problems, s: SlaTable): void {
   const windows = new Map<string, number>();
   s.burnRates.forEach((w, i) => {
     const at = `sla.burnRates[${i}]`;
-    if (w.shortWindowMinutes > 1440) {
-      p.add(`${at}.shortWindowMinutes`, `${w.shortWindowMinutes} is not allowed; allowed: at most 1440 (one alarm period)`);
-    } else if (w.shortWindowMinutes >= w.longWindowMinutes) {
+    if (w.shortWindowMinutes >= w.longWindowMinutes) {
       p.add(`${at}.shortWindowMinutes`, `${w.shortWindowMinutes} is not shorter than longWindowMinutes (${w.longWindowMinutes}); allowed: less than ${w.longWindowMinutes}`);
     }
     // Each pair of windows names one alarm: twice is the same alarm twice.

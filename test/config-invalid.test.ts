@@ -109,6 +109,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a variable the kit sets', web({ environment: { QUEUE_URL: 'x' } }), `services.web.environment.QUEUE_URL: "QUEUE_URL" is set by the kit for a worker's own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename; ${RESERVED}`],
   ['a secret named like a kit variable', web({ secrets: { OTEL_SERVICE_NAME: { secretsManager: 'app' } } }), `services.web.secrets.OTEL_SERVICE_NAME: "OTEL_SERVICE_NAME" is set by the kit for tracing, read by the OpenTelemetry SDK under these names; ${RESERVED}`],
   ['a database variable the kit sets', web({ environment: { DB_PASSWORD: 'x' } }), `services.web.environment.DB_PASSWORD: "DB_PASSWORD" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
+  ['the read host set by hand', web({ environment: { DB_READ_HOST: 'x' } }), `services.web.environment.DB_READ_HOST: "DB_READ_HOST" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
   ['a libpq variable', web({ environment: { PGSSLMODE: 'disable' } }), `services.web.environment.PGSSLMODE: "PGSSLMODE" is set by the kit for the PostgreSQL connection, under the names libpq reads; ${RESERVED}`],
 
   // Renaming the kit's variables.
@@ -231,6 +232,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['burn-rate windows listed twice', { settings: { sla: { burnRates: [{ burnRate: 14.4, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'page' }, { burnRate: 10, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'notify' }] } } }, 'sla.burnRates[1]: windows 60/5 minutes repeat sla.burnRates[0]; allowed: each pair of long and short windows once'],
   ['a short window as long as the long one', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 60, route: 'page' }] } } }, 'sla.burnRates[0].shortWindowMinutes: 60 is not shorter than longWindowMinutes (60); allowed: less than 60'],
   ['a window of 1,500 minutes', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 1500, shortWindowMinutes: 60, route: 'page' }] } } }, 'sla.burnRates[0].longWindowMinutes: 1500 is not allowed; allowed: whole minutes up to 1440, or whole days (multiples of 1440) up to 43200'],
+  ['a short window of two days', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 4320, shortWindowMinutes: 2880, route: 'page' }] } } }, 'sla.burnRates[0].shortWindowMinutes: 2880 is not allowed; allowed: whole minutes from 1 to 1440 (one alarm period)'],
   ['a burn rate of 0', { settings: { sla: { burnRates: [{ burnRate: 0, longWindowMinutes: 60, shortWindowMinutes: 5, route: 'page' }] } } }, 'sla.burnRates[0].burnRate: 0 is not allowed; allowed: a number greater than 0 and less than 1000'],
   ['a burn-rate row without its route', { settings: { sla: { burnRates: [{ burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 5 }] } } }, 'sla.burnRates[0].route: missing value; allowed: "page", "notify"'],
   ['an alarm routed by SMS', { settings: { sla: { serviceDown: { route: 'sms' } } } }, 'sla.serviceDown.route: "sms" is not allowed; allowed: "page", "notify"'],

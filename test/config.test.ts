@@ -2,7 +2,8 @@ import { TEST_CERTIFICATE_ARN as CERT } from './support/blueprint';
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { maxConnectionsFor, notes, PHASE_PRESETS, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { maxConnectionsFor, notes, PHASE_PRESETS, REGION_ZONES, resolveConfig, SCALING_TABLE, SLA_ROWS } from '../config';
 import { settingsFiles } from '../review/settings-doc';
 import { problemsOf } from './support/config';
 
@@ -290,5 +291,13 @@ describe('notes', () => {
   test('GIVEN a certificate and subscribers THEN nothing needs saying', () => {
     const settings = { ingress: { certificateArn: CERT }, alarms: { pageEmails: ['oncall@example.com'], notifyEmails: ['team@example.com'] } };
     expect(notes(resolveConfig({ settings }))).toEqual([]);
+  });
+});
+
+describe('the region table', () => {
+  test('GIVEN the regions the kit deploys to THEN aws-cdk-lib knows each one, and each has the three zones every tier spans', () => {
+    const known = new Set(RegionInfo.regions.map((r) => r.name));
+    expect(Object.keys(REGION_ZONES).filter((r) => !known.has(r))).toEqual([]);
+    expect(Object.entries(REGION_ZONES).filter(([, letters]) => letters.length < 3)).toEqual([]);
   });
 });
