@@ -646,7 +646,7 @@ export const configShape = {
       backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
       sslMode: d(
         oneOf(['require', 'verify-full']),
-        'TLS of the application\'s connections (DB_SSLMODE, PGSSLMODE): `require` encrypts with any image; `verify-full` also checks the server\'s certificate against the RDS CA bundle, which the kit downloads into every task (PGSSLROOTCERT) (ADR 0026).',
+        'TLS of the application\'s connections (DB_SSLMODE, PGSSLMODE): `require` encrypts with any image; `verify-full` also checks the server\'s certificate against the RDS CA bundle, which the kit downloads into every task (PGSSLROOTCERT) (ADR 0026); reads then go to DB_READ_HOSTS, since DB_READ_HOST\'s private name is not on the certificate.',
       ),
     }),
     'The PostgreSQL database (RDS, Multi-AZ).',
