@@ -13,6 +13,7 @@ import { UniqueNames } from './rules/names/unique-names';
 import { UniqueRecordSets } from './rules/names/unique-records';
 import { AlarmTopicKeyAllowsCloudWatch } from './rules/policies/alarm-topic-key-allows-cloudwatch';
 import { AlarmTopicPolicyAllowsCloudWatch } from './rules/policies/alarm-topic-policy-allows-cloudwatch';
+import { AlarmNameAdmittedByTopic } from './rules/policies/alarm-name-admitted-by-topic';
 import { BackupCopyVaultExists } from './rules/policies/backup-copy-vault-exists';
 import { LoadBalancerLogBucket } from './rules/policies/load-balancer-log-bucket';
 import { LogGroupKeyAllowsLogs } from './rules/policies/log-group-key-allows-logs';
@@ -38,6 +39,7 @@ import { CdnBucketOriginReadable } from './rules/storage/cdn-bucket-origin-reada
 /** Every resource policy a service needs to reach a resource of the deployment. */
 export const RESOURCE_POLICIES: readonly GateRule[] = [
   AlarmTopicPolicyAllowsCloudWatch,
+  AlarmNameAdmittedByTopic,
   AlarmTopicKeyAllowsCloudWatch,
   LogGroupKeyAllowsLogs,
   BackupCopyVaultExists,
