@@ -124,17 +124,35 @@ const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see do
 /**
  * The variables the kit sets in an application container, and what for. Only
  * these are reserved: a setting may not shadow them, and `variableNames` may
- * give the renamable ones the name an application expects. A name ending in
- * `*` is a family (one per queue, say).
+ * give the renamable ones the name an application expects. `<NAME>` stands
+ * for a queue, bucket or Redis group name (upper-case, `-` as `_`); other
+ * names under the same prefix stay the application's (Mastodon's
+ * S3_ENABLED, a Redis client's REDIS_DRIVER).
  */
 export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; readonly purpose: string; readonly renamable: boolean }> = [
   { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOST', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
   { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
-  { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
-  { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
+  {
+    names: [
+      'REDIS_HOST',
+      'REDIS_PORT',
+      'REDIS_TLS',
+      'REDIS_CLUSTER',
+      'REDIS_AUTH_TOKEN',
+      'REDIS_<NAME>_HOST',
+      'REDIS_<NAME>_READER_HOST',
+      'REDIS_<NAME>_PORT',
+      'REDIS_<NAME>_TLS',
+      'REDIS_<NAME>_CLUSTER',
+      'REDIS_<NAME>_AUTH_TOKEN',
+    ],
+    purpose: 'the Redis connection',
+    renamable: true,
+  },
+  { names: ['QUEUE_URL_<NAME>'], purpose: 'the SQS queue URLs', renamable: true },
   { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
   { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
-  { names: ['S3_*'], purpose: 'the S3 buckets (S3_BUCKET_<NAME>, S3_REGION)', renamable: true },
+  { names: ['S3_BUCKET_<NAME>', 'S3_REGION'], purpose: 'the S3 buckets', renamable: true },
   { names: ['TRUSTED_PROXY_HOPS'], purpose: 'the number of proxies that append to X-Forwarded-For (ADR 0028)', renamable: true },
   { names: ['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'], purpose: 'sending email through Amazon SES', renamable: true },
   {
@@ -146,9 +164,14 @@ export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; r
   { names: ['LOG_FORMAT'], purpose: 'JSON log lines that CloudWatch Logs Insights parses', renamable: false },
 ];
 
+/** Each reserved name as a pattern: `<NAME>` matches any upper-case name (letters, digits, `_`). */
+const KIT_NAME_PATTERNS: ReadonlyMap<string, RegExp> = new Map(
+  KIT_VARIABLES.flatMap((v) => v.names).map((n) => [n, new RegExp(`^${n.split('<NAME>').join('[A-Z0-9_]+')}$`)]),
+);
+
 /** What the kit uses a variable for, when it sets one by that name. */
 export function kitVariable(name: string): { readonly purpose: string; readonly renamable: boolean } | undefined {
-  return KIT_VARIABLES.find((v) => v.names.some((n) => (n.endsWith('*') ? name.startsWith(n.slice(0, -1)) : name === n)));
+  return KIT_VARIABLES.find((v) => v.names.some((n) => KIT_NAME_PATTERNS.get(n)!.test(name)));
 }
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
@@ -157,7 +180,8 @@ const variableName = anyVariableName.refine((n) => kitVariable(n) === undefined,
   error: (iss) => `"${String(iss.input)}" is set by the kit for ${kitVariable(String(iss.input))?.purpose}; allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's`,
 });
 /** A kit variable that `variableNames` may rename. */
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE =
+  'a variable the kit sets (DB_*, PG*, REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_CLUSTER, REDIS_AUTH_TOKEN, REDIS_<NAME>_*, QUEUE_URL_<NAME>, EVENT_STREAM_NAME, S3_BUCKET_<NAME>, S3_REGION, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable === true, {
   error: (iss) => {
     const kit = kitVariable(String(iss.input));

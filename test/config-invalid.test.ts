@@ -25,7 +25,8 @@ const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aw
 const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
 const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
 const RESERVED = "allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's";
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE =
+  'a variable the kit sets (DB_*, PG*, REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_CLUSTER, REDIS_AUTH_TOKEN, REDIS_<NAME>_*, QUEUE_URL_<NAME>, EVENT_STREAM_NAME, S3_BUCKET_<NAME>, S3_REGION, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
 
 /** The sample web service with `fields` changed. */
@@ -111,6 +112,10 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a database variable the kit sets', web({ environment: { DB_PASSWORD: 'x' } }), `services.web.environment.DB_PASSWORD: "DB_PASSWORD" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
   ['the read host set by hand', web({ environment: { DB_READ_HOST: 'x' } }), `services.web.environment.DB_READ_HOST: "DB_READ_HOST" is set by the kit for the PostgreSQL connection; ${RESERVED}`],
   ['a libpq variable', web({ environment: { PGSSLMODE: 'disable' } }), `services.web.environment.PGSSLMODE: "PGSSLMODE" is set by the kit for the PostgreSQL connection, under the names libpq reads; ${RESERVED}`],
+  ['a Redis group variable set by hand', web({ environment: { REDIS_JOBS_READER_HOST: 'x' } }), `services.web.environment.REDIS_JOBS_READER_HOST: "REDIS_JOBS_READER_HOST" is set by the kit for the Redis connection; ${RESERVED}`],
+  ['the cache\'s token as a secret', web({ secrets: { REDIS_AUTH_TOKEN: { secretsManager: 'app' } } }), `services.web.secrets.REDIS_AUTH_TOKEN: "REDIS_AUTH_TOKEN" is set by the kit for the Redis connection; ${RESERVED}`],
+  ['a queue URL set by hand', web({ environment: { QUEUE_URL_MAIL: 'x' } }), `services.web.environment.QUEUE_URL_MAIL: "QUEUE_URL_MAIL" is set by the kit for the SQS queue URLs; ${RESERVED}`],
+  ['the bucket region set by hand', web({ environment: { S3_REGION: 'eu-west-1' } }), `services.web.environment.S3_REGION: "S3_REGION" is set by the kit for the S3 buckets; ${RESERVED}`],
 
   // Renaming the kit's variables.
   ['a rename of a variable the kit does not set', web({ variableNames: { FOO: 'BAR' } }), `services.web.variableNames.FOO: "FOO" is not allowed; allowed: ${RENAMABLE}`],
@@ -314,7 +319,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   // Buckets (ADR 0025).
   ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
   ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
-  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets (S3_BUCKET_<NAME>, S3_REGION); ${RESERVED}`],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets; ${RESERVED}`],
   ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
   ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
   ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
@@ -344,6 +349,13 @@ describe('values a hand-written check refused wrongly', () => {
     ['a tag of 128 characters', `nginx:${'a'.repeat(128)}`],
   ])('%s is accepted as an image', (_name, image) => {
     expect(resolveConfig(web({ image })).services[0]!.image).toBe(image);
+  });
+});
+
+describe('names under a kit prefix that the kit does not set stay the application\'s', () => {
+  // Mastodon reads S3_ENABLED, S3_ALIAS_HOST and S3_PERMISSION; its Redis client REDIS_DRIVER and REDIS_URL.
+  test.each([['S3_ENABLED'], ['S3_ALIAS_HOST'], ['S3_PERMISSION'], ['REDIS_DRIVER'], ['REDIS_URL'], ['REDIS_NAMESPACE']])('%s is accepted as an environment variable', (name) => {
+    expect(resolveConfig(web({ environment: { [name]: 'x' } })).services[0]!.environment[name]).toBe('x');
   });
 });
 
