@@ -281,7 +281,6 @@ function validateSecrets(p: Problems, at: string, t: AppSettings, c: BlueprintCo
  * the cache (REDIS_*) are checked when the task is built.
  */
 function absentBecause(name: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): string | undefined {
-  if (name === 'DB_READ_HOSTS' && c.database.readReplicas === 0) return 'database.readReplicas is 0';
   if ((name === 'DB_SSLROOTCERT' || name === 'PGSSLROOTCERT') && c.database.sslMode !== 'verify-full') return 'database.sslMode is not "verify-full"';
   if (['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'].includes(name) && !t.sendsEmail) return 'sendsEmail is false';
   if (name === 'SES_CONFIGURATION_SET' && c.email?.configurationSet !== true) return 'email.configurationSet is not true';

@@ -95,10 +95,10 @@ class AppRuntime {
       ...caBundle,
       ...redisEnvironment('REDIS', cache),
     };
-    if (database.replicas.length > 0) {
-      this.environment.DB_READ_HOSTS = Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress));
-    }
-    // One read host in every phase: the replicas' weighted name, or the primary until there is a replica.
+    // Both in every phase and region, so a rename holds everywhere: the replicas (their weighted name; their
+    // endpoints, each on the RDS certificate), or the region's own database where it has none (phase 1, a standby).
+    this.environment.DB_READ_HOSTS =
+      database.replicas.length > 0 ? Fn.join(',', database.replicas.map((r) => r.dbInstanceEndpointAddress)) : database.instance.dbInstanceEndpointAddress;
     this.environment.DB_READ_HOST = data.readerEndpoint?.hostName ?? database.instance.dbInstanceEndpointAddress;
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;

@@ -118,10 +118,10 @@ describe('one reader host', () => {
     s.data.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'blueprint-prod.internal.', VPCs: [Match.objectLike({ VPCRegion: s.config.env.region })] });
   });
 
-  test('GIVEN no replica THEN DB_READ_HOST is the primary and no zone is made', () => {
+  test('GIVEN no replica THEN DB_READ_HOST and DB_READ_HOSTS are the primary, so a rename of either holds in every phase, and no zone is made', () => {
     const web = webContainer(small.web);
     expect(env(web, 'DB_READ_HOST')).toEqual(env(web, 'DB_HOST'));
-    expect(env(web, 'DB_READ_HOSTS')).toBeUndefined();
+    expect(env(web, 'DB_READ_HOSTS')).toEqual(env(web, 'DB_HOST'));
     small.data.resourceCountIs('AWS::Route53::HostedZone', 0);
   });
 });
