@@ -1,5 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthesize } from './support/blueprint';
+import { resolveConfig } from '../config';
+import { stackName } from '../lib/blueprint';
+import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
+import { synthesizeDeployment } from '../review/plan';
+import { CDK_CONTEXT, synthesize } from './support/blueprint';
 
 /**
  * GIVEN phase 1 with an application login, a job store without cluster mode
@@ -106,5 +110,50 @@ describe('Connection URLs (ADR 0031)', () => {
     const reads = statements.filter((st) => JSON.stringify(st.Action).includes('secretsmanager:GetSecretValue')).map((st) => JSON.stringify(st.Resource));
     const urlReads = reads.flatMap((r) => (JSON.parse(r) as Array<{ 'Fn::ImportValue': string }>).map((x) => x['Fn::ImportValue'])).filter((name) => /Urls/.test(name));
     expect(urlReads).toEqual([expect.stringMatching(/ExportsOutputRefCacheUrlsSecret/), expect.stringMatching(/ExportsOutputRefRedisjobsUrlsSecret/)]);
+  });
+});
+
+/**
+ * GIVEN phase 3 (a standby region) with verify-full, a job store read by the
+ * web service (database 2) and the worker (database 0).
+ */
+describe('Connection URLs in phase 3, in both regions', () => {
+  const config = resolveConfig({
+    phase: 'phase3',
+    settings: {
+      database: { sslMode: 'verify-full' },
+      redis: [{ name: 'jobs', clusterMode: false }],
+      services: [{ name: 'web', connectionUrls: { DATABASE_URL: { to: 'database' }, READ_DATABASE_URL: { to: 'database-reader' }, CELERY_BROKER_URL: { to: 'redis:jobs', redisDatabase: 2 } } }],
+      workers: [{ name: 'worker', connectionUrls: { REDIS_URL: { to: 'redis:jobs' } } }],
+    },
+  });
+  const deployment = synthesizeDeployment(config, CDK_CONTEXT, { pathMetadata: true });
+  const template = (role: string): Template => Template.fromJSON(deployment[stackName(config, role)]!.template as any);
+
+  test('THEN with verify-full the URL names the CA bundle, and the reader URL the first replica, whose name the certificate holds', () => {
+    const web = env(template('service-web'));
+    expect(joinParts(web.DATABASE_URL).at(-1)).toBe('/app?sslmode=verify-full&sslrootcert=/etc/rds-ca/rds-ca-bundle.pem');
+    const reader = joinParts(web.READ_DATABASE_URL);
+    expect(reader[1]).not.toEqual(web.DB_READ_HOST);
+    expect(reader[1]).toEqual({ 'Fn::ImportValue': expect.stringMatching(/DatabaseReplica1.*EndpointAddress/) });
+  });
+
+  test('THEN the job store\'s URL secret holds exactly the databases the web service and the worker read', () => {
+    const [jobs] = urlSecrets(template('data'));
+    expect(urlSecrets(template('data'))).toHaveLength(1);
+    expect(secretJson(jobs!.props)).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:.*\/0","db2":"rediss:\/\/:.*\/2"\}$/);
+    expect(secrets(template('worker-worker')).REDIS_URL).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/RedisjobsUrls/) }, ':db0::']] });
+  });
+
+  test('THEN the standby composes its own URL secret from its own token and group, and its tasks read that one', () => {
+    const standby = urlSecrets(template('standby-data'));
+    expect(standby).toHaveLength(1);
+    expect(secretJson(standby[0]!.props)).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:\{"Ref":"RedisjobsAuthToken[0-9A-F]+"\}:SecretString:::\}\}@\{"Fn::GetAtt":\["RedisjobsReplicationGroup[0-9A-F]+","PrimaryEndPoint.Address"\]\}/);
+    const read = secrets(template('standby-service-web')).CELERY_BROKER_URL;
+    expect(read).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${stackName(config, 'standby-data')}:.*RedisjobsUrls`)) }, ':db2::']] });
+  });
+
+  test('THEN no deployability rule fires (tasks read only their own region)', () => {
+    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
   });
 });
