@@ -184,8 +184,29 @@ describe('Mastodon: the variables each process reads, under Mastodon\'s names', 
     for (const role of ['service-web', 'worker-sidekiq-push', 'worker-scheduler']) expect([role, env(app(p1, role)).SMTP_SERVER]).toEqual([role, undefined]);
   });
 
-  test('THEN TLS to Redis uses the Ruby driver in every Rails process (config: REDIS_DRIVER "required to connect to Redis using TLS")', () => {
-    for (const role of RAILS) expect([role, env(app(p1, role)).REDIS_DRIVER]).toEqual([role, 'ruby']);
+  test('THEN every process reaches Redis over TLS with the token by rediss:// URLs, the only way Mastodon takes TLS (config: REDIS_URL, REDIS_DRIVER): feeds and Sidekiq on the store, the Rails cache on the cache', () => {
+    const urlOf = (c: Container, name: string): string => JSON.stringify(c.Secrets.find((x) => x.Name === name)?.ValueFrom);
+    for (const s of Object.values(phases)) {
+      for (const role of RAILS) {
+        const c = app(s, role);
+        expect([role, env(c).REDIS_DRIVER]).toEqual([role, 'ruby']);
+        // Each URL is one key of the secret the data stack composes per group (ADR 0031): never a plain variable.
+        for (const name of ['REDIS_URL', 'SIDEKIQ_REDIS_URL', 'CACHE_REDIS_URL']) expect([role, name, env(c)[name]]).toEqual([role, name, undefined]);
+        expect([role, urlOf(c, 'REDIS_URL')]).toEqual([role, expect.stringMatching(/RedismainUrls.*:db0::/)]);
+        expect([role, urlOf(c, 'SIDEKIQ_REDIS_URL')]).toEqual([role, urlOf(c, 'REDIS_URL')]);
+        expect([role, urlOf(c, 'CACHE_REDIS_URL')]).toEqual([role, expect.stringMatching(/CacheUrls.*:db0::/)]);
+      }
+      const streaming = app(s, 'service-streaming');
+      expect(urlOf(streaming, 'REDIS_URL')).toMatch(/RedismainUrls.*:db0::/);
+      expect(secretNames(streaming)).not.toContain('CACHE_REDIS_URL');
+    }
+  });
+
+  test('THEN the URL secrets hold rediss:// with the AUTH token and each group\'s primary endpoint', () => {
+    const urls = Object.values(p1.data.findResources('AWS::SecretsManager::Secret')).map((r) => JSON.stringify(r.Properties.SecretString ?? ''));
+    const main = urls.filter((u) => u.includes('rediss://:') && u.includes('Redismain'));
+    expect(main).toHaveLength(1);
+    expect(main[0]).toContain('\\"db0\\"');
   });
 
   test('THEN the web service reads from the replicas from phase 2 (scaling: REPLICA_DB_HOST), each by its own name so verify-full holds, spread by libpq; from the primary before', () => {
