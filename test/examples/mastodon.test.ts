@@ -1,5 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { join } from 'node:path';
 import { readSettingsFile, resolveConfig } from '../../config';
+import { cfnLintAvailable, lintTemplates } from '../../review/cfn-lint';
 import { planUpgrade, Templates } from '../../review/plan';
 import { synthesize, Synthesized } from '../support/blueprint';
 
@@ -111,6 +113,14 @@ describe('Mastodon: processes, images, ports and health checks', () => {
       const c = task.ContainerDefinitions.find((x) => x.Name === 'App') as Container & { MountPoints: { ContainerPath: string; ReadOnly: boolean }[] };
       expect([role, c.MountPoints.filter((m) => !m.ReadOnly).map((m) => m.ContainerPath).sort()]).toEqual([role, ['/opt/mastodon/tmp', '/tmp']]);
     }
+  });
+
+  // cfn-lint is an optional Python tool (test/cfn-lint.test.ts); without it this one check is skipped.
+  (cfnLintAvailable() ? test : test.skip)('THEN cfn-lint finds nothing unexcepted in the migration stacks, whose command output is built from imports', () => {
+    const assembly = p3.app.synth();
+    const files = assembly.stacks.filter((st) => st.stackName.includes('-migrate-')).map((st) => join(assembly.directory, st.templateFile));
+    expect(files).toHaveLength(2);
+    expect(lintTemplates(files).filter((f) => !f.exception)).toEqual([]);
   });
 
   test('THEN the migration runs db:prepare with the post-deployment migrations held back for after the rollout (config: SKIP_POST_DEPLOYMENT_MIGRATIONS)', () => {
