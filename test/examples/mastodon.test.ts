@@ -212,11 +212,16 @@ describe('Mastodon: the variables each process reads, under Mastodon\'s names', 
     }
   });
 
-  test('THEN the URL secrets hold rediss:// with the AUTH token and each group\'s primary endpoint', () => {
-    const urls = Object.values(p1.data.findResources('AWS::SecretsManager::Secret')).map((r) => JSON.stringify(r.Properties.SecretString ?? ''));
-    const main = urls.filter((u) => u.includes('rediss://:') && u.includes('Redismain'));
-    expect(main).toHaveLength(1);
-    expect(main[0]).toContain('\\"db0\\"');
+  test('THEN each URL secret holds rediss:// with its own group\'s AUTH token and primary endpoint, database 0', () => {
+    const secrets = p1.data.findResources('AWS::SecretsManager::Secret');
+    for (const [group, prefix] of [['Redismain', 'RedismainUrls'], ['Cache', 'CacheUrls']]) {
+      const [, secret] = Object.entries(secrets).find(([id]) => id.startsWith(prefix!))!;
+      const text = JSON.stringify(secret.Properties.SecretString);
+      expect(text).toContain('rediss://:{{resolve:secretsmanager:');
+      expect(text).toContain(`"Ref":"${group}AuthToken`);
+      expect(text).toMatch(new RegExp(`"Fn::GetAtt":\\["${group}ReplicationGroup[0-9A-F]+","PrimaryEndPoint.Address"\\]`));
+      expect(text).toContain('/0');
+    }
   });
 
   test('THEN the web service reads from the replicas from phase 2 (scaling: REPLICA_DB_HOST), each by its own name so verify-full holds, spread by libpq; from the primary before', () => {
