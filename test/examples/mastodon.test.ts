@@ -160,16 +160,27 @@ describe('Mastodon: the variables each process reads, under Mastodon\'s names', 
     expect(secretNames(app(p1, 'service-streaming')).filter((n) => appSecrets.includes(n))).toEqual([]);
   });
 
-  test('THEN every Rails process stores media in the kit\'s bucket with Mastodon\'s S3 variables, no ACLs (the bucket owns its objects) and the public host in S3_ALIAS_HOST (storage: S3_PERMISSION)', () => {
-    const bucket = p1.data.findResources('AWS::S3::Bucket');
+  test('THEN every Rails process stores media in the kit\'s bucket with Mastodon\'s S3 variables, no ACLs (the bucket owns its objects), under system/ (storage: S3_PERMISSION; S3_KEY_PREFIX, mastodon#30181)', () => {
     for (const role of RAILS) {
       const e = env(app(p1, role));
       expect([role, e.S3_ENABLED, e.S3_PROTOCOL, e.S3_PERMISSION, e.S3_REGION]).toEqual([role, 'true', 'https', '', 'eu-west-1']);
       expect([role, e.S3_BUCKET]).toEqual([role, expect.stringMatching(/^mastodon-prod-media-/)]);
-      expect([role, e.S3_ALIAS_HOST]).toEqual([role, 'files.social.example.com']);
+      // Media URLs are https://<S3_ALIAS_HOST>/<S3_KEY_PREFIX>/<path>: the CDN path below reads exactly that key.
+      expect([role, e.S3_ALIAS_HOST, e.S3_KEY_PREFIX]).toEqual([role, 'social.example.com', 'system']);
       expect(e.S3_BUCKET_MEDIA).toBeUndefined();
     }
-    expect(Object.keys(bucket).length).toBeGreaterThan(0);
+  });
+
+  test('THEN in every phase the CDN serves /system/* from the media bucket through origin access control, read-only, and the app domain is Mastodon\'s S3_ALIAS_HOST', () => {
+    expect(p1.config.ingress.domainName).toBe('social.example.com');
+    for (const s of Object.values(phases)) {
+      const dist = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+      const behavior = dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/system/*');
+      expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      const origin = dist.Origins.find((o: { Id: string }) => o.Id === behavior.TargetOriginId);
+      expect(origin.S3OriginConfig).toBeDefined();
+      expect(origin.OriginAccessControlId).toBeDefined();
+    }
   });
 
   test('THEN the Rails processes may write the media bucket through their task role, and the streaming server has no S3 access at all', () => {
@@ -256,12 +267,12 @@ describe('Mastodon: Redis, connections and the firewall', () => {
     }
   });
 
-  test('THEN the load balancer keeps an idle WebSocket for 120 s, above the streaming server\'s heartbeat, and the CDN waits 60 s between packets', () => {
+  test('THEN the load balancer keeps an idle WebSocket for 120 s, above the streaming server\'s 30 s ping, and the CDN waits 60 s between packets', () => {
     for (const s of Object.values(phases)) {
       const lb = Object.values(s.appStack.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]!.Properties;
       expect(lb.LoadBalancerAttributes).toContainEqual({ Key: 'idle_timeout.timeout_seconds', Value: '120' });
     }
-    for (const s of [phases.phase2, p3]) {
+    for (const s of Object.values(phases)) {
       const dist = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
       const origin = dist.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig !== undefined);
       expect(origin.CustomOriginConfig).toEqual(expect.objectContaining({ OriginReadTimeout: 60 }));
@@ -269,8 +280,8 @@ describe('Mastodon: Redis, connections and the firewall', () => {
     }
   });
 
-  test('THEN behind the CDN the web ACL lets uploads over 8 KB through (media, avatars, imports, inbox JSON) and takes federation\'s HTML on the inboxes', () => {
-    for (const s of [phases.phase2, p3]) {
+  test('THEN the CDN\'s web ACL, in every phase, lets uploads over 8 KB through (media, avatars, imports, inbox JSON) and takes federation\'s HTML on the inboxes', () => {
+    for (const s of Object.values(phases)) {
       const acl = Object.values(s.stack('edge').findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
       expect(acl.Scope).toBe('CLOUDFRONT');
       const rules = acl.Rules as { Name: string; Statement: Record<string, any> }[];
