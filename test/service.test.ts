@@ -120,7 +120,7 @@ describe('WebService', () => {
     const container = task.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
     expect(Object.keys(env).filter((k) => !k.startsWith('OTEL_')).sort()).toEqual([
-      'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_READ_HOST', 'DB_SSLMODE', 'HOME', 'LOG_FORMAT', 'PGDATABASE', 'PGHOST', 'PGPORT', 'PGSSLMODE', 'REDIS_CLUSTER', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS', 'TRUSTED_PROXY_HOPS',
+      'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_READ_HOST', 'DB_READ_HOSTS', 'DB_SSLMODE', 'HOME', 'LOG_FORMAT', 'PGDATABASE', 'PGHOST', 'PGPORT', 'PGSSLMODE', 'REDIS_CLUSTER', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS', 'TRUSTED_PROXY_HOPS',
     ]);
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
     const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
