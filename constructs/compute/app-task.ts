@@ -85,8 +85,8 @@ export interface TrustStoreProps {
 const TRUST_STORE_MEMORY_MIB = 32;
 
 export interface ContainerHealthCheck {
-  /** Shell command; exit 0 means healthy. */
-  readonly command: string;
+  /** Shell command (run by the image's shell), or a command in exec form (no shell needed); exit 0 means healthy. */
+  readonly command: string | readonly string[];
   readonly interval: Duration;
   readonly timeout: Duration;
   /** Failures in a row before the container is unhealthy. */
@@ -193,7 +193,8 @@ export class AppTask extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       healthCheck: props.healthCheck
         ? {
-            command: ['CMD-SHELL', props.healthCheck.command],
+            // ECS runs CMD-SHELL through the image's /bin/sh and CMD directly (ECS API Reference, HealthCheck).
+            command: typeof props.healthCheck.command === 'string' ? ['CMD-SHELL', props.healthCheck.command] : ['CMD', ...props.healthCheck.command],
             interval: props.healthCheck.interval,
             timeout: props.healthCheck.timeout,
             retries: props.healthCheck.retries,
