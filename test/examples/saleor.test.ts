@@ -45,6 +45,16 @@ const app = (t: Template): Record<string, any> => resources(t, 'AWS::ECS::TaskDe
 const env = (t: Template): Record<string, unknown> => Object.fromEntries((app(t).Environment ?? []).map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
 const secretNames = (t: Template): string[] => (app(t).Secrets ?? []).map((s: { Name: string }) => s.Name).sort();
 const service = (t: Template): Record<string, any> => resources(t, 'AWS::ECS::Service')[0]!.Properties;
+const secretFrom = (t: Template, name: string): unknown => (app(t).Secrets ?? []).find((s: { Name: string }) => s.Name === name)?.ValueFrom;
+/** A value as text, each imported or computed token shown as <Export name or logical id>. */
+function text(v: any): string {
+  if (typeof v === 'string') return v;
+  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(text).join(v['Fn::Join'][0]);
+  if (v['Fn::ImportValue']) return `<${String(v['Fn::ImportValue']).split(':').pop()}>`;
+  if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  if (v.Ref) return `<${v.Ref}>`;
+  return JSON.stringify(v);
+}
 
 /** A bucket's name, `<app>-<stage>-<bucket>-<hash>`, as the data stack names it. */
 function bucketName(data: Template, name: string): string {
@@ -194,6 +204,42 @@ describe('Saleor, phase 1 prod: what each process reads', () => {
       for (const name of ['media', 'private']) expect(policy).toContain(`arn:aws:s3:::${bucketName(data, name)}/*`);
     }
     expect(JSON.stringify(resources(beat, 'AWS::IAM::Policy'))).not.toContain('s3:');
+  });
+});
+
+describe('Saleor, phase 1 prod: the URLs Saleor reads whole (configuration.mdx; connectionUrls)', () => {
+  const roles = ['service-web', 'migrate-web', 'worker-celery', 'worker-beat'];
+
+  test.each(roles)('THEN %s gets DATABASE_URL and DATABASE_URL_REPLICA without credentials, and the login and password as PGUSER and PGPASSWORD secrets', (role) => {
+    const t = phase1.stack(role);
+    const e = env(t);
+    // dj-database-url leaves USER and PASSWORD empty; Django's backend then passes neither and libpq reads PG* (ADR 0031).
+    expect(text(e.DATABASE_URL)).toMatch(/^postgresql:\/\/<[^>]*DatabaseInstance[^>]*EndpointAddress[^>]*>:<[^>]*EndpointPort[^>]*>\/app\?sslmode=require$/);
+    // Phase 1 has no replica: the reader URL is the primary (settings.py falls back the same way without it).
+    expect(text(e.DATABASE_URL_REPLICA)).toBe(text(e.DATABASE_URL));
+    expect(text(e.DATABASE_URL)).not.toContain('@');
+    // The application login (database.applicationLogin), which survives the password's rotation.
+    expect(text(secretFrom(t, 'PGUSER'))).toMatch(/^<[^>]*ApplicationLoginSecret[^>]*>:username::$/);
+    expect(text(secretFrom(t, 'PGPASSWORD'))).toMatch(/^<[^>]*ApplicationLoginSecret[^>]*>:password::$/);
+  });
+
+  test.each(roles)('THEN %s gets CELERY_BROKER_URL from the jobs group and CACHE_URL from the cache, as secrets: they hold the AUTH token', (role) => {
+    const t = phase1.stack(role);
+    expect(text(secretFrom(t, 'CELERY_BROKER_URL'))).toMatch(/^<[^>]*RedisjobsUrlsSecret[^>]*>:db0::$/);
+    expect(text(secretFrom(t, 'CACHE_URL'))).toMatch(/^<[^>]*CacheUrlsSecret[^>]*>:db0::$/);
+    expect(env(t)).not.toHaveProperty('CELERY_BROKER_URL');
+    expect(env(t)).not.toHaveProperty('CACHE_URL');
+  });
+
+  test('THEN the URL secrets are rediss:// URLs of each group\'s primary, database 0', () => {
+    const secrets = phase1.stack('data').findResources('AWS::SecretsManager::Secret');
+    const url = (prefix: string) => text(Object.entries(secrets).find(([id]) => id.startsWith(prefix))![1].Properties.SecretString);
+    expect(url('RedisjobsUrlsSecret')).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:<RedisjobsAuthToken\w+>:SecretString:::\}\}@<RedisjobsReplicationGroup\w+\.PrimaryEndPoint\.Address>:<RedisjobsReplicationGroup\w+\.PrimaryEndPoint\.Port>\/0"\}$/);
+    expect(url('CacheUrlsSecret')).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:<CacheAuthToken\w+>:SecretString:::\}\}@<CacheReplicationGroup\w+\.PrimaryEndPoint\.Address>:<CacheReplicationGroup\w+\.PrimaryEndPoint\.Port>\/0"\}$/);
+  });
+
+  test('THEN from phase 2 DATABASE_URL_REPLICA reads from the replicas\' one name', () => {
+    expect(text(env(phase2.stack('service-web')).DATABASE_URL_REPLICA)).toMatch(/^postgresql:\/\/db-read\.saleor-prod\.internal:<[^>]*EndpointPort[^>]*>\/app\?sslmode=require$/);
   });
 });
 
