@@ -246,7 +246,7 @@ const appSettings = {
   ),
   connectionUrls: d(
     dict(variableName, connectionUrl, 'an object of variable names and { "to": "database" | "database-reader" | "cache" | "redis:<name>", "redisDatabase"?: 0-15, "query"?: { name: value } }'),
-    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<login>@<host>:<port>/<database>?sslmode=...` with no password: drivers read it from PGPASSWORD. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
+    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
   ),
   sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };
