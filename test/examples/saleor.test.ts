@@ -174,6 +174,20 @@ describe('Saleor, phase 1 prod: what each process reads', () => {
     expect(secretNames(t)).toEqual(expect.arrayContaining(['RSA_PRIVATE_KEY', 'SECRET_KEY']));
   });
 
+  test.each([
+    ['web', web],
+    ['celery', worker],
+    ['beat', beat],
+  ])('THEN %s writes only to /tmp on a read-only root: media goes to S3, static files are in the image, beat\'s schedule in PostgreSQL', (_name, t) => {
+    expect(app(t).ReadonlyRootFilesystem).toBe(true);
+    expect(app(t).MountPoints).toEqual([{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }]);
+    expect(env(t).HOME).toBe('/tmp');
+  });
+
+  test('THEN the mail domain has its SES identity, which the SMTP credentials in EMAIL_URL send through', () => {
+    phase1.stack('app').hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.shop.example.com' });
+  });
+
   test('THEN the processes that send mail get EMAIL_URL (the operator\'s SMTP URL) as a secret, never a plain variable', () => {
     for (const t of [web, worker]) {
       expect(secretNames(t)).toContain('EMAIL_URL');
