@@ -187,8 +187,18 @@ describe('Scheduled tasks', () => {
     expect(pass.Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
-  test('THEN an alarm on a failed start and on dropped starts, routed to notify', () => {
-    expect(alarmNames(job).sort()).toEqual(['blueprint-prod-nightly-cleanup-run-failed', 'blueprint-prod-nightly-cleanup-runs-dropped']);
+  test('THEN an alarm on a failed start, on dropped starts and on a run that failed, routed to notify', () => {
+    expect(alarmNames(job).sort()).toEqual(['blueprint-prod-nightly-cleanup-job-failed', 'blueprint-prod-nightly-cleanup-run-failed', 'blueprint-prod-nightly-cleanup-runs-dropped']);
+    const failedRuns = Object.keys(job.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('JobFailedRuns'))!;
+    job.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'blueprint-prod-nightly-cleanup-job-failed',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failedRuns, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('Notify') })],
+    });
     job.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'blueprint-prod-nightly-cleanup-runs-dropped',
       Namespace: 'AWS/Scheduler',
@@ -198,8 +208,10 @@ describe('Scheduled tasks', () => {
     });
   });
 
-  test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it', () => {
+  test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it; its failed-run rule and alarm wait there for it', () => {
     expect(Object.values(standbyJob.findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('DISABLED');
+    expect(Object.values(standbyJob.findResources('AWS::Events::Rule'))).toHaveLength(1);
+    expect(alarmNames(standbyJob)).toContain('blueprint-prod-nightly-cleanup-job-failed');
   });
 });
 
@@ -249,7 +261,7 @@ test('every worker and schedule alarm points to a runbook entry that exists', ()
     expect(runbooks).toContain(`<a id="${anchor}"></a>`);
     anchors.add(anchor!);
   }
-  expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-run-failed']);
+  expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-job-failed', 'schedule-run-failed']);
 });
 
 describe('a worker\'s scaling in a settings file', () => {

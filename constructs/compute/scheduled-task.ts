@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -40,8 +42,9 @@ export interface ScheduledTaskProps extends Omit<AppTaskProps, 'containerPort' |
  * A cron-style job: a task definition built like every app task, started as
  * a one-off Fargate task in the private subnets by an EventBridge Scheduler
  * schedule, with retries, an encrypted dead-letter queue for starts that
- * failed every retry, and an execution role that may run exactly this task
- * definition family on this cluster and pass exactly its two roles.
+ * failed every retry, an execution role that may run exactly this task
+ * definition family on this cluster and pass exactly its two roles, and a
+ * rule that keeps the ECS event of every run that started and then failed.
  */
 export class ScheduledTask extends Construct {
   public readonly task: AppTask;
@@ -51,6 +54,10 @@ export class ScheduledTask extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** The role EventBridge Scheduler assumes to start the task. */
   public readonly role: iam.Role;
+  /** Matches a run of this family on this cluster that stopped with a non-zero exit code or never started. */
+  public readonly failureRule: events.Rule;
+  /** Receives the `ECS Task State Change` event of each failed run, so an alarm can watch it and a person can read why. */
+  public readonly failedRuns: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
     super(scope, id);
@@ -136,5 +143,44 @@ export class ScheduledTask extends Construct {
     });
     // The role's policy (not only the role, which RoleArn already orders) exists before the schedule first fires.
     this.schedule.node.addDependency(this.role.node.findChild('DefaultPolicy'));
+
+    // A run that starts is a success to EventBridge Scheduler, whatever the job does: its retries and
+    // dead-letter queue see only RunTask. ECS sends every task's state changes to the default event bus
+    // (Amazon ECS Developer Guide, "Amazon ECS task state change events"); a STOPPED event carries the
+    // family's task definition ARN, each container's exitCode and the stopCode. EventBridge matches an
+    // array field when any element matches, so any container of the job (the app, or a helper it
+    // depends on) exiting non-zero marks the run failed; a task that never started has no exit code and
+    // stopCode TaskFailedToStart. EssentialContainerExited alone is how every one-off run ends, success
+    // included, so it is not a failure by itself.
+    this.failureRule = new events.Rule(this, 'FailedRun', {
+      description: `A run of ${definition.family} failed`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [props.cluster.clusterArn],
+          taskDefinitionArn: events.Match.prefix(`arn:${partition}:ecs:${region}:${account}:task-definition/${definition.family}:`),
+          lastStatus: ['STOPPED'],
+          // Content filtering: anything-but a number matches every other number (EventBridge User Guide, "Event patterns").
+          $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
+        },
+      },
+    });
+    // SQS-managed encryption: EventBridge may send to it with the queue policy alone, where a customer
+    // managed key would need a key policy naming events.amazonaws.com (EventBridge User Guide,
+    // "Amazon SQS permissions"). The events hold task metadata, not application data.
+    this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // The target adds the queue policy: events.amazonaws.com may send, for this rule's ARN only.
+    this.failureRule.addTarget(new targets.SqsQueue(this.failedRuns));
+    acknowledge(
+      this.failedRuns,
+      'This queue holds the ECS events of failed runs of a scheduled task for a person to read; nothing consumes it, so a message can never fail processing and a dead-letter queue would stay empty.',
+      'AwsSolutions-SQS3',
+      controlTower('sqs_dlq_check'),
+    );
   }
 }

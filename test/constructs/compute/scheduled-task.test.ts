@@ -91,6 +91,38 @@ describe('ScheduledTask', () => {
     expect(containers[0].Command).toEqual(['python', '-m', 'cleanup']);
   });
 
+  test('THEN a rule matches a stopped run of the family on the cluster that exited non-zero or never started, and keeps its event in a queue', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const { EventPattern: pattern, Targets: targets, State } = rules[0]!.Properties;
+    expect(State).toBe('ENABLED');
+    expect(pattern.source).toEqual(['aws.ecs']);
+    expect(pattern['detail-type']).toEqual(['ECS Task State Change']);
+    expect(pattern.detail.lastStatus).toEqual(['STOPPED']);
+    expect(pattern.detail.clusterArn).toEqual([stack.resolve((stack.node.findChild('Cluster') as ecs.Cluster).clusterArn)]);
+    // Every revision of this family and no other: the prefix ends at the revision's colon.
+    const prefix = JSON.stringify(pattern.detail.taskDefinitionArn);
+    expect(prefix).toContain(`:task-definition/${job.task.taskDefinition.family}:`);
+    expect(pattern.detail.taskDefinitionArn).toEqual([{ prefix: expect.anything() }]);
+    expect(pattern.detail.$or).toEqual([{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }]);
+    const [queueId, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => id.startsWith('JobFailedRuns'))!;
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    expect(queue.Properties.KmsMasterKeyId).toBeUndefined();
+    expect(targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+  });
+
+  test('THEN EventBridge may send to the failed-runs queue for this rule only, over TLS', () => {
+    const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p) => JSON.stringify(p.Properties.Queues).includes('JobFailedRuns'))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0]!;
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } } }),
+      ]),
+    );
+  });
+
   test('GIVEN enabled false THEN the schedule exists disabled', () => {
     const off = given(false).template;
     expect(Object.values(off.findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('DISABLED');
