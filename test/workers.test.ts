@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
+import { RuleQueueAdmitsEventBridge } from '../review/gate/rules/events/rule-queue-admits-eventbridge';
 import { DeadLetterKeyAllowsScheduler } from '../review/gate/rules/schedules/dead-letter-key-allows-scheduler';
 import { SchedulerPassesTaskRoles } from '../review/gate/rules/schedules/scheduler-passes-task-roles';
 import { readFileSync } from 'node:fs';
@@ -233,6 +234,16 @@ describe('the deployability gate', () => {
     policy.Properties.PolicyDocument.Statement = keep.map((st: any) => (st.Action === 'iam:PassRole' ? { ...st, Resource: [st.Resource[0]] } : st));
     expect(runGate([SchedulerPassesTaskRoles], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/may not pass/)]);
   });
+});
+
+test('GIVEN the failed-runs queue without its EventBridge statement THEN the gate fires on the kit\'s own rule', () => {
+  const deployment = deploymentFromAssembly(built.app.synth().directory) as any;
+  const stack = 'blueprint-prod-schedule-nightly-cleanup';
+  expect(runGate([RuleQueueAdmitsEventBridge], { deployment })).toEqual([]);
+  const broken = structuredClone(deployment);
+  const policy = Object.entries(broken[stack].template.Resources).find(([id]) => /JobFailedRunsPolicy/.test(id))![1] as any;
+  policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Principal?.Service !== 'events.amazonaws.com');
+  expect(runGate([RuleQueueAdmitsEventBridge], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/does not let events.amazonaws.com send/)]);
 });
 
 describe('a promoted standby', () => {

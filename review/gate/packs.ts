@@ -6,6 +6,7 @@ import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-liste
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
 import { SingletonNeverRunsTwo } from './rules/ecs/singleton-never-runs-two';
+import { RuleQueueAdmitsEventBridge } from './rules/events/rule-queue-admits-eventbridge';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverCalculatedCheckCanFail } from './rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
@@ -47,6 +48,7 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   WafLogGroupName,
   DeadLetterKeyAllowsScheduler,
   SchedulerPassesTaskRoles,
+  RuleQueueAdmitsEventBridge,
   MultiUserRotationMasterSecret,
 ];
 
