@@ -51,7 +51,26 @@ const built = synthesize({
       { name: 'sockets', queue: null, scaling: { signal: 'fixed', tasks: 2 } },
       { name: 'beat', queue: null, scaling: { signal: 'singleton' } },
     ],
-    schedules: [{ name: 'nightly-cleanup', schedule: 'cron(0 3 * * ? *)', timezone: 'Europe/Berlin', command: ['python', 'manage.py', 'cleanup'], cpu: 512, memoryMiB: 1024, retries: 3 }],
+    schedules: [
+      {
+        name: 'nightly-cleanup',
+        schedule: 'cron(0 3 * * ? *)',
+        timezone: 'Europe/Berlin',
+        command: ['python', 'manage.py', 'cleanup'],
+        cpu: 512,
+        memoryMiB: 1024,
+        retries: 3,
+        // One secret replicated under its name, one with a copy of its own in the standby region.
+        secrets: {
+          API_TOKEN: { secretsManager: 'shop/api-token' },
+          REPORT_KEY: {
+            secretsManager: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/report-AbCdEf',
+            field: 'key',
+            standby: { secretsManager: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop/report-west-GhIjKl' },
+          },
+        },
+      },
+    ],
   },
 });
 const worker = (name: string): Template => built.stack(`worker-${name}`);
@@ -207,6 +226,15 @@ describe('Scheduled tasks', () => {
       Dimensions: [{ Name: 'ScheduleGroup', Value: 'blueprint-prod-nightly-cleanup' }],
       AlarmActions: [Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('Notify') })],
     });
+  });
+
+  test('THEN a secret by name resolves in each region, and one with a standby reference reads that copy in the standby', () => {
+    const valueFrom = (t: Template, name: string) => JSON.stringify(container(t).Secrets.find((x: { Name: string }) => x.Name === name).ValueFrom);
+    expect(valueFrom(job, 'REPORT_KEY')).toBe(JSON.stringify('arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/report-AbCdEf:key::'));
+    expect(valueFrom(standbyJob, 'REPORT_KEY')).toBe(JSON.stringify('arn:aws:secretsmanager:us-west-2:111111111111:secret:shop/report-west-GhIjKl:key::'));
+    // By name: the ARN is built in each stack's own region, where the replica keeps the name.
+    expect(valueFrom(job, 'API_TOKEN')).toMatch(/secretsmanager:us-east-1:111111111111:secret:shop\/api-token/);
+    expect(valueFrom(standbyJob, 'API_TOKEN')).toMatch(/secretsmanager:us-west-2:111111111111:secret:shop\/api-token/);
   });
 
   test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it; its failed-run rule and alarm wait there for it', () => {
