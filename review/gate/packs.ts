@@ -21,6 +21,7 @@ import { LogGroupKeyAllowsLogs } from './rules/policies/log-group-key-allows-log
 import { MultiUserRotationMasterSecret } from './rules/policies/multi-user-rotation-master-secret';
 import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
+import { EventQuotas } from './rules/quotas/event-quotas';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
@@ -59,7 +60,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, EventQuotas, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
