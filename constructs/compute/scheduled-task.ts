@@ -169,10 +169,12 @@ export class ScheduledTask extends Construct {
     // SQS-managed encryption: EventBridge may send to it with the queue policy alone, where a customer
     // managed key would need a key policy naming events.amazonaws.com (EventBridge User Guide,
     // "Amazon SQS permissions"). The events hold task metadata, not application data.
+    // Retained like the dead-letter queue: the planner counts queues as durable, and the events outlive the stack.
     this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     // The target adds the queue policy: events.amazonaws.com may send, for this rule's ARN only.
     this.failureRule.addTarget(new targets.SqsQueue(this.failedRuns));

@@ -108,6 +108,7 @@ describe('ScheduledTask', () => {
     const [queueId, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => id.startsWith('JobFailedRuns'))!;
     expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
     expect(queue.Properties.KmsMasterKeyId).toBeUndefined();
+    expect(queue.DeletionPolicy).toBe('Retain');
     expect(targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
   });
 
