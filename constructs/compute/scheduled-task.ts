@@ -103,12 +103,25 @@ export class ScheduledTask extends Construct {
     // Sending to an encrypted queue needs the key's GenerateDataKey and Decrypt (Amazon SQS Developer Guide,
     // "Key management"; EventBridge Scheduler User Guide, "Configuring a dead-letter queue"). The key is
     // imported by ARN in the caller's stack, so the grant is the role's policy, not an edit of the key's.
+    // The task carries its definition's tags (app, stage: cost allocation), as services' tasks do; tagging on
+    // RunTask needs ecs:TagResource for that action (Amazon ECS Developer Guide, "Grant permission to tag
+    // resources on creation"). Only while creating a task through RunTask, which this role may call only
+    // for this family on this cluster: it can tag no existing resource.
+    const tasks = `arn:${partition}:ecs:${region}:${account}:task/*`;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecs:TagResource'], resources: [tasks], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }),
+    );
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.deadLetterKey.keyArn] }));
     acknowledge(
       this.role,
       'ecs:RunTask is granted on every revision of this one task definition family (`family:*`), on this cluster only, so a deploy that registers a new revision keeps the schedule working.',
       `AwsSolutions-IAM5[Resource::${family}]`,
+    );
+    acknowledge(
+      this.role,
+      'ecs:TagResource on tasks applies only while RunTask creates a task (condition ecs:CreateAction = RunTask), and this role may run only this family on this cluster; a task ARN is not known before RunTask creates it.',
+      `AwsSolutions-IAM5[Resource::${tasks}]`,
     );
     acknowledge(
       this.role,
@@ -135,6 +148,7 @@ export class ScheduledTask extends Construct {
           taskCount: 1,
           launchType: 'FARGATE',
           platformVersion: 'LATEST',
+          propagateTags: 'TASK_DEFINITION',
           networkConfiguration: {
             awsvpcConfiguration: { subnets, securityGroups: [props.securityGroup.securityGroupId], assignPublicIp: 'DISABLED' },
           },

@@ -69,13 +69,22 @@ describe('ScheduledTask', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('SchedulerRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(statements.map((s) => [s.Action].flat().sort().join(' '))).toEqual(['ecs:RunTask', 'iam:PassRole', 'sqs:SendMessage', 'kms:Decrypt kms:GenerateDataKey']);
+    expect(statements.map((s) => [s.Action].flat().sort().join(' '))).toEqual(['ecs:RunTask', 'iam:PassRole', 'ecs:TagResource', 'sqs:SendMessage', 'kms:Decrypt kms:GenerateDataKey']);
     expect(statements[0].Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } });
     expect(statements[1].Resource).toHaveLength(2);
     expect(statements[1].Resource).toEqual(
       expect.arrayContaining([stack.resolve(job.task.taskDefinition.taskRole.roleArn), stack.resolve(job.task.taskDefinition.obtainExecutionRole().roleArn)]),
     );
     expect(statements[1].Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  test('THEN the task carries its definition\'s tags, and the scheduler role may tag only the tasks RunTask creates', () => {
+    expect(schedule().Target.EcsParameters.PropagateTags).toBe('TASK_DEFINITION');
+    const tag = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((s) => s.Action === 'ecs:TagResource')!;
+    expect(tag.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+    expect(JSON.stringify(tag.Resource)).toMatch(/:ecs:eu-central-1:111111111111:task\/\*"/);
   });
 
   test('THEN the schedule waits for the scheduler role\'s policy, so its first firing may run the task', () => {
