@@ -100,9 +100,6 @@ export class ScheduledTask extends Construct {
         conditions: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
-    // Sending to an encrypted queue needs the key's GenerateDataKey and Decrypt (Amazon SQS Developer Guide,
-    // "Key management"; EventBridge Scheduler User Guide, "Configuring a dead-letter queue"). The key is
-    // imported by ARN in the caller's stack, so the grant is the role's policy, not an edit of the key's.
     // The task carries its definition's tags (app, stage: cost allocation), as services' tasks do; tagging on
     // RunTask needs ecs:TagResource for that action (Amazon ECS Developer Guide, "Grant permission to tag
     // resources on creation"). Only while creating a task through RunTask, which this role may call only
@@ -111,6 +108,9 @@ export class ScheduledTask extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['ecs:TagResource'], resources: [tasks], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }),
     );
+    // Sending to an encrypted queue needs the key's GenerateDataKey and Decrypt (Amazon SQS Developer Guide,
+    // "Key management"; EventBridge Scheduler User Guide, "Configuring a dead-letter queue"). The key is
+    // imported by ARN in the caller's stack, so the grant is the role's policy, not an edit of the key's.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.deadLetterKey.keyArn] }));
     acknowledge(
