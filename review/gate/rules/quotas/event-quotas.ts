@@ -1,7 +1,7 @@
 import { GateRule, Violation } from '../../rule';
 import { Located, resourcesOf } from '../../template';
 
-/** EventBridge Scheduler: schedule groups per account and region (not adjustable). */
+/** EventBridge Scheduler: schedule groups per account and region. */
 export const MAX_SCHEDULE_GROUPS = 500;
 /** EventBridge: rules per event bus (adjustable through Service Quotas). */
 export const MAX_RULES_PER_BUS = 300;
@@ -17,7 +17,7 @@ export const EventQuotas: GateRule = {
   id: 'EventQuotas',
   summary: `A deployment creates at most ${MAX_SCHEDULE_GROUPS} EventBridge Scheduler schedule groups and ${MAX_RULES_PER_BUS} rules on the default event bus per account and region.`,
   documentation:
-    'EventBridge Scheduler User Guide, "Quotas for EventBridge Scheduler" https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html; Amazon EventBridge User Guide, "Amazon EventBridge quotas" https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
+    'EventBridge Scheduler User Guide, "Managing a schedule group" (up to 500 schedule groups) https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group.html and "Quotas for Amazon EventBridge Scheduler" https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html; Amazon EventBridge User Guide, "Amazon EventBridge quotas" https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
   fix: 'run fewer scheduled tasks in one account and region (one job may run several commands), or request a higher rules-per-bus quota through Service Quotas',
   evaluate(input) {
     const violations: Violation[] = [];
