@@ -34,7 +34,7 @@ type Container = {
   Environment: { Name: string; Value: unknown }[];
   Secrets?: { Name: string; ValueFrom: unknown }[];
   PortMappings?: { ContainerPort: number }[];
-  MountPoints?: { ContainerPath: string; ReadOnly: boolean }[];
+  MountPoints?: { ContainerPath: string; ReadOnly: boolean; SourceVolume?: string }[];
   ReadonlyRootFilesystem?: boolean;
 };
 
@@ -251,5 +251,28 @@ describe('Firefly III phase 3: the edge and the standby region', () => {
   test('THEN the standby\'s web tasks read APP_KEY by name in their own region, where the operator replicates it', () => {
     const c = app(b.stack('standby-service-web'));
     expect(secretFrom(c, 'APP_KEY')).toContain(`${b.config.standby!.region}:123456789012:secret:firefly/app-key`);
+  });
+});
+
+describe('Firefly III: the facts behind the README\'s "What the kit cannot do yet"', () => {
+  const b = built.phase1;
+  const task = Object.values(b.stack('service-web').findResources('AWS::ECS::TaskDefinition'))[0]!.Properties;
+  const c = app(b.stack('service-web'));
+
+  test('THEN the container health check runs wget, which the image (curl only) lacks: the README\'s fix is a curl fallback', () => {
+    const check = (task.ContainerDefinitions as { Name: string; HealthCheck: { Command: string[] } }[]).find((x) => x.Name === 'App')!.HealthCheck.Command;
+    expect(check).toEqual(['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/health || exit 1']);
+  });
+
+  test('THEN storage/ is a task-scoped volume, with no shared file system: attachments stay on one task and go with it', () => {
+    const volumes = task.Volumes as { Name: string; Host?: unknown; EFSVolumeConfiguration?: unknown }[];
+    const storage = volumes.find((v) => v.Name === 'writable-var-www-html-storage')!;
+    expect(storage).toEqual({ Name: 'writable-var-www-html-storage' });
+    expect(c.MountPoints).toEqual(expect.arrayContaining([{ ContainerPath: '/var/www/html/storage', ReadOnly: false, SourceVolume: 'writable-var-www-html-storage' }]));
+  });
+
+  test('THEN the root filesystem is read-only, where the image\'s start writes /etc/nginx and /run', () => {
+    expect(c.ReadonlyRootFilesystem).toBe(true);
+    expect((c.MountPoints ?? []).map((m) => m.ContainerPath)).not.toEqual(expect.arrayContaining(['/etc/nginx']));
   });
 });
