@@ -204,22 +204,31 @@ const pgLogin = text(
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
+const secretSource = text(/^(arn:|[\w/+=.@-]{1,512}$)/, 'a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN', (v) => !v.startsWith('arn:') || SECRET_ARN.test(v));
+const parameterSource = text(/^(arn:|\/[\w./-]{1,1010}$)/, 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)', (v) => !v.startsWith('arn:') || PARAMETER_ARN.test(v));
+/** Exactly one source of the secret. */
+const oneSource = (ref: { secretsManager?: string; ssmParameter?: string }) => [ref.secretsManager, ref.ssmParameter].filter((v) => v !== undefined).length === 1;
 const secretRef = obj({
-  secretsManager: d(
-    text(/^(arn:|[\w/+=.@-]{1,512}$)/, 'a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN', (v) => !v.startsWith('arn:') || SECRET_ARN.test(v)).optional(),
-    'Secrets Manager secret name or full ARN (in env.region).',
-  ),
+  secretsManager: d(secretSource.optional(), 'Secrets Manager secret name or full ARN (in env.region).'),
   field: d(text(/^[\w.-]{1,256}$/, 'a JSON key of the secret').optional(), 'JSON key inside the secret; the whole value when absent.'),
-  ssmParameter: d(
-    text(/^(arn:|\/[\w./-]{1,1010}$)/, 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)', (v) => !v.startsWith('arn:') || PARAMETER_ARN.test(v)).optional(),
-    'SSM SecureString parameter name (`/app/key`) or ARN (in env.region and env.account).',
+  ssmParameter: d(parameterSource.optional(), 'SSM SecureString parameter name (`/app/key`) or ARN (in env.region and env.account).'),
+  standby: d(
+    obj({
+      secretsManager: d(secretSource.optional(), 'Secrets Manager secret name or full ARN in standby.region.'),
+      ssmParameter: d(parameterSource.optional(), 'SSM SecureString parameter name or ARN in standby.region and env.account.'),
+    }).optional(),
+    'The same secret as the standby region\'s tasks read it, when it is not found there under the same name: the same kind of source, `field` applying to both. Unset: the standby\'s tasks read the same name in standby.region (a Secrets Manager replica keeps the name).',
   ),
 }).superRefine((ref, ctx) => {
-  const sources = [ref.secretsManager, ref.ssmParameter].filter((v) => v !== undefined).length;
-  if (sources !== 1) {
+  if (!oneSource(ref)) {
     ctx.addIssue({ code: 'custom', message: rejection(ref, '{ "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }') });
   } else if (ref.field !== undefined && ref.ssmParameter !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['field'], message: 'is not allowed with ssmParameter; allowed: field only with secretsManager' });
+  } else if (ref.standby !== undefined) {
+    const kind = ref.secretsManager !== undefined ? 'secretsManager' : 'ssmParameter';
+    if (!oneSource(ref.standby) || ref.standby[kind] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['standby'], message: rejection(ref.standby, `{ "${kind}": name or ARN in standby.region }, the same kind as the secret`) });
+    }
   }
 });
 
@@ -344,6 +353,10 @@ export const serviceSchema = obj({
     'Path the load balancer and the container health check probe.',
   ),
   healthCheck: d(healthCheck, 'One health check drives both the load balancer\'s and the container\'s probe.'),
+  containerHealthCommand: d(
+    list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'), 0, 100, 'a list of strings (a command in exec form), or null for none').nullable(),
+    'The container\'s own health check, run inside it in exec form (no shell), exit 0 meaning healthy, e.g. `["python3", "-c", "import urllib.request as u; u.urlopen(\'http://localhost:8000/health/\')"]` for an image without wget; empty: `wget` against healthCheckPath (the image needs wget); null: none, the load balancer\'s check alone replaces a failing task.',
+  ),
   pathPatterns: d(
     list(text(/^\/[\w\-./*?~%]{0,127}$/, 'a path pattern starting with "/", at most 128 characters'), 1, 5, '1 to 5 path patterns'),
     'Path patterns routed to this service; `/*` is the default route.',
