@@ -2,6 +2,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { join } from 'node:path';
 import { readSettingsFile, resolveConfig } from '../../config';
 import { cfnLintAvailable, lintTemplates } from '../../review/cfn-lint';
+import { DEPLOYABILITY, formatFinding, runGate } from '../../review/gate';
+import { deploymentFromAssembly } from '../../review/gate/assembly';
 import { planUpgrade, Templates } from '../../review/plan';
 import { synthesize, Synthesized } from '../support/blueprint';
 
@@ -39,6 +41,11 @@ describe('Mastodon: every phase resolves and synthesizes', () => {
 
   test('THEN each phase builds the web and streaming services, the three Sidekiq pools and the migration task', () => {
     for (const s of Object.values(phases)) for (const role of ROLES) expect(() => s.stack(role)).not.toThrow();
+  });
+
+  test.each(['phase1', 'phase2', 'phase3'] as const)('GIVEN %s prod THEN the deployability gate finds nothing', (phase) => {
+    const deployment = deploymentFromAssembly(phases[phase].app.synth().directory);
+    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
   });
 
   test('WHEN upgrading phase 1 to 2 and phase 2 to 3 THEN the offline planner blocks nothing and strands no consumer', () => {
