@@ -130,8 +130,8 @@ describe('Mastodon: processes, images, ports and health checks', () => {
     expect(lintTemplates(files).filter((f) => !f.exception)).toEqual([]);
   });
 
-  test('THEN the migration runs db:prepare with the post-deployment migrations held back for after the rollout (config: SKIP_POST_DEPLOYMENT_MIGRATIONS)', () => {
-    expect(app(p1, 'migrate-web').Command).toEqual(['env', 'SKIP_POST_DEPLOYMENT_MIGRATIONS=true', 'bundle', 'exec', 'rails', 'db:prepare']);
+  test('THEN the migration before each rollout holds the post-deployment migrations back for after it (config: SKIP_POST_DEPLOYMENT_MIGRATIONS; chart: db-pre-migrate job)', () => {
+    expect(app(p1, 'migrate-web').Command).toEqual(['env', 'SKIP_POST_DEPLOYMENT_MIGRATIONS=true', 'bundle', 'exec', 'rails', 'db:migrate']);
     // The web service itself never carries the variable: a later full db:migrate from the same task definition runs every migration.
     expect(env(app(p1, 'service-web')).SKIP_POST_DEPLOYMENT_MIGRATIONS).toBeUndefined();
   });
