@@ -2,6 +2,8 @@ export * from './network/tiered-vpc';
 export * from './network/admit';
 export * from './database/postgres-database';
 export * from './database/application-login';
+export * from './database/login-setup';
+export * from './compute/deploy-task-run';
 export * from './database/reader-endpoint';
 export * from './cache/redis-cache';
 export * from './ingress/public-load-balancer';
