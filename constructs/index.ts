@@ -4,6 +4,7 @@ export * from './database/postgres-database';
 export * from './database/application-login';
 export * from './database/login-setup';
 export * from './compute/deploy-task-run';
+export * from './compute/deploy-task-run-handler';
 export * from './database/reader-endpoint';
 export * from './cache/redis-cache';
 export * from './ingress/public-load-balancer';

@@ -150,6 +150,8 @@ export class DeployTaskRun extends Construct {
       logGroup: this.logGroup,
       waiterStateMachineLogOptions: { destination: this.waiterLogGroup, level: sfn.LogLevel.ALL },
       disableWaiterStateMachineLogging: false,
+      // The framework's default, FATAL, would hide why a run failed; the properties hold no secret.
+      frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.INFO,
       frameworkOnEventRole: role('FrameworkOnEvent'),
       frameworkCompleteAndTimeoutRole: role('FrameworkWaiter'),
     });
