@@ -21,6 +21,7 @@ import { MultiUserRotationMasterSecret } from './rules/policies/multi-user-rotat
 import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
+import { ProviderWaiterWithinTimeout } from './rules/quotas/provider-waiter-timeout';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { StackQuotas } from './rules/quotas/stack-quotas';
 import { WebAclCapacity } from './rules/quotas/web-acl-capacity';
@@ -57,7 +58,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity, ProviderWaiterWithinTimeout];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
