@@ -179,6 +179,9 @@ export class DataStack extends BlueprintStack {
       }
     } else {
       this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(props.role);
+      // Tasks that read the master secret's replica before the login existed still import it until their own stacks
+      // deploy, after this one; CloudFormation refuses to delete an export in use, so it stays.
+      if (this.applicationSecret !== this.database.secret && props.role.promotedSecretArn === undefined) this.exportValue(this.database.secret.secretArn);
     }
 
     if (this.database.replicas.length > 0) {

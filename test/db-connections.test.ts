@@ -118,6 +118,23 @@ describe('GIVEN the default application login: a running task survives a passwor
   });
 });
 
+describe('GIVEN a deployment on the master secret upgrading to the default login', () => {
+  test('THEN every export its old task stacks import is still exported, so the data stacks deploy before them (npm run plan: nothing stranded)', () => {
+    const imports = (t: Template): string[] => [...JSON.stringify(t.toJSON()).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((m) => m[1]!);
+    const exported = (t: Template): string[] => Object.values<{ Export?: { Name: string } }>(t.toJSON().Outputs ?? {}).flatMap((o) => (o.Export ? [o.Export.Name] : []));
+    for (const [consumer, producer] of [
+      ['service-web', 'data'],
+      ['worker-worker', 'data'],
+      ['standby-service-web', 'standby-data'],
+      ['standby-worker-worker', 'standby-data'],
+    ] as const) {
+      const before = imports(plain.stack(consumer)).filter((name) => name.startsWith(`blueprint-prod-${producer}:`));
+      expect(before.length).toBeGreaterThan(0);
+      expect(exported(s.stack(producer))).toEqual(expect.arrayContaining(before));
+    }
+  });
+});
+
 describe('GIVEN the opt-out, database.applicationLogin null', () => {
   test('THEN tasks read the master secret for every credential variable, in both regions', () => {
     for (const c of [webContainer(plain.web), webContainer(plain.stack('standby-service-web'))]) {
