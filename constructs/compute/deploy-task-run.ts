@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeLogGroup, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks } from '../security/acknowledge';
 import { DEPLOY_TASK_RUN_HANDLER } from './deploy-task-run-handler';
 
 /** CloudFormation's own limit on one custom resource operation: `ServiceTimeout`, at most and by default 3,600 seconds. */
@@ -198,6 +198,7 @@ export class DeployTaskRun extends Construct {
       this,
       'The functions call AWS APIs only (ECS, Lambda, Step Functions, CloudWatch Logs) and carry no data; inside the VPC they would reach the same APIs through the NAT gateways, and their network interfaces would hold up every delete of the stack.',
       ...inCompliancePacks('LambdaInsideVPC'),
+      controlTower('lambda_inside_vpc_check'),
     );
     acknowledge(
       this,
@@ -213,6 +214,7 @@ export class DeployTaskRun extends Construct {
       this.provider,
       'The waiter calls one function every 15 seconds; each call and its result are in its execution history and, at level ALL, in its log group. Tracing would add nothing to find.',
       'AwsSolutions-SF2',
+      controlTower('step_functions_state_machine_tracing_enabled_check'),
     );
     acknowledge(
       this.provider,
