@@ -17,6 +17,7 @@ export * from './monitoring/golden-signals-dashboard';
 export * from './security/data-key';
 export * from './storage/log-bucket';
 export * from './compute/app-task';
+export * from './compute/volume-owner';
 export * from './compute/worker';
 export * from './compute/scheduled-task';
 export * from './messaging/work-queue';

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeployTaskRun } from '../compute/deploy-task-run';
+import { acknowledgeRootPreparation, addVolumeOwner } from '../compute/volume-owner';
 import { admitFrom } from '../network/admit';
 import { acknowledge, acknowledgeLogGroup, inCompliancePacks } from '../security/acknowledge';
 import { CLONE_SUFFIX } from './application-login';
@@ -134,6 +135,8 @@ export class LoginSetup extends Construct {
     });
     this.task.addVolume({ name: 'tmp' });
     this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    addVolumeOwner(this, { taskDefinition: this.task, container: this.container, user: '70', volumes: ['tmp'], logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'volume-owner' }) });
+    acknowledgeRootPreparation(this.task, 'the volume owner');
     // ECS decrypts both secrets with the data key through Secrets Manager when the task starts.
     this.task.obtainExecutionRole().addToPrincipalPolicy(
       new iam.PolicyStatement({
