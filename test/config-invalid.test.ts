@@ -25,7 +25,7 @@ const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aw
 const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
 const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
 const RESERVED = "allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's";
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_BUCKET_*, S3_REGION, S3_PUBLIC_HOST_*, S3_PUBLIC_URL_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
 
 /** The sample web service with `fields` changed. */
@@ -314,7 +314,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   // Buckets (ADR 0025).
   ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
   ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
-  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets (S3_BUCKET_<NAME>, S3_REGION); ${RESERVED}`],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets and where viewers read public ones (ADR 0025, ADR 0033); ${RESERVED}`],
   ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
   ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
   ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
