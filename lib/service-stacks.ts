@@ -216,7 +216,7 @@ class AppRuntime {
  * is a bucket action, narrowed by the `s3:prefix` condition key, which a
  * request without a prefix does not satisfy (Amazon S3 User Guide, "Bucket
  * policy examples using condition keys", s3:prefix:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#condition-key-bucket-ops-2).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
  * The key statement stays the bucket's: with S3 Bucket Keys the encryption
  * context is the bucket's ARN, not the object's (ADR 0025). Written on the
  * task role alone: a grant through the bucket or key object would edit the

@@ -1,31 +1,34 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { bucketName, EDGE_REGION } from '../config';
+import { bucketName, EDGE_REGION, resolveConfig } from '../config';
+import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
+import { Deployment } from '../review/gate/template';
+import { isBlocked, planUpgrade, synthesizeDeployment, templatesOf } from '../review/plan';
 import { placeholderCertificateArn } from '../review/production-settings';
-import { synthesize } from './support/blueprint';
+import { CDK_CONTEXT, synthesize } from './support/blueprint';
 
 // GIVEN phase 3 in a hosted zone (the CDN on app.example.com, a standby region) with a bucket `media`
 // served on its own host `files` (files.app.example.com) and a bucket `assets` on a path of the main
 // domain; the web service reads media and renames its host variable to Mastodon's S3_ALIAS_HOST.
 const EDGE_CERT = placeholderCertificateArn(EDGE_REGION);
 const FILES_CERT = EDGE_CERT.replace('00000000-0000', '11111111-1111');
-const s = synthesize({
-  phase: 'phase3',
-  settings: {
-    ingress: {
-      certificateArn: placeholderCertificateArn('us-east-1'),
-      domainName: 'app.example.com',
-      edgeCertificateArn: EDGE_CERT,
-      originDomainName: 'origin.app.example.com',
-      hostedZone: { id: 'Z0000000000EXAMPLE', name: 'example.com' },
-    },
-    standby: { certificateArn: placeholderCertificateArn('us-west-2') },
-    buckets: [
-      { name: 'media', public: { host: 'files', certificateArn: FILES_CERT, ttlSeconds: 86400 }, corsOrigins: ['https://app.example.com'] },
-      { name: 'assets', public: { pathPattern: '/assets-files/*', ttlSeconds: 60 } },
-    ],
-    services: [{ name: 'web', buckets: { media: 'read', assets: 'read' }, variableNames: { S3_PUBLIC_HOST_MEDIA: 'S3_ALIAS_HOST' } }],
+const SETTINGS = {
+  ingress: {
+    certificateArn: placeholderCertificateArn('us-east-1'),
+    domainName: 'app.example.com',
+    edgeCertificateArn: EDGE_CERT,
+    originDomainName: 'origin.app.example.com',
+    hostedZone: { id: 'Z0000000000EXAMPLE', name: 'example.com' },
   },
-});
+  // The standby region from phase 3 on, as a settings file for the whole ladder says it.
+  phases: { phase3: { standby: { certificateArn: placeholderCertificateArn('us-west-2') } } },
+  buckets: [
+    { name: 'media', public: { host: 'files', certificateArn: FILES_CERT, ttlSeconds: 86400 }, corsOrigins: ['https://app.example.com'] },
+    { name: 'assets', public: { pathPattern: '/assets-files/*', ttlSeconds: 60 } },
+  ],
+  services: [{ name: 'web', buckets: { media: 'read', assets: 'read' }, variableNames: { S3_PUBLIC_HOST_MEDIA: 'S3_ALIAS_HOST' } }],
+};
+const s = synthesize({ phase: 'phase3', settings: SETTINGS });
 const c = s.config;
 const edge = s.stack('edge');
 const name = (bucket: string, region = c.env.region): string => bucketName(c, bucket, region);
@@ -107,4 +110,22 @@ describe('a bucket on a host of its own (ADR 0033)', () => {
     // The standby's tasks link the same host: it is global.
     expect(environment(s.stack('standby-service-web'))).toMatchObject({ S3_ALIAS_HOST: 'files.app.example.com' });
   });
+
+  test('THEN the deployability gate, its CDN and storage rules included, finds nothing', () => {
+    expect(runGate(DEPLOYABILITY, { deployment: deploymentOf() }).map(formatFinding)).toEqual([]);
+  });
+
+  test('GIVEN the same settings in phase 2 THEN the upgrade to phase 3 adds the failover origin in place and replaces nothing durable', () => {
+    const before = synthesizeDeployment(resolveConfig({ phase: 'phase2', settings: SETTINGS }), CDK_CONTEXT);
+    const plan = planUpgrade(templatesOf(before), templatesOf(deploymentOf()));
+    expect(isBlocked(plan)).toBe(false);
+    const files = plan.changes.filter((ch) => ch.type === 'AWS::CloudFront::Distribution' && ch.logicalId.startsWith('Filesmedia'));
+    expect(files.map((ch) => ch.impact)).toEqual(['updated in place']);
+  });
 });
+
+/** The synthesized deployment as the gate and the planner read it. */
+function deploymentOf(): Deployment {
+  const stacks = s.app.node.children.filter((x): x is Stack => x instanceof Stack);
+  return Object.fromEntries(stacks.map((st) => [st.stackName, { template: s.stack(st.stackName.replace('blueprint-dev-', '')).toJSON(), region: st.region, account: st.account }]));
+}
