@@ -221,7 +221,7 @@ const bucketGrant = z
 
 const appSettings = {
   buckets: d(
-    dict(name, bucketGrant, 'an object of bucket names (of `buckets`) and their access'),
+    dict(name, bucketGrant, `an object of bucket names (of \`buckets\`) and for each ${BUCKET_GRANT_ALLOWED}`),
     'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads) on the whole bucket, or `{ "access": ..., "prefix": "public/" }` on the objects under one key prefix (a list of those for several); each bucket arrives as S3_BUCKET_<NAME>, with S3_REGION (ADR 0025).',
   ),
   environment: d(

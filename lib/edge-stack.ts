@@ -89,7 +89,8 @@ export class EdgeStack extends Stack {
       value: `https://${domainName ?? this.cdn.distribution.distributionDomainName}`,
     });
 
-    const zone = c.ingress.hostedZone && route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: c.ingress.hostedZone.id, zoneName: c.ingress.hostedZone.name });
+    const hostZone = c.ingress.hostedZone;
+    const zone = hostZone && c.buckets.some((b) => b.public?.host !== undefined) ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: hostZone.id, zoneName: hostZone.name }) : undefined;
     this.files = new Map(
       c.buckets.flatMap((b) => {
         const host = publicHost(c, b);
