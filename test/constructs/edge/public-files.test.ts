@@ -41,5 +41,4 @@ describe('PublicFiles', () => {
   test('THEN objects without Cache-Control stay an hour, and their own Cache-Control up to the maximum', () => {
     t.hasResourceProperties('AWS::CloudFront::CachePolicy', { CachePolicyConfig: { DefaultTTL: 3600, MinTTL: 0, MaxTTL: 31_536_000 } });
   });
-
 });
