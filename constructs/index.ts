@@ -32,6 +32,7 @@ export * from './compute/app-service';
 export * from './compute/task-security-group';
 export * from './edge/origin-secret';
 export * from './edge/content-delivery';
+export * from './edge/public-files';
 export * from './dns/failover-record';
 export * from './health/origin-check';
 export * from './storage/app-bucket';
