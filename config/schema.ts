@@ -152,7 +152,8 @@ export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; r
   { names: ['QUEUE_URL_<NAME>'], purpose: 'the SQS queue URLs', renamable: true },
   { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
   { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
-  { names: ['S3_BUCKET_<NAME>', 'S3_REGION'], purpose: 'the S3 buckets', renamable: true },
+  // Only the names the kit sets: an application's own S3_ settings (Mastodon's S3_ENABLED, S3_ALIAS_HOST) stay free.
+  { names: ['S3_BUCKET_<NAME>', 'S3_REGION', 'S3_PUBLIC_HOST_<NAME>', 'S3_PUBLIC_URL_<NAME>'], purpose: 'the S3 buckets and where viewers read public ones (ADR 0025, ADR 0033)', renamable: true },
   { names: ['TRUSTED_PROXY_HOPS'], purpose: 'the number of proxies that append to X-Forwarded-For (ADR 0028)', renamable: true },
   { names: ['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'], purpose: 'sending email through Amazon SES', renamable: true },
   {
@@ -181,7 +182,7 @@ const variableName = anyVariableName.refine((n) => kitVariable(n) === undefined,
 });
 /** A kit variable that `variableNames` may rename. */
 const RENAMABLE =
-  'a variable the kit sets (DB_*, PG*, REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_CLUSTER, REDIS_AUTH_TOKEN, REDIS_<NAME>_*, QUEUE_URL_<NAME>, EVENT_STREAM_NAME, S3_BUCKET_<NAME>, S3_REGION, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+  'a variable the kit sets (DB_*, PG*, REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_CLUSTER, REDIS_AUTH_TOKEN, REDIS_<NAME>_*, QUEUE_URL_<NAME>, EVENT_STREAM_NAME, S3_BUCKET_<NAME>, S3_REGION, S3_PUBLIC_HOST_<NAME>, S3_PUBLIC_URL_<NAME>, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable === true, {
   error: (iss) => {
     const kit = kitVariable(String(iss.input));
@@ -238,6 +239,18 @@ const pathPrefix = text(
   `a URL path prefix starting with "/", at most ${MAX_MATCH_STRING} characters, without wildcards, such as /api/uploads/`,
 );
 export const BUCKET_ACCESS = ['read', 'read-write'] as const;
+/** Most prefix grants one task may hold on one bucket: each is two statements of the task role's policy (10,240 characters inline). */
+export const MAX_PREFIX_GRANTS = 10;
+const BUCKET_GRANT_ALLOWED = `"read", "read-write", { "access": "read" or "read-write", "prefix": "folder/" }, or a list of 1 to ${MAX_PREFIX_GRANTS} such objects`;
+const bucketGrantError = (iss: { input?: unknown }): string => rejection(iss.input, BUCKET_GRANT_ALLOWED);
+/** Access to the objects under one key prefix; the prefix's own rules are in config/validate.ts, each with its own message. */
+const prefixGrant = z.strictObject({ access: z.enum(BUCKET_ACCESS, { error: bucketGrantError }), prefix: z.string({ error: bucketGrantError }) }, { error: bucketGrantError });
+/** What a task may do on a bucket: all of it, or only under one or more key prefixes. */
+const bucketGrant = z
+  .union([z.enum(BUCKET_ACCESS, { error: bucketGrantError }), prefixGrant, z.array(prefixGrant, { error: bucketGrantError }).min(1, { error: bucketGrantError }).max(MAX_PREFIX_GRANTS, { error: bucketGrantError })], {
+    error: bucketGrantError,
+  })
+  .meta({ allowed: BUCKET_GRANT_ALLOWED });
 
 /** A URL an application reads whole: where it points, and what the path or query adds (ADR 0031). */
 const connectionUrl = obj({
@@ -254,8 +267,8 @@ const connectionUrl = obj({
 
 const appSettings = {
   buckets: d(
-    dict(name, oneOf(BUCKET_ACCESS), 'an object of bucket names (of `buckets`) and "read" or "read-write"'),
-    'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads); each arrives as S3_BUCKET_<NAME>, with S3_REGION.',
+    dict(name, bucketGrant, `an object of bucket names (of \`buckets\`) and for each ${BUCKET_GRANT_ALLOWED}`),
+    'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads) on the whole bucket, or `{ "access": ..., "prefix": "public/" }` on the objects under one key prefix (a list of those for several); each bucket arrives as S3_BUCKET_<NAME>, with S3_REGION (ADR 0025).',
   ),
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
@@ -648,12 +661,23 @@ export const bucketSchema = obj({
   public: d(
     obj({
       pathPattern: d(
-        text(/^\/[\w\-./~%]{1,252}\/\*$/, 'a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'),
-        'Path of the CDN served from this bucket, e.g. `/files/*`: a request for /files/a.png reads the object files/a.png.',
+        text(/^\/[\w\-./~%]{1,252}\/\*$/, 'a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")').optional(),
+        'Path of the main CDN served from this bucket, e.g. `/files/*`: a request for /files/a.png reads the object files/a.png. Exactly one of pathPattern and host.',
+      ),
+      host: d(
+        text(
+          /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/,
+          'one lower-case DNS label such as files (files.<ingress.domainName>), or a full lower-case DNS name such as files.example.com',
+        ).optional(),
+        'Host of its own that serves the whole bucket through a distribution of its own, so user files never share the application\'s origin (ADR 0033): a label (`files` gives files.<ingress.domainName>) or a full name. Exactly one of pathPattern and host.',
+      ),
+      certificateArn: d(
+        acmCertificate.optional(),
+        'ACM certificate in us-east-1 covering `host` (by name or a wildcard of its parent); unset: ingress.edgeCertificateArn, which must then cover it. Only with host.',
       ),
       ttlSeconds: d(int(0, 31_536_000), 'Seconds the CDN caches an object when it carries no Cache-Control (its Cache-Control wins, up to 1 year).'),
     }).nullable(),
-    'Delivery of the bucket\'s objects under `pathPattern` to anyone through the CDN (origin access control; needs `edge`); null: private.',
+    'Delivery of the bucket\'s objects to anyone through CloudFront (origin access control; needs `edge`): under `pathPattern` of the main domain, or on a `host` of its own; null: private.',
   ),
 });
 
@@ -695,7 +719,7 @@ export const configShape = {
       readReplicas: d(int(0, 5), 'Same-region read replicas; applications reach them through one name, `DB_READ_HOST`.'),
       applicationLogin: d(
         pgLogin.nullable(),
-        'PostgreSQL login the services use instead of the master user; its rotation alternates it with `<login>_clone`, so running tasks keep valid credentials. Turning it on needs a one-time setup command after the first deploy (docs/deploy.md). `null`: tasks read the master secret, and after each master rotation they fail new connections until they restart (ADR 0027).',
+        'PostgreSQL login the services use instead of the master user; its rotation alternates it with `<login>_clone`, so running tasks keep valid credentials. The app stack creates it during the deploy, before any service (ADR 0032). `null`: tasks read the master secret, and after each master rotation they fail new connections until they restart (ADR 0027).',
       ),
       backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
       sslMode: d(

@@ -1,5 +1,7 @@
 import { GateRule } from './rule';
 import { ParameterGroupMatchesClusterMode } from './rules/cache/parameter-group-cluster-mode';
+import { CdnAliasCertificate } from './rules/cdn/alias-certificate';
+import { CdnAliasRecordServed } from './rules/cdn/alias-record-served';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { WritableVolumesOwned } from './rules/ecs/writable-volumes-owned';
@@ -24,6 +26,7 @@ import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { EventQuotas } from './rules/quotas/event-quotas';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
+import { ProviderWaiterWithinTimeout } from './rules/quotas/provider-waiter-timeout';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { DynamicReferenceQuota } from './rules/quotas/dynamic-references';
 import { StackQuotas } from './rules/quotas/stack-quotas';
@@ -62,7 +65,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, ProviderWaiterWithinTimeout, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
@@ -76,8 +79,11 @@ export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeD
 /** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
 export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];
 
+/** Alternate domain names CloudFront accepts and answers (ADR 0033). */
+export const CDN: readonly GateRule[] = [CdnAliasCertificate, CdnAliasRecordServed];
+
 /** Settings of one resource that the service refuses together. */
 export const CONSISTENCY: readonly GateRule[] = [ParameterGroupMatchesClusterMode];
 
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CONSISTENCY, ...EMAIL];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CDN, ...CONSISTENCY, ...EMAIL];
