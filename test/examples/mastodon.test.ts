@@ -167,26 +167,32 @@ describe('Mastodon: the variables each process reads, under Mastodon\'s names', 
     expect(secretNames(app(p1, 'service-streaming')).filter((n) => appSecrets.includes(n))).toEqual([]);
   });
 
-  test('THEN every Rails process stores media in the kit\'s bucket with Mastodon\'s S3 variables, no ACLs (the bucket owns its objects), under system/ (storage: S3_PERMISSION; S3_KEY_PREFIX, mastodon#30181)', () => {
-    for (const role of RAILS) {
-      const e = env(app(p1, role));
-      expect([role, e.S3_ENABLED, e.S3_PROTOCOL, e.S3_PERMISSION, e.S3_REGION]).toEqual([role, 'true', 'https', '', 'eu-west-1']);
-      expect([role, e.S3_BUCKET]).toEqual([role, expect.stringMatching(/^mastodon-prod-media-/)]);
-      // Media URLs are https://<S3_ALIAS_HOST>/<S3_KEY_PREFIX>/<path>: the CDN path below reads exactly that key.
-      expect([role, e.S3_ALIAS_HOST, e.S3_KEY_PREFIX]).toEqual([role, 'social.example.com', 'system']);
-      expect(e.S3_BUCKET_MEDIA).toBeUndefined();
+  test('THEN every Rails process stores media in the kit\'s bucket with Mastodon\'s S3 variables, no ACLs (the bucket owns its objects), and the files host as S3_ALIAS_HOST (storage: S3_PERMISSION, S3_ALIAS_HOST)', () => {
+    for (const s of Object.values(phases)) {
+      for (const role of RAILS) {
+        const e = env(app(s, role));
+        expect([role, e.S3_ENABLED, e.S3_PROTOCOL, e.S3_PERMISSION, e.S3_REGION]).toEqual([role, 'true', 'https', '', 'eu-west-1']);
+        expect([role, e.S3_BUCKET]).toEqual([role, expect.stringMatching(/^mastodon-prod-media-/)]);
+        // Media URLs are https://<S3_ALIAS_HOST>/<key>: the files host serves the bucket from its root.
+        expect([role, e.S3_ALIAS_HOST]).toEqual([role, 'files.social.example.com']);
+        expect([role, e.S3_BUCKET_MEDIA, e.S3_PUBLIC_HOST_MEDIA]).toEqual([role, undefined, undefined]);
+      }
     }
   });
 
-  test('THEN in every phase the CDN serves /system/* from the media bucket through origin access control, read-only, and the app domain is Mastodon\'s S3_ALIAS_HOST', () => {
-    expect(p1.config.ingress.domainName).toBe('social.example.com');
+  test('THEN in every phase a distribution of its own serves the whole bucket on files.social.example.com, read-only through origin access control, behind the web ACL, with CORS for the web UI (storage: "publicly readable but not writable or listable")', () => {
     for (const s of Object.values(phases)) {
-      const dist = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
-      const behavior = dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/system/*');
-      expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
-      const origin = dist.Origins.find((o: { Id: string }) => o.Id === behavior.TargetOriginId);
-      expect(origin.S3OriginConfig).toBeDefined();
-      expect(origin.OriginAccessControlId).toBeDefined();
+      const files = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))
+        .map((d) => d.Properties.DistributionConfig)
+        .find((c) => (c.Aliases ?? []).includes('files.social.example.com'));
+      expect(files).toBeDefined();
+      expect(files.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      expect(files.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
+      expect(files.WebACLId).toBeDefined();
+      // Phase 3 adds the standby's replica as a failover origin: every origin is a bucket read through origin access control.
+      for (const o of files.Origins) expect([o.S3OriginConfig, o.OriginAccessControlId]).toEqual([expect.anything(), expect.anything()]);
+      const cors = Object.values(s.stack('edge').findResources('AWS::CloudFront::ResponseHeadersPolicy')).map((r) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig);
+      expect(cors).toContainEqual(expect.objectContaining({ AccessControlAllowOrigins: { Items: ['https://social.example.com'] } }));
     }
   });
 
@@ -280,10 +286,12 @@ describe('Mastodon: Redis, connections and the firewall', () => {
       expect(lb.LoadBalancerAttributes).toContainEqual({ Key: 'idle_timeout.timeout_seconds', Value: '120' });
     }
     for (const s of Object.values(phases)) {
-      const dist = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
-      const origin = dist.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig !== undefined);
+      // The application's distribution: its origin is the load balancer (the files host's are buckets).
+      const origin = Object.values(s.stack('edge').findResources('AWS::CloudFront::Distribution'))
+        .flatMap((d) => d.Properties.DistributionConfig.Origins as { CustomOriginConfig?: Record<string, number> }[])
+        .find((o) => o.CustomOriginConfig !== undefined)!;
       expect(origin.CustomOriginConfig).toEqual(expect.objectContaining({ OriginReadTimeout: 60 }));
-      expect(origin.CustomOriginConfig.OriginKeepaliveTimeout).toBeLessThan(120);
+      expect(origin.CustomOriginConfig!.OriginKeepaliveTimeout).toBeLessThan(120);
     }
   });
 
