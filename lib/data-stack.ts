@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -39,13 +39,31 @@ export interface StandbyRecovery {
   readonly keyAliasArn: string;
 }
 
+/**
+ * A failback (ADR 0029, `standby.role` `failback`): the primary region
+ * rebuilt as the standby of the promoted region. A second database there
+ * replicates the promoted one, named by ARN (its stack deploys first), and
+ * its tasks read the promoted database's own secret in that region.
+ */
+export interface FailbackSource {
+  /** The promoted database's identifier, in `region`. */
+  readonly instanceIdentifier: string;
+  readonly region: string;
+  /** The promoted database's secret (`standby.databaseSecretArn`), in `region`, encrypted with a key of that region. */
+  readonly secretArn: string;
+  /** The new database's identifier in this region: `<app>-<stage>-postgres-2`. */
+  readonly replicaIdentifier: string;
+  /** Construct id of the new database: its resources never take the first database's logical ids. */
+  readonly constructId: string;
+}
+
 /** What a deployment's data stack is in a two-region setup. */
 export type DataRole =
   /**
    * The region serving traffic; with `standby`, each recovery point is
    * copied to its vault and the database secret is replicated there.
    */
-  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery }
+  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery; readonly failback?: FailbackSource }
   /**
    * The standby region: its database replicates `source.instance`, and its
    * tasks read `source.secretArn`'s replica in this region, encrypted with
@@ -75,7 +93,15 @@ export interface DataStackProps extends BlueprintStackProps {
 export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
+  /** The database this region's tasks use: during a failback, the primary region's new replica of the promoted database. */
   public readonly database: PostgresDatabase;
+  /**
+   * During a failback, the primary region's first database, left as it was:
+   * it diverged from the promoted one when the failover happened, and its
+   * backup plan, secret rotation and application login stay with it until
+   * the switch back retires it (ADR 0029).
+   */
+  public readonly divergedDatabase?: PostgresDatabase;
   /** The primary's application login, its rotation and its setup task (ADR 0027). */
   public readonly applicationLogin?: ApplicationLogin;
   /**
@@ -119,7 +145,7 @@ export class DataStack extends BlueprintStack {
       flowLogRetention: c.network.flowLogRetentionDays as logs.RetentionDays,
     });
 
-    this.database = new PostgresDatabase(this, 'Database', {
+    const database = new PostgresDatabase(this, 'Database', {
       vpc: this.network.vpc,
       subnets: this.network.subnets('data'),
       instanceIdentifier: `${prefix}-postgres`,
@@ -141,16 +167,22 @@ export class DataStack extends BlueprintStack {
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
     });
+    const failback = props.role.kind === 'primary' ? props.role.failback : undefined;
+    this.database = failback ? this.failbackReplica(c, key, failback) : database;
+    if (failback) {
+      this.divergedDatabase = database;
+      this.keepExports(database);
+    }
 
     if (props.role.kind === 'primary') {
       const standby = props.role.standby;
       const login = c.database.applicationLogin;
       if (login !== null) {
         this.applicationLogin = new ApplicationLogin(this, 'ApplicationLogin', {
-          instance: this.database.instance as rds.DatabaseInstance,
-          databaseName: this.database.databaseName,
-          masterSecret: this.database.secret,
-          databaseSecurityGroup: this.database.securityGroup,
+          instance: database.instance as rds.DatabaseInstance,
+          databaseName: database.databaseName,
+          masterSecret: database.secret,
+          databaseSecurityGroup: database.securityGroup,
           port: POSTGRES_PORT,
           vpc: this.network.vpc,
           subnets: this.network.subnets('private'),
@@ -165,17 +197,17 @@ export class DataStack extends BlueprintStack {
           value: this.loginSetupCommand(this.applicationLogin, `${prefix}-app`),
         });
       }
-      // Without an application login, the master secret (ADR 0027).
-      this.applicationSecret = this.applicationLogin?.secret ?? this.database.secret;
+      // Without an application login, the master secret (ADR 0027); during a failback, the promoted database's.
+      this.applicationSecret = failback ? this.database.secret : (this.applicationLogin?.secret ?? database.secret);
       this.backup = new DatabaseBackup(this, 'Backup', {
-        database: this.database.instance,
+        database: database.instance,
         encryptionKey: key,
         retentionDays: c.database.backupPlanRetentionDays,
         copyTo: standby ? { vaultArn: standby.vaultArn, keyAlias: { region: standby.region, aliasName: standby.keyAliasName } } : undefined,
       });
       if (standby) {
         new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
-          value: this.database.secretReplicaArn(standby.region),
+          value: database.secretReplicaArn(standby.region),
           description: `ARN of the database master secret's replica in ${standby.region}`,
         });
         if (this.applicationLogin) {
@@ -189,12 +221,13 @@ export class DataStack extends BlueprintStack {
       this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(props.role);
     }
 
-    if (this.database.replicas.length > 0) {
+    // The first database's: a failback's replica has none, and leaves the zone as it was.
+    if (database.replicas.length > 0) {
       // Private zones are per VPC: the standby region's zone of the same name is another zone.
       this.readerEndpoint = new ReaderEndpoint(this, 'ReaderEndpoint', {
         vpc: this.network.vpc,
         zoneName: `${prefix}.internal`,
-        replicaAddresses: this.database.replicas.map((r) => r.dbInstanceEndpointAddress),
+        replicaAddresses: database.replicas.map((r) => r.dbInstanceEndpointAddress),
       });
     }
 
@@ -321,6 +354,76 @@ export class DataStack extends BlueprintStack {
       ' --tasks $TASK && aws ecs describe-tasks --cluster ', cluster,
       ` --tasks $TASK --query 'tasks[0].containers[?name==\`${login.setupContainer.containerName}\`].exitCode' --output text`,
     ]);
+  }
+
+  /**
+   * The exports other stacks of this region imported from the first
+   * database, kept while a failback points them at the new one: the data
+   * stack deploys first, and CloudFormation refuses to delete an export that
+   * a stack still imports (Fn::ImportValue:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
+   */
+  private keepExports(first: PostgresDatabase): void {
+    const instances = [first.instance, ...first.replicas];
+    for (const i of instances) {
+      this.exportValue(i.instanceIdentifier);
+      this.exportValue(i.dbInstanceEndpointAddress);
+    }
+    this.exportValue(first.instance.dbInstanceEndpointPort);
+    this.exportValue(first.securityGroup.securityGroupId);
+    this.exportValue(first.secret.secretArn);
+  }
+
+  /**
+   * The failback's database: a cross-region read replica of the promoted
+   * database, under its own construct id and identifier, so nothing of the
+   * first database is replaced or removed. CloudFormation replaces an
+   * instance whose SourceDBInstanceIdentifier changes, and RDS never makes a
+   * standalone instance a replica, so the first database cannot become this
+   * one in place (AWS::RDS::DBInstance, SourceDBInstanceIdentifier:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier).
+   * The source is named by ARN, as RDS requires for a source in another
+   * region, and the storage key is this region's data key: "If you create an
+   * encrypted read replica in a different AWS Region, then you must specify
+   * a KMS key identifier for the destination AWS Region"
+   * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html).
+   */
+  private failbackReplica(c: BlueprintConfig, key: kms.IKey, f: FailbackSource): PostgresDatabase {
+    const sourceArn = this.formatArn({ region: f.region, service: 'rds', resource: 'db', resourceName: f.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'FailbackSource', {
+      instanceIdentifier: f.instanceIdentifier,
+      instanceEndpointAddress: `${f.instanceIdentifier}.${f.region}`,
+      port: POSTGRES_PORT,
+      securityGroups: [],
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(c.database.engineVersion, c.database.engineVersion.split('.')[0]!) }),
+    });
+    const replica = new PostgresDatabase(this, f.constructId, {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('data'),
+      instanceIdentifier: f.replicaIdentifier,
+      engineVersion: c.database.engineVersion,
+      instanceClass: c.database.instanceClass,
+      maxConnections: maxConnectionsFor(c.database.instanceClass),
+      replicaParameters: HOT_STANDBY_PARAMETERS,
+      allocatedStorageGiB: c.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
+      backupRetentionDays: c.database.backupRetentionDays,
+      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+      readReplicas: 0,
+      replicaOf: {
+        instance: source,
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'FailbackDatabaseSecret', f.secretArn),
+        // The promoted secret's key, in its region: Secrets Manager decrypts there for a task allowed to read that one secret.
+        secretKey: { keyArn: this.formatArn({ region: f.region, service: 'kms', resource: 'key', resourceName: '*' }), region: f.region },
+      },
+      credentialRotation: { subnets: this.network.subnets('private') },
+      encryptionKey: key,
+      deletionProtection: c.protection.deletionProtection,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+    });
+    // The import's ARN would name this stack's region; the source is in the promoted one.
+    (replica.instance.node.defaultChild as rds.CfnDBInstance).sourceDbInstanceIdentifier = sourceArn;
+    return replica;
   }
 
   /**
