@@ -328,7 +328,6 @@ export class DataStack extends BlueprintStack {
    * database's secret.
    */
   private standbyApplicationSecret(role: Extract<DataRole, { kind: 'standby' }>): secretsmanager.ISecret {
-    if (role.promotedSecretArn !== undefined) return this.database.secret;
     const arn = new ssm.StringParameter(this, 'DatabaseAppSecretArn', {
       description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
       stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, APP_SECRET_REPLICA_OUTPUT, role.source.primaryDataStack.region),
@@ -337,6 +336,11 @@ export class DataStack extends BlueprintStack {
       value: arn.stringValue,
       description: 'ARN of the application login secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
+    if (role.promotedSecretArn !== undefined) {
+      // Kept with its exports, as for the master secret's replica (replicaSource).
+      this.exportValue(arn.stringValue);
+      return this.database.secret;
+    }
     return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
   }
 
@@ -434,10 +438,23 @@ export class DataStack extends BlueprintStack {
    * `promotedSecretArn`.
    */
   private replicaSource(source: Extract<DataRole, { kind: 'standby' }>['source'], promotedSecretArn: string | undefined): PostgresSource {
+    const replicaArn = this.secretReplicaArn(source);
     if (promotedSecretArn !== undefined) {
+      // The parameter stays, and so do the exports the tasks imported until now: this stack deploys before
+      // them, and CloudFormation refuses to delete an export still imported.
+      this.exportValue(replicaArn);
       // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
       return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
     }
+    return {
+      instance: source.instance,
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn),
+      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
+    };
+  }
+
+  /** This region's replica of the primary's master secret, by ARN, kept in a parameter of this region. */
+  private secretReplicaArn(source: Extract<DataRole, { kind: 'standby' }>['source']): string {
     // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
     // this region's service stacks take it from here and never read the primary region, even to deploy.
     // Unchanged by a promotion: CloudFormation resolves Fn::GetStackOutput only when the parameter itself is
@@ -450,10 +467,6 @@ export class DataStack extends BlueprintStack {
       value: replicaArn.stringValue,
       description: 'ARN of the database secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
-    return {
-      instance: source.instance,
-      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn.stringValue),
-      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
-    };
+    return replicaArn.stringValue;
   }
 }

@@ -80,6 +80,13 @@ describe('standby.role "failback": the primary region\'s new database', () => {
 });
 
 describe('planning the failover and failback steps', () => {
+  test('WHEN a promoted deployment names its standalone secret (standby.databaseSecretArn) THEN nothing blocks: the exports the tasks imported stay', () => {
+    const plain = templatesOf(synthesizeDeployment(resolveConfig({ phase: 'phase3', stage: 'prod', settings: withStandby({ role: 'promoted' }) }), CDK_CONTEXT));
+    const plan = planUpgrade(plain, promotedT);
+    expect(plan.stranded.map((x) => x.reason)).toEqual([]);
+    expect(isBlocked(plan)).toBe(false);
+  });
+
   test('WHEN promoted -> failback THEN nothing blocks and the new replica is a deliberate role change', () => {
     const plan = planUpgrade(promotedT, failbackT);
     expect(plan.blocked.map((c) => `${c.stack} ${c.logicalId} ${c.impact}`)).toEqual([]);
