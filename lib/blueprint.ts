@@ -194,9 +194,6 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
 
   // The copy vault and the secret's replica key exist before anything points at them.
   if (recovery) primary.data.addStackDependency(recovery);
-  // The standby's tasks imported the replica key's ARN until standby.databaseSecretArn replaced the replica:
-  // the export stays, since CloudFormation refuses to delete one still imported when this stack deploys first.
-  if (recovery && config.standby?.databaseSecretArn !== undefined) recovery.exportValue(recovery.key.keyArn);
 
   let standby: Site | undefined;
   if (standbyCfg && recovery) {

@@ -1,4 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -55,6 +56,16 @@ export interface FailbackSource {
   readonly replicaIdentifier: string;
   /** Construct id of the new database: its resources never take the first database's logical ids. */
   readonly constructId: string;
+}
+
+/**
+ * Whether a secret is one RDS manages (`aws rds modify-db-instance
+ * --manage-master-user-password`): its name starts with `rds!`, and RDS
+ * rotates it
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html).
+ */
+function rdsManaged(secretArn: string): boolean {
+  return /:secret:rds!/.test(secretArn);
 }
 
 /** What a deployment's data stack is in a two-region setup. */
@@ -167,6 +178,10 @@ export class DataStack extends BlueprintStack {
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
     });
+    // A secret RDS manages is RDS's to rotate.
+    if (props.role.kind === 'standby' && props.role.promoted === true && props.role.promotedSecretArn !== undefined && !rdsManaged(props.role.promotedSecretArn)) {
+      this.rotatePromotedSecret(database, props.role.promotedSecretArn, props.role.source.secretKey);
+    }
     const failback = props.role.kind === 'primary' ? props.role.failback : undefined;
     this.database = failback ? this.failbackReplica(c, key, failback) : database;
     if (failback) {
@@ -361,6 +376,34 @@ export class DataStack extends BlueprintStack {
   }
 
   /**
+   * The promoted database's own secret, `standby.databaseSecretArn` (the
+   * replica the promotion made standalone, encrypted with the recovery key),
+   * attached to the promoted instance, which rewrites its `host` from the
+   * old primary's endpoint to this one's, and rotated by the hosted
+   * single-user rotation like the primary's master secret. A replica secret
+   * cannot rotate; a standalone one can
+   * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
+   * Not at once: the tasks this deploy starts read the current password.
+   */
+  private rotatePromotedSecret(database: PostgresDatabase, secretArn: string, secretKey: kms.IKey): void {
+    const secret = secretsmanager.Secret.fromSecretAttributes(this, 'PromotedSecret', { secretCompleteArn: secretArn, encryptionKey: secretKey });
+    const attached = new secretsmanager.SecretTargetAttachment(this, 'PromotedSecretTarget', { secret, target: database.instance });
+    const group = new ec2.SecurityGroup(this, 'PromotedSecretRotationSecurityGroup', {
+      vpc: this.network.vpc,
+      description: 'Promoted database password rotation: reaches the database and Secrets Manager only',
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+    group.connections.allowTo(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Promoted database password rotation');
+    attached.addRotationSchedule('Rotation', {
+      // Private subnets: the rotation function needs Secrets Manager's endpoint.
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc: this.network.vpc, vpcSubnets: this.network.subnets('private'), securityGroups: [group] }),
+      automaticallyAfter: Duration.days(30),
+      rotateImmediatelyOnUpdate: false,
+    });
+  }
+
+  /**
    * The exports other stacks of this region imported from the first
    * database, kept while a failback points them at the new one: the data
    * stack deploys first, and CloudFormation refuses to delete an export that
@@ -443,8 +486,13 @@ export class DataStack extends BlueprintStack {
       // The parameter stays, and so do the exports the tasks imported until now: this stack deploys before
       // them, and CloudFormation refuses to delete an export still imported.
       this.exportValue(replicaArn);
-      // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
-      return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
+      // The replica made standalone (docs/runbooks.md, regional failover) keeps the replica's key, the recovery key;
+      // a secret RDS manages has the key RDS was given, this region's data key, which the tasks already use.
+      return {
+        instance: source.instance,
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn),
+        ...(rdsManaged(promotedSecretArn) ? {} : { secretKey: { keyArn: source.secretKey.keyArn, region: this.region } }),
+      };
     }
     return {
       instance: source.instance,

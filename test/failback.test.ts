@@ -79,6 +79,37 @@ describe('standby.role "failback": the primary region\'s new database', () => {
   });
 });
 
+describe('standby.role "promoted" with standby.databaseSecretArn: the promoted database\'s own secret rotates', () => {
+  const data = Template.fromJSON(promotedT['blueprint-prod-standby-data'] as Record<string, unknown>);
+  const [instanceId] = Object.keys(resources(promotedT, 'standby-data', 'AWS::RDS::DBInstance'));
+
+  test('THEN the standalone secret is attached to the promoted instance (its host becomes this one\'s) and rotated by the hosted PostgreSQL rotation, not at once', () => {
+    data.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { SecretId: PROMOTED_SECRET, TargetId: { Ref: instanceId }, TargetType: 'AWS::RDS::DBInstance' });
+    const [attachmentId] = Object.keys(resources(promotedT, 'standby-data', 'AWS::SecretsManager::SecretTargetAttachment'));
+    const schedules = Object.values(resources(promotedT, 'standby-data', 'AWS::SecretsManager::RotationSchedule'));
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]!.Properties).toMatchObject({
+      SecretId: { Ref: attachmentId },
+      RotateImmediatelyOnUpdate: false,
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' },
+    });
+    // The secret is the replica made standalone: the rotation function decrypts with the recovery key, as the tasks do.
+    expect(JSON.stringify(schedules[0]!.Properties.HostedRotationLambda.KmsKeyArn)).toMatch(/blueprint-prod-standby-recovery:ExportsOutputFnGetAttRecoveryKey/);
+    const grants = JSON.stringify(resources(promotedT, 'standby-service-web', 'AWS::IAM::Policy'));
+    expect(grants).toMatch(/blueprint-prod-standby-recovery:ExportsOutputFnGetAttRecoveryKey/);
+  });
+
+  test('WHEN the secret is not named yet (the replica, which cannot rotate), or is one RDS manages and rotates itself THEN the kit rotates nothing', () => {
+    const managed = 'arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-promoted-AbCdEf';
+    for (const standby of [{ role: 'promoted' }, { role: 'promoted', databaseSecretArn: managed }]) {
+      const t = templatesOf(synthesizeDeployment(resolveConfig({ phase: 'phase3', stage: 'prod', settings: withStandby(standby) }), CDK_CONTEXT));
+      expect(resources(t, 'standby-data', 'AWS::SecretsManager::RotationSchedule')).toEqual({});
+      expect(resources(t, 'standby-data', 'AWS::SecretsManager::SecretTargetAttachment')).toEqual({});
+    }
+  });
+});
+
 describe('planning the failover and failback steps', () => {
   test('WHEN a promoted deployment names its standalone secret (standby.databaseSecretArn) THEN nothing blocks: the exports the tasks imported stay', () => {
     const plain = templatesOf(synthesizeDeployment(resolveConfig({ phase: 'phase3', stage: 'prod', settings: withStandby({ role: 'promoted' }) }), CDK_CONTEXT));
