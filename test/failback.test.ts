@@ -74,6 +74,12 @@ describe('standby.role "failback": the primary region\'s new database', () => {
     expect(Object.values(resources(failbackT, 'worker-worker', 'AWS::ECS::Service'))[0]!.Properties.DesiredCount).toBe(0);
   });
 
+  test('THEN the primary region watches the new replica\'s lag behind the promoted database', () => {
+    const names = (t: Templates): string[] => Object.values(resources(t, 'app', 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(names(promotedT)).not.toContain('blueprint-prod-db-standby-lag');
+    expect(names(failbackT)).toContain('blueprint-prod-db-standby-lag');
+  });
+
   test('THEN the standby region keeps serving as promoted: its stacks are unchanged', () => {
     for (const stack of Object.keys(failbackT).filter((n) => n.startsWith('blueprint-prod-standby-'))) expect(failbackT[stack]).toEqual(promotedT[stack]);
   });
