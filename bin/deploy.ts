@@ -83,12 +83,13 @@ async function main(): Promise<number> {
   }
   const settings = readSettingsFile(values.settings ?? 'blueprint.settings.json', values.settings !== undefined);
   const config = resolveConfig({ phase: values.phase, stage: values.stage, settings });
+  // Refused before anything is synthesized.
+  const region = siteRegion(values.region, config);
 
   const outdir = join('cdk.out', `deploy-${config.appName}-${config.stage}`);
   const app = new App({ context: cdkJson.context, outdir });
   buildBlueprint(app, config);
   const whole = deploymentOf(app.synth(), config);
-  const region = siteRegion(values.region, config);
   const deployment = region === undefined ? whole : deploymentIn(whole, region);
   for (const o of deployment.outside ?? []) console.error(`Not deployed by this run: ${o.stack} (${o.region}), which ${o.neededBy.join(', ')} depend(s) on; it must be deployed already.`);
 
