@@ -174,6 +174,8 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   minTasks: 2,
   // Waiting; a failover sets `promoted` (ADR 0029).
   role: 'standby',
+  // The first database; a failback builds the second (ADR 0029).
+  databaseGeneration: 1,
   // Workers wait switched off: the standby's database is a read-only replica, so a job run there would fail
   // on its first write; the promotion's deploy starts them with the promoted database.
   workerTasks: 0,

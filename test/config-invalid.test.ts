@@ -286,7 +286,19 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a hosted zone id in lower case', { settings: { ingress: { hostedZone: { id: 'z0123', name: 'example.com' }, domainName: 'app.example.com' } } }, 'ingress.hostedZone.id: "z0123" is not allowed; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
   ['a certificate that is not an ARN', { settings: { ingress: { certificateArn: 'my-cert' } } }, 'ingress.certificateArn: "my-cert" is not allowed; allowed: an ACM certificate ARN'],
   ['an upper-case domain', { settings: { ingress: { domainName: 'Shop.Example.com' } } }, 'ingress.domainName: "Shop.Example.com" is not allowed; allowed: a lower-case DNS name such as app.example.com'],
-  ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted"'],
+  ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted", "failback"'],
+  [
+    'a failback without the promoted database\'s secret',
+    phase3({ standby: { role: 'failback', databaseGeneration: 2 } }),
+    'standby.databaseSecretArn: missing value; required with standby.role "failback", since the primary region\'s new replica and its tasks read the promoted database\'s credentials; allowed: the ARN, in us-west-2, of the secret the promotion made standalone (docs/runbooks.md, regional failover)',
+  ],
+  [
+    'a failback on the first database',
+    phase3({ standby: { role: 'failback', databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop-AbCdEf' } }),
+    'standby.databaseGeneration: 1 is not allowed with standby.role "failback"; allowed: 2 (the primary region\'s new database, a replica of the promoted one)',
+  ],
+  ['a second database without a failback', phase3({ standby: { databaseGeneration: 2 } }), 'standby.databaseGeneration: 2 is not allowed with standby.role "standby"; allowed: 1 (the switch back to the second database is not built, ADR 0029)'],
+  ['a third database', phase3({ standby: { databaseGeneration: 3 } }), 'standby.databaseGeneration: 3 is not allowed; allowed: a whole number from 1 to 2'],
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 0 to 40 (the smallest scaling.maxTasks of a service without standbyTasks)'],
   // Workers, scheduled tasks and standby task counts.
   ['a worker scaling signal that does not exist', phase2({ workers: [{ name: 'worker', scaling: { signal: 'memory' } }] }), 'workers.worker.scaling.signal: "memory" is not allowed; allowed: "backlog", "cpu", "metric", "schedule", "fixed", "singleton"'],
