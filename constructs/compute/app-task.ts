@@ -187,6 +187,9 @@ export class AppTask extends Construct {
     for (const path of writable) this.taskDefinition.addVolume({ name: volumeName(path) });
     const stopTimeout = props.stopTimeout ?? Duration.seconds(30);
     if (stopTimeout.toSeconds() < 2 || stopTimeout.toSeconds() > 120) throw new Error(`AppTask: stopTimeout is ${stopTimeout.toSeconds()} s; Fargate allows 2 to 120`);
+    if (props.writableRootFilesystem !== undefined && props.writableRootFilesystem.trim() === '') {
+      throw new Error('AppTask: writableRootFilesystem is an empty reason; give why the root filesystem must be writable, or leave it unset');
+    }
 
     const collectorMemory = props.tracing ? (props.tracing.collectorMemoryMiB ?? 256) : 0;
     const tracingEnv: Record<string, string> = props.tracing
