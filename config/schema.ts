@@ -307,6 +307,10 @@ const containerSettings = {
     }),
     'Directories the container may write to besides /tmp (the root filesystem stays read-only): each an empty task-scoped volume, lost when the task stops.',
   ),
+  readOnlyRootFilesystem: d(
+    bool(),
+    'true: the container\'s root filesystem is read-only (AWS Security Hub ECS.5), writable only at /tmp and writablePaths; false: writable, for an image whose start writes outside any volume (its own configuration under /etc, /run): an explicit exception to the Control Tower read-only check, printed at every synth.',
+  ),
 };
 
 const healthCheck = obj({
