@@ -612,10 +612,6 @@ export class MigrationStack extends BlueprintStack {
     this.securityGroup = tasksGroup(this, app);
     runtime.wire(this.task, s);
 
-    // The output below is a command line for the operator built from the cluster, subnets and security group
-    // this stack imports; it is never exported. cfn-lint's W6001 warns of an output made of imports, which
-    // would chain exports (https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md).
-    this.templateOptions.metadata = { ...this.templateOptions.metadata, 'cfn-lint': { config: { ignore_checks: ['W6001'] } } };
     const cluster = app.cluster.clusterName;
     const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;
     const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', this.securityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
