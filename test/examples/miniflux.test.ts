@@ -265,9 +265,9 @@ describe('Miniflux phase 3: the edge', () => {
     expect(excepted).toEqual(['/settings', '/v1/']);
   });
 
-  test('THEN the fingerprinted stylesheets, scripts and icons are cached at the edge (source: ui/ui.go, static routes with a checksum)', () => {
+  test('THEN the fingerprinted stylesheets, scripts and icons, and the signed media proxy URLs, are cached at the edge (source: ui/ui.go, static routes with a checksum; mediaproxy/url.go)', () => {
     const behaviours = Object.values(edge.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig.CacheBehaviors.map((cb: { PathPattern: string }) => cb.PathPattern);
-    expect(behaviours).toEqual(expect.arrayContaining(['/stylesheets/*', '/js/*', '/icon/*', '/favicon.ico']));
+    expect(behaviours).toEqual(expect.arrayContaining(['/stylesheets/*', '/js/*', '/icon/*', '/favicon.ico', '/proxy/*']));
   });
 });
 
