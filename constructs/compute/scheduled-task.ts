@@ -75,6 +75,13 @@ export class ScheduledTask extends Construct {
       'AwsSolutions-SQS3',
       controlTower('sqs_dlq_check'),
     );
+    if (Stack.of(props.deadLetterKey) !== Stack.of(this)) {
+      acknowledge(
+        this.deadLetterQueue,
+        'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as a cross-stack reference (Fn::ImportValue), which the Guard rule cannot resolve to a key: it accepts only a literal key id or a key of the same template.',
+        controlTower('sqs_queue_encrypted_check'),
+      );
+    }
 
     this.role = new iam.Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler starts this scheduled task',
