@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 export interface LintException {
   readonly rule: string;
+  /** The type of the resource the finding is on, or `Outputs` for a finding in a template's outputs. */
   readonly resourceType: string;
   /** Text the finding's message must contain. */
   readonly message: string;
-  /** Optional start of the logical id, to narrow the exception to one resource family. */
+  /** Optional start of the logical id (a resource's or an output's), to narrow the exception to one family. */
   readonly pathPrefix?: string;
   readonly reason: string;
 }
@@ -57,8 +58,9 @@ export function lintTemplates(files: readonly string[]): LintFinding[] {
     const file: string = m.Filename;
     if (!templates.has(file)) templates.set(file, JSON.parse(readFileSync(file, 'utf8')));
     const path: unknown[] = m.Location?.Path ?? [];
-    const logicalId = path[0] === 'Resources' ? String(path[1]) : undefined;
-    const resourceType: string | undefined = logicalId ? templates.get(file).Resources?.[logicalId]?.Type : undefined;
+    const section = path[0];
+    const logicalId = section === 'Resources' || section === 'Outputs' ? String(path[1]) : undefined;
+    const resourceType: string | undefined = section === 'Outputs' ? 'Outputs' : logicalId ? templates.get(file).Resources?.[logicalId]?.Type : undefined;
     const finding = { file, rule: m.Rule.Id, level: m.Level, message: m.Message, logicalId, resourceType };
     const exception = exceptions.find(
       (e) =>

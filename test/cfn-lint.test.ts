@@ -23,8 +23,9 @@ const lintedOrSkipped = available
     : (name: string, _body: () => void): void => test.skip(`${name}: skipped, cfn-lint is not installed (an optional Python tool: ${CFN_LINT_INSTALL})`, () => undefined);
 
 lintedOrSkipped('cfn-lint on the synthesized templates', () => {
-  // GIVEN phase 1 and phase 3 in prod, HTTPS, written to disk once.
+  // GIVEN phase 1 and phase 3 in prod, HTTPS, the web service with a migration, written to disk once.
   // (`npm run check` lints every phase and stage and runs aws-cdk-lib's built-in validation as well.)
+  const settings = { ...PRODUCTION_SETTINGS, services: [{ name: 'web', migrationCommand: ['npm', 'run', 'migrate'] }] };
   // In beforeAll, not the describe body: jest runs a skipped describe's body too.
   const outdirs: string[] = [];
   let templates: string[] = [];
@@ -34,7 +35,7 @@ lintedOrSkipped('cfn-lint on the synthesized templates', () => {
       const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-`));
       outdirs.push(outdir);
       const app = new App({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
-      buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings: PRODUCTION_SETTINGS } as never));
+      buildBlueprint(app, resolveConfig({ phase, stage: 'prod', settings } as never));
       app.synth();
       return readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
     });
@@ -43,8 +44,8 @@ lintedOrSkipped('cfn-lint on the synthesized templates', () => {
   afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('THEN there are templates to lint', () => {
-    // phase 1: data, app, web; phase 3: those, a worker, the standby region's recovery stack and four, and the edge.
-    expect(templates).toHaveLength(13);
+    // phase 1: data, app, web and its migration; phase 3: those, a worker, the standby region's recovery stack and five, and the edge.
+    expect(templates).toHaveLength(16);
   });
 
   test('THEN every finding is a documented exception', () => {
