@@ -19,6 +19,7 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   secrets: {},
   variableNames: {},
   sendsEmail: false,
+  connectionUrls: {},
   command: [],
   containerPort: 8080,
   healthCheckPath: '/',
@@ -72,6 +73,7 @@ export const SAMPLE_WORKER: WorkerConfig = {
   secrets: {},
   variableNames: {},
   sendsEmail: false,
+  connectionUrls: {},
   command: [
     'sh',
     '-c',
@@ -122,6 +124,7 @@ export const SCHEDULE_TEMPLATE: ScheduleConfig = {
   secrets: {},
   variableNames: {},
   sendsEmail: false,
+  connectionUrls: {},
   stopTimeoutSeconds: 30,
   writablePaths: [],
   // Two retries cover a transient RunTask refusal (capacity, throttling); within an hour the run is still the night's.

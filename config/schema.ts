@@ -130,7 +130,7 @@ const memoryMiB = int(512, 122_880, 'a Fargate memory size valid for cpu (see do
 export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; readonly purpose: string; readonly renamable: boolean }> = [
   { names: ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USERNAME', 'DB_PASSWORD', 'DB_SSLMODE', 'DB_SSLROOTCERT', 'DB_READ_HOST', 'DB_READ_HOSTS'], purpose: 'the PostgreSQL connection', renamable: true },
   { names: ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'], purpose: 'the PostgreSQL connection, under the names libpq reads', renamable: true },
-  { names: ['REDIS_*'], purpose: 'the Redis connection', renamable: true },
+  { names: ['REDIS_*'], purpose: 'the Redis connection (not REDIS_URL, which connectionUrls may set)', renamable: true },
   { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
   { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
   { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
@@ -146,8 +146,16 @@ export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; r
   { names: ['LOG_FORMAT'], purpose: 'JSON log lines that CloudWatch Logs Insights parses', renamable: false },
 ];
 
+/**
+ * Names inside a family that the kit never sets: REDIS_URL is not the
+ * prefix of a group's REDIS_<NAME>_* variables, and is what Rails, Sidekiq
+ * and node clients read (connectionUrls sets it, ADR 0031).
+ */
+const FREE_NAMES: readonly string[] = ['REDIS_URL'];
+
 /** What the kit uses a variable for, when it sets one by that name. */
 export function kitVariable(name: string): { readonly purpose: string; readonly renamable: boolean } | undefined {
+  if (FREE_NAMES.includes(name)) return undefined;
   return KIT_VARIABLES.find((v) => v.names.some((n) => (n.endsWith('*') ? name.startsWith(n.slice(0, -1)) : name === n)));
 }
 
@@ -206,6 +214,19 @@ const pathPrefix = text(
 );
 export const BUCKET_ACCESS = ['read', 'read-write'] as const;
 
+/** A URL an application reads whole: where it points, and what the path or query adds (ADR 0031). */
+const connectionUrl = obj({
+  to: d(
+    text(/^(database|database-reader|cache|redis:[a-z][a-z0-9-]{0,15})$/, 'database, database-reader, cache or redis:<name of a redis group>'),
+    'The endpoint: `database` (the primary), `database-reader` (DB_READ_HOST, or the first replica with sslMode verify-full), `cache`, or `redis:<name>` of a `redis` group.',
+  ),
+  redisDatabase: d(int(0, 15).optional(), 'Redis database number in the URL path (Redis targets only; cluster mode has only 0). Default 0.'),
+  query: d(
+    dict(text(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a parameter name of letters, digits, _ . -'), text(/^[\s\S]{0,256}$/, 'a text value of at most 256 characters'), 'an object of URL parameter names and values').optional(),
+    'Extra URL parameters, URL-encoded (database targets only), e.g. `{ "uselibpqcompat": "true" }` for node-postgres.',
+  ),
+});
+
 const appSettings = {
   buckets: d(
     dict(name, oneOf(BUCKET_ACCESS), 'an object of bucket names (of `buckets`) and "read" or "read-write"'),
@@ -222,6 +243,10 @@ const appSettings = {
   variableNames: d(
     dict(renamableName, variableName, 'an object mapping a variable the kit sets to the name the application reads'),
     'Renames the kit\'s connection variables to the names the application reads, e.g. `{ "DB_USERNAME": "DB_USER" }`; the kit\'s name is then absent. Reserved names and their purposes: README, "The application container".',
+  ),
+  connectionUrls: d(
+    dict(variableName, connectionUrl, 'an object of variable names and { "to": "database" | "database-reader" | "cache" | "redis:<name>", "redisDatabase"?: 0-15, "query"?: { name: value } }'),
+    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<login>@<host>:<port>/<database>?sslmode=...` with no password: drivers read it from PGPASSWORD. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
   ),
   sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };

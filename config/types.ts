@@ -40,7 +40,7 @@ export type QueueConfig = NonNullable<WorkerConfig['queue']>;
 /** A cron-style job: a one-off ECS task EventBridge Scheduler starts. */
 export type ScheduleConfig = DeepReadonly<z.output<typeof scheduleSchema>>;
 /** What a user declares for an app container, web service or worker alike. */
-export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets' | 'variableNames' | 'sendsEmail'>;
+export type AppSettings = Pick<ServiceConfig, 'buckets' | 'environment' | 'secrets' | 'variableNames' | 'sendsEmail' | 'connectionUrls'>;
 export type BucketConfig = DeepReadonly<z.output<typeof bucketSchema>>;
 export type BucketAccess = ServiceConfig['buckets'][string];
 /** A secret injected into a container: one of a Secrets Manager secret or an SSM SecureString parameter. */

@@ -196,6 +196,7 @@ function validateSchedules(p: Problems, c: BlueprintConfig): void {
     taken.add(s.name);
     taskSize(p, at, s);
     validateSecrets(p, at, s, c);
+    validateConnectionUrls(p, at, s, c);
     settingsSize(p, at, [s.environment, s.secrets, s.command]);
   }
 }
@@ -222,6 +223,7 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
     }
   }
   validateVariableNames(p, at, t, c);
+  validateConnectionUrls(p, at, t, c);
   if (t.sendsEmail && c.email === null) {
     p.add(`${at}.sendsEmail`, 'true is not allowed with email null (no SES identity to send from); allowed: false, or set email');
   }
@@ -301,6 +303,45 @@ function validateVariableNames(p: Problems, at: string, t: ServiceConfig | Worke
     const other = targets.get(to);
     if (other) p.add(f, `"${to}" is already the new name of ${other}; allowed: a name used once`);
     targets.set(to, from);
+  }
+}
+
+/** Parameters the kit writes into a database URL itself, from database.sslMode. */
+const KIT_URL_PARAMETERS = ['sslmode', 'sslrootcert'];
+
+/**
+ * Connection URLs (ADR 0031): each points at an endpoint this deployment
+ * has, takes a Redis database only where one exists, and is a name the app
+ * uses once. A database URL carries no user or password, so PGUSER and
+ * PGPASSWORD keep their names: that is where the drivers find them.
+ */
+function validateConnectionUrls(p: Problems, at: string, t: AppSettings, c: BlueprintConfig): void {
+  const groups = c.redis.map((r) => r.name);
+  for (const [name, url] of Object.entries(t.connectionUrls)) {
+    const f = `${at}.connectionUrls.${name}`;
+    const other = name in t.environment ? 'environment' : name in t.secrets ? 'secrets' : undefined;
+    if (other) p.add(f, `"${name}" is also ${at}.${other}.${name}; allowed: a name used once`);
+    const renamed = Object.entries(t.variableNames).find(([, to]) => to === name);
+    if (renamed) p.add(f, `"${name}" is also ${at}.variableNames.${renamed[0]}'s new name; allowed: a name used once`);
+    if (url.to === 'database' || url.to === 'database-reader') {
+      if (url.redisDatabase !== undefined) p.add(`${f}.redisDatabase`, `is not allowed with "to": "${url.to}"; allowed: redisDatabase only with cache or redis:<name>`);
+      const kit = Object.keys(url.query ?? {}).find((k) => KIT_URL_PARAMETERS.includes(k.toLowerCase()));
+      if (kit) p.add(`${f}.query.${kit}`, `is set by the kit from database.sslMode; allowed: a parameter other than ${KIT_URL_PARAMETERS.join(', ')}`);
+      const renamedLogin = (['PGUSER', 'PGPASSWORD'] as const).find((v) => t.variableNames[v] !== undefined);
+      if (renamedLogin) {
+        p.add(f, `"to": "${url.to}" needs ${renamedLogin}, which ${at}.variableNames renames to ${t.variableNames[renamedLogin]}: the URL holds no user or password, drivers read them from PGUSER and PGPASSWORD; allowed: a database URL with PGUSER and PGPASSWORD left unrenamed`);
+      }
+      continue;
+    }
+    if (url.query !== undefined) p.add(`${f}.query`, `is not allowed with "to": "${url.to}"; allowed: query only with database or database-reader`);
+    const group = url.to === 'cache' ? c.cache : c.redis.find((r) => `redis:${r.name}` === url.to);
+    if (group === undefined) {
+      p.add(`${f}.to`, `${show(url.to)} is not a Redis group of this deployment; allowed: database, database-reader, cache${groups.map((g) => `, redis:${g}`).join('')}`);
+      continue;
+    }
+    if (group.clusterMode && (url.redisDatabase ?? 0) !== 0) {
+      p.add(`${f}.redisDatabase`, `${url.redisDatabase} is not allowed: ${url.to === 'cache' ? 'cache' : url.to} runs in cluster mode, which has only database 0; allowed: 0, or a group with clusterMode false`);
+    }
   }
 }
 

@@ -4,6 +4,7 @@ export * from './database/postgres-database';
 export * from './database/application-login';
 export * from './database/reader-endpoint';
 export * from './cache/redis-cache';
+export * from './cache/redis-url-secret';
 export * from './ingress/public-load-balancer';
 export * from './compute/web-service';
 export * from './monitoring/alarm-topics';

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, bucketName, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
+import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrlSecret, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
@@ -91,6 +91,11 @@ export class DataStack extends BlueprintStack {
   public readonly cache: RedisCache;
   /** One Valkey group per `redis` entry, keyed by its name. */
   public readonly redis: ReadonlyMap<string, RedisCache>;
+  /**
+   * The Redis connection URLs the apps read (`connectionUrls`), one secret
+   * per group, keyed by the setting's `to`: `cache` or `redis:<name>` (ADR 0031).
+   */
+  public readonly redisUrls: ReadonlyMap<string, RedisUrlSecret>;
   /** The primary's AWS Backup plan. */
   public readonly backup?: DatabaseBackup;
   public readonly logBucket: LogBucket;
@@ -230,6 +235,18 @@ export class DataStack extends BlueprintStack {
       ]),
     );
 
+    // Only the groups and databases some app reads: each URL is one dynamic reference, at most 60 a template.
+    this.redisUrls = new Map(
+      [...redisDatabasesRead(c)].map(([to, databases]) => [
+        to,
+        new RedisUrlSecret(this, to === 'cache' ? 'CacheUrls' : `Redis-${to.slice('redis:'.length)}-Urls`, {
+          cache: to === 'cache' ? this.cache : this.redis.get(to.slice('redis:'.length))!,
+          databases,
+          encryptionKey: key,
+        }),
+      ]),
+    );
+
     this.logBucket = new LogBucket(this, 'AccessLogs');
 
     this.buckets = props.role.kind === 'standby' ? props.role.buckets : this.appBuckets(c, key, props.role.standby);
@@ -353,4 +370,16 @@ export class DataStack extends BlueprintStack {
       secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
     };
   }
+}
+
+/** The Redis databases the apps' connection URLs read, by target (`cache`, `redis:<name>`). */
+function redisDatabasesRead(c: BlueprintConfig): Map<string, number[]> {
+  const read = new Map<string, number[]>();
+  for (const app of [...c.services, ...c.workers, ...c.schedules]) {
+    for (const url of Object.values(app.connectionUrls)) {
+      if (url.to === 'database' || url.to === 'database-reader') continue;
+      read.set(url.to, [...(read.get(url.to) ?? []), url.redisDatabase ?? 0]);
+    }
+  }
+  return read;
 }

@@ -58,6 +58,10 @@ class AppRuntime {
   /** What an app that sends email gets besides. */
   private readonly emailEnvironment: Record<string, string> = {};
   private readonly decryptSecrets: iam.PolicyStatement;
+  /** Where a database connection URL points, by `to`: host and query of the URL (ADR 0031). */
+  private readonly databaseUrls: Record<'database' | 'database-reader', { readonly host: string; readonly query: string }>;
+  /** Each Redis URL secret of the data stack, imported by ARN like the other secrets, keyed by `to`. */
+  private readonly redisUrls = new Map<string, { readonly secret: secretsmanager.ISecret; readonly keys: ReadonlyMap<number, string> }>();
 
   constructor(
     private readonly scope: Construct,
@@ -100,6 +104,18 @@ class AppRuntime {
     }
     // One read host in every phase: the replicas' weighted name, or the primary until there is a replica.
     this.environment.DB_READ_HOST = data.readerEndpoint?.hostName ?? database.instance.dbInstanceEndpointAddress;
+    // Connection URLs carry no user and no password: drivers read both from PGUSER and PGPASSWORD, set together from one secret,
+    // so a URL stays valid through the application login's alternating-users rotation (ADR 0031).
+    const sslQuery = `sslmode=${sslMode}${sslMode === 'verify-full' ? `&sslrootcert=${CA_BUNDLE_PATH}` : ''}`;
+    // verify-full checks the host name against the RDS certificate, which names each replica but not DB_READ_HOST's private name.
+    const readHost = sslMode === 'verify-full' && database.replicas.length > 0 ? database.replicas[0]!.dbInstanceEndpointAddress : this.environment.DB_READ_HOST;
+    this.databaseUrls = {
+      database: { host: database.instance.dbInstanceEndpointAddress, query: sslQuery },
+      'database-reader': { host: readHost, query: sslQuery },
+    };
+    for (const [to, urls] of data.redisUrls) {
+      this.redisUrls.set(to, { secret: secretsmanager.Secret.fromSecretCompleteArn(scope, `RedisUrls-${to.replace(':', '-')}`, urls.secret.secretArn), keys: urls.keys });
+    }
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
     const username = ecs.Secret.fromSecretsManager(dbSecret, 'username');
@@ -146,6 +162,8 @@ class AppRuntime {
       }
     }
     for (const [name, ref] of Object.entries(app.secrets)) secrets[name] = userSecret(this.scope, name, ref);
+    const urls = this.connectionUrls(app.connectionUrls);
+    Object.assign(secrets, urls.secrets);
     const c = this.config;
     return {
       image: app.image,
@@ -153,7 +171,7 @@ class AppRuntime {
       command: app.command,
       cpu: app.cpu,
       memoryMiB: app.memoryMiB,
-      environment: { ...kitEnvironment, ...app.environment },
+      environment: { ...kitEnvironment, ...urls.environment, ...app.environment },
       secrets,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
       logEncryptionKey: this.data.dataKey.key,
@@ -181,6 +199,29 @@ class AppRuntime {
       stream: eventStream?.stream,
       key: dataKey.key,
     });
+  }
+
+  /**
+   * The app's connection URLs: a database URL as a plain variable joined from
+   * the same tokens as PGHOST, a Redis URL (which holds the AUTH token) as one
+   * JSON key of its group's URL secret; ECS grants the execution role read
+   * on exactly that secret.
+   */
+  private connectionUrls(urls: AppSettings['connectionUrls']): { environment: Record<string, string>; secrets: Record<string, ecs.Secret> } {
+    const environment: Record<string, string> = {};
+    const secrets: Record<string, ecs.Secret> = {};
+    const { database } = this.data;
+    for (const [name, url] of Object.entries(urls)) {
+      if (url.to === 'database' || url.to === 'database-reader') {
+        const { host, query } = this.databaseUrls[url.to];
+        const extra = Object.entries(url.query ?? {}).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+        environment[name] = Fn.join('', ['postgresql://', host, ':', database.instance.dbInstanceEndpointPort, `/${database.databaseName}?${query}`, ...extra]);
+      } else {
+        const group = this.redisUrls.get(url.to)!;
+        secrets[name] = ecs.Secret.fromSecretsManager(group.secret, group.keys.get(url.redisDatabase ?? 0)!);
+      }
+    }
+    return { environment, secrets };
   }
 
   /** `S3_BUCKET_<NAME>` for each bucket the app declares, and `S3_REGION`: this region, where its buckets (or their replicas) are. */

@@ -22,6 +22,7 @@ import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
+import { DynamicReferenceQuota } from './rules/quotas/dynamic-references';
 import { StackQuotas } from './rules/quotas/stack-quotas';
 import { WebAclCapacity } from './rules/quotas/web-acl-capacity';
 import { DeadLetterKeyAllowsScheduler } from './rules/schedules/dead-letter-key-allows-scheduler';
@@ -57,7 +58,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
