@@ -36,11 +36,6 @@ const env = (c: Container): Record<string, unknown> => Object.fromEntries(c.Envi
 const secretNames = (c: Container): string[] => (c.Secrets ?? []).map((s) => s.Name);
 const secretFrom = (c: Container, name: string): string => JSON.stringify(c.Secrets!.find((s) => s.Name === name)!.ValueFrom);
 
-/** lib/pq's key=value connection string as its parser reads it (connector.go, fromDSN): pairs separated by spaces. */
-function dsnKeys(dsn: string): string[] {
-  return dsn.trim().split(/\s+/).map((pair) => pair.split('=')[0]!);
-}
-
 /** The PG* variables lib/pq v1.12 refuses to start with (connector.go, fromEnv). */
 const PQ_REFUSED = ['PGREQUIRESSL', 'PGSSLCOMPRESSION', 'PGREALM', 'PGGSSENCMODE', 'PGGSSDELEGATION', 'PGGSSLIB', 'PGREQUIREAUTH', 'PGCHANNELBINDING', 'PGSSLCERTMODE', 'PGSSLCRL', 'PGSSLCRLDIR', 'PGREQUIREPEER', 'PGKRBSRVNAME'];
 
@@ -132,14 +127,21 @@ describe.each(['phase1', 'phase2', 'phase3'] as const)('Miniflux %s: the databas
   const b = built[phase];
   const tasks = [app(b.stack('service-web')), app(b.stack('worker-scheduler')), app(b.stack('schedule-cleanup')), app(b.stack('migrate-web'))];
 
-  test('THEN DATABASE_URL names no host, user or password: lib/pq takes them from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE (docs/database.html: lib/pq; lib/pq connector.go: environment below the connection string)', () => {
+  test('THEN DATABASE_URL is a postgresql:// URL of the primary with neither user nor password: lib/pq takes those from PGUSER and PGPASSWORD, which rotate together (docs/database.html: lib/pq and the URL format; lib/pq connector.go: environment below the connection string; ADR 0031)', () => {
     for (const c of tasks) {
       const vars = env(c);
-      // Set, never empty: an empty DATABASE_URL falls back to Miniflux's default, whose user and password would win over PGUSER and PGPASSWORD.
-      expect(typeof vars.DATABASE_URL).toBe('string');
-      expect(dsnKeys(vars.DATABASE_URL as string)).toEqual(['application_name']);
-      for (const name of ['PGHOST', 'PGPORT', 'PGDATABASE']) expect(vars[name]).toBeDefined();
-      expect(vars.PGSSLMODE).toBe('require');
+      const [separator, parts] = (vars.DATABASE_URL as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      expect(separator).toBe('');
+      expect(parts[0]).toBe('postgresql://');
+      expect(parts[1]).toEqual(vars.PGHOST);
+      expect(parts[3]).toEqual(vars.PGPORT);
+      const literal = parts.filter((p): p is string => typeof p === 'string').join('');
+      expect(literal).not.toContain('@');
+      const query = new URLSearchParams(literal.slice(literal.indexOf('?') + 1));
+      expect(query.get('sslmode')).toBe('require');
+      expect(query.get('sslmode')).toBe(vars.PGSSLMODE);
+      // Each process by name in pg_stat_activity.
+      expect(query.get('application_name')).toMatch(/^miniflux-(web|scheduler|cleanup)$/);
       expect(secretNames(c)).toEqual(expect.arrayContaining(['PGUSER', 'PGPASSWORD']));
       // The application login, whose rotation leaves running tasks' credentials valid (ADR 0027).
       expect(secretFrom(c, 'PGPASSWORD')).toContain('ApplicationLoginSecret');
