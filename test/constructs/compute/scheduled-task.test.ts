@@ -17,13 +17,16 @@ function given(enabled?: boolean) {
   return { job, template: Template.fromStack(stack), stack };
 }
 
-/** The stacks of `given`, in `app`; with keyStack the key lives in a stack of its own, as the data stack holds it. */
+/**
+ * The stacks of `given`, in `app`; with keyStack the key lives in a stack of its own, as the data stack
+ * holds it, and reaches the task's stack by ARN, as the schedule stack imports it.
+ */
 function build(app: App, enabled: boolean | undefined, keyStack: boolean) {
   const env = { account: '111111111111', region: 'eu-central-1' };
   const stack = new Stack(app, 'Test', { env });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-  const key = new kms.Key(keyStack ? new Stack(app, 'Data', { env }) : stack, 'Key');
+  const key = keyStack ? kms.Key.fromKeyArn(stack, 'DataKey', new kms.Key(new Stack(app, 'Data', { env }), 'Key').keyArn) : new kms.Key(stack, 'Key');
   const job = new ScheduledTask(stack, 'Job', {
     image: 'public.ecr.aws/docker/library/python:3.12-slim',
     user: '1000',
@@ -129,7 +132,7 @@ describe('ScheduledTask under the Control Tower rules', () => {
     }
   }
 
-  test('GIVEN the key in another stack THEN the rule that cannot resolve an imported key is acknowledged, not failing; with a local key it passes unaided', () => {
+  test('GIVEN the key of another stack, imported by ARN THEN the rule that cannot resolve an imported key is acknowledged, not failing; with a local key it passes unaided', () => {
     expect(guardOnQueue(true)).toEqual({ open: [], acknowledged: ['sqs_dlq_check', 'sqs_queue_encrypted_check'] });
     expect(guardOnQueue(false)).toEqual({ open: [], acknowledged: ['sqs_dlq_check'] });
   });
