@@ -20,5 +20,23 @@ export function notes(c: BlueprintConfig): readonly string[] {
   if (c.alarms.notifyEmails.length === 0 && !slack) {
     out.push('No subscriber on the notify topic: alarms that notify reach nobody. Set alarms.notifyEmails or alarms.slack.');
   }
+  const byName = standbyReadsByName(c);
+  if (byName.length > 0) {
+    out.push(`The standby region reads ${byName.join(', ')} by name: each must exist in standby.region (${c.standby!.region}) before its first deploy (a Secrets Manager replica keeps the name; docs/deploy.md, "Secrets in the standby region").`);
+  }
   return out;
+}
+
+/** The secrets and parameters the standby's tasks resolve by name, which synth cannot look up. */
+function standbyReadsByName(c: BlueprintConfig): string[] {
+  if (c.standby === null) return [];
+  const names = new Set<string>();
+  for (const app of [...c.services, ...c.workers, ...c.schedules]) {
+    for (const ref of Object.values(app.secrets)) {
+      const source = ref.standby ?? ref;
+      const value = source.secretsManager ?? source.ssmParameter!;
+      if (!value.startsWith('arn:')) names.add(source.secretsManager !== undefined ? `secret ${value}` : `parameter ${value}`);
+    }
+  }
+  return [...names].sort();
 }

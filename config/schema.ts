@@ -188,22 +188,31 @@ const pgLogin = text(
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
+const secretSource = text(/^(arn:|[\w/+=.@-]{1,512}$)/, 'a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN', (v) => !v.startsWith('arn:') || SECRET_ARN.test(v));
+const parameterSource = text(/^(arn:|\/[\w./-]{1,1010}$)/, 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)', (v) => !v.startsWith('arn:') || PARAMETER_ARN.test(v));
+/** Exactly one source of the secret. */
+const oneSource = (ref: { secretsManager?: string; ssmParameter?: string }) => [ref.secretsManager, ref.ssmParameter].filter((v) => v !== undefined).length === 1;
 const secretRef = obj({
-  secretsManager: d(
-    text(/^(arn:|[\w/+=.@-]{1,512}$)/, 'a secret name of letters, digits and /_+=.@-, or a Secrets Manager secret ARN', (v) => !v.startsWith('arn:') || SECRET_ARN.test(v)).optional(),
-    'Secrets Manager secret name or full ARN (in env.region).',
-  ),
+  secretsManager: d(secretSource.optional(), 'Secrets Manager secret name or full ARN (in env.region).'),
   field: d(text(/^[\w.-]{1,256}$/, 'a JSON key of the secret').optional(), 'JSON key inside the secret; the whole value when absent.'),
-  ssmParameter: d(
-    text(/^(arn:|\/[\w./-]{1,1010}$)/, 'a parameter name starting with "/", or an SSM parameter ARN (arn:aws:ssm:region:account:parameter/name)', (v) => !v.startsWith('arn:') || PARAMETER_ARN.test(v)).optional(),
-    'SSM SecureString parameter name (`/app/key`) or ARN (in env.region and env.account).',
+  ssmParameter: d(parameterSource.optional(), 'SSM SecureString parameter name (`/app/key`) or ARN (in env.region and env.account).'),
+  standby: d(
+    obj({
+      secretsManager: d(secretSource.optional(), 'Secrets Manager secret name or full ARN in standby.region.'),
+      ssmParameter: d(parameterSource.optional(), 'SSM SecureString parameter name or ARN in standby.region and env.account.'),
+    }).optional(),
+    'The same secret as the standby region\'s tasks read it, when it is not found there under the same name: the same kind of source, `field` applying to both. Unset: the standby\'s tasks read the same name in standby.region (a Secrets Manager replica keeps the name).',
   ),
 }).superRefine((ref, ctx) => {
-  const sources = [ref.secretsManager, ref.ssmParameter].filter((v) => v !== undefined).length;
-  if (sources !== 1) {
+  if (!oneSource(ref)) {
     ctx.addIssue({ code: 'custom', message: rejection(ref, '{ "secretsManager": name or ARN, "field"?: JSON key } or { "ssmParameter": name or ARN }') });
   } else if (ref.field !== undefined && ref.ssmParameter !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['field'], message: 'is not allowed with ssmParameter; allowed: field only with secretsManager' });
+  } else if (ref.standby !== undefined) {
+    const kind = ref.secretsManager !== undefined ? 'secretsManager' : 'ssmParameter';
+    if (!oneSource(ref.standby) || ref.standby[kind] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['standby'], message: rejection(ref.standby, `{ "${kind}": name or ARN in standby.region }, the same kind as the secret`) });
+    }
   }
 });
 
@@ -246,7 +255,7 @@ const appSettings = {
   ),
   connectionUrls: d(
     dict(variableName, connectionUrl, 'an object of variable names and { "to": "database" | "database-reader" | "cache" | "redis:<name>", "redisDatabase"?: 0-15, "query"?: { name: value } }'),
-    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<login>@<host>:<port>/<database>?sslmode=...` with no password: drivers read it from PGPASSWORD. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
+    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
   ),
   sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };

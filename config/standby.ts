@@ -1,5 +1,5 @@
 import { deploymentName } from './names';
-import { BlueprintConfig, WorkerConfig } from './types';
+import { BlueprintConfig, SecretRef, WorkerConfig } from './types';
 
 /**
  * Name of the standby region's vault that receives copies of the primary's
@@ -44,7 +44,7 @@ export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
   const s = c.standby;
   if (s === null) throw new Error('standbyConfig: the configuration has no standby');
   const promoted = s.role === 'promoted';
-  return {
+  return withStandbySecrets({
     ...c,
     env: { account: c.env.account, region: s.region, availabilityZones: s.availabilityZones },
     network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: promoted ? c.network.natGateways : s.natGateways },
@@ -54,5 +54,19 @@ export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
     workers: promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,
-  };
+  });
+}
+
+/** An app's secret reference as the standby's tasks read it: its `standby` reference where it has one, with the same JSON field. */
+function standbySecret({ standby, ...ref }: SecretRef): SecretRef {
+  return standby === undefined ? ref : { ...standby, ...(ref.field !== undefined ? { field: ref.field } : {}) };
+}
+
+function standbySecrets<T extends { secrets: Record<string, SecretRef> }>(app: T): T {
+  return { ...app, secrets: Object.fromEntries(Object.entries(app.secrets).map(([name, ref]) => [name, standbySecret(ref)])) };
+}
+
+/** The standby's services, workers and schedules read their secrets through their `standby` references. */
+function withStandbySecrets(c: BlueprintConfig): BlueprintConfig {
+  return { ...c, services: c.services.map(standbySecrets), workers: c.workers.map(standbySecrets), schedules: c.schedules.map(standbySecrets) };
 }

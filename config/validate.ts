@@ -262,18 +262,34 @@ function validateSecrets(p: Problems, at: string, t: AppSettings, c: BlueprintCo
     const f = `${at}.secrets.${name}`;
     if (name in t.environment) p.add(f, `"${name}" is also a plain environment variable; allowed: a name used once`);
     const [key, value, what] = ref.secretsManager !== undefined ? ['secretsManager', ref.secretsManager, 'secret'] : ['ssmParameter', ref.ssmParameter!, 'parameter'];
-    if (!value.startsWith('arn:')) continue;
-    const [, , , region, account] = value.split(':');
-    if (region !== c.env.region) {
-      p.add(`${f}.${key}`, `${show(value)} is in ${region}; allowed: a ${what} in env.region (${c.env.region}), where the tasks run`);
-    } else if (c.standby !== null) {
-      // The standby's tasks take the same references; an ARN would tie them to the region a failover leaves.
-      const fix = key === 'secretsManager' ? `the secret's name, with the secret replicated to standby.region (${c.standby.region}): a replica keeps the name` : `the parameter's name, with a parameter of that name in standby.region (${c.standby.region})`;
-      p.add(`${f}.${key}`, `${show(value)} pins the standby's tasks to ${region}, which a failover leaves; allowed: ${fix}`);
-    } else if (key === 'ssmParameter' && account !== c.env.account) {
-      // ECS reads a parameter of another account only by an ARN it may not rebuild; the kit grants and names parameters of its own account.
-      p.add(`${f}.${key}`, `${show(value)} is in account ${account}; allowed: a parameter of env.account (${c.env.account}), by name or ARN`);
+    if (ref.standby !== undefined && c.standby === null) {
+      p.add(`${f}.standby`, 'is not allowed without a standby region; allowed: unset, or set standby');
+    } else if (ref.standby !== undefined) {
+      // The standby's own reference: by name it resolves in standby.region; by ARN it must be there.
+      sourceIn(p, `${f}.standby.${key}`, ref.standby[key as 'secretsManager' | 'ssmParameter']!, what, 'standby.region', c.standby!.region, 'where the standby\'s tasks run', c);
     }
+    if (value.startsWith('arn:') && value.split(':')[3] === c.env.region && c.standby !== null && ref.standby === undefined) {
+      // Without a reference of its own, the standby's tasks take this one; an ARN would tie them to the region a failover leaves.
+      const fix = key === 'secretsManager' ? `the secret's name, with the secret replicated to standby.region (${c.standby.region}): a replica keeps the name` : `the parameter's name, with a parameter of that name in standby.region (${c.standby.region})`;
+      p.add(`${f}.${key}`, `${show(value)} pins the standby's tasks to ${c.env.region}, which a failover leaves; allowed: ${fix}; or a "standby" reference in ${c.standby.region}`);
+    } else {
+      sourceIn(p, `${f}.${key}`, value, what, 'env.region', c.env.region, 'where the tasks run', c);
+    }
+  }
+}
+
+/**
+ * A secret's or parameter's ARN in the region its tasks run in; a parameter
+ * also of the deployment's account, since ECS reads a parameter of another
+ * account only by an ARN the kit's grants do not name.
+ */
+function sourceIn(p: Problems, field: string, value: string, what: string, regionSetting: string, region: string, why: string, c: BlueprintConfig): void {
+  if (!value.startsWith('arn:')) return;
+  const [, , , arnRegion, account] = value.split(':');
+  if (arnRegion !== region) {
+    p.add(field, `${show(value)} is in ${arnRegion}; allowed: a ${what} in ${regionSetting} (${region}), ${why}`);
+  } else if (what === 'parameter' && account !== c.env.account) {
+    p.add(field, `${show(value)} is in account ${account}; allowed: a parameter of env.account (${c.env.account}), by name or ARN`);
   }
 }
 

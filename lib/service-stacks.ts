@@ -548,7 +548,7 @@ export class ScheduleStack extends BlueprintStack {
     });
     runtime.wire(this.job.task, s);
 
-    this.alarms = taskAlarms(this, app, scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`));
+    this.alarms = taskAlarms(this, app, scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`, this.job.failedRuns));
   }
 }
 

@@ -288,6 +288,19 @@ describe('notes', () => {
     expect(notes(resolveConfig({ phase: 'phase2' }))).toContainEqual(expect.stringMatching(/X-Origin-Verify origin header travels over plain HTTP between CloudFront and the load balancer/));
   });
 
+  test('GIVEN a standby and secrets by name THEN a note names each one the standby region must hold, and none read by ARN', () => {
+    const secrets = {
+      STRIPE: { secretsManager: 'shop/stripe', field: 'key' },
+      SIGNING: { ssmParameter: '/shop/signing' },
+      REPORT: { secretsManager: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/report-AbCdEf', standby: { secretsManager: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop/report-GhIjKl' } },
+    };
+    const withStandby = notes(resolveConfig({ phase: 'phase3', settings: { services: [{ name: 'web', secrets }], schedules: [{ name: 'nightly', command: ['x'], secrets: { STRIPE: secrets.STRIPE } }] } }));
+    expect(withStandby.filter((n) => n.startsWith('The standby region reads'))).toEqual([
+      'The standby region reads parameter /shop/signing, secret shop/stripe by name: each must exist in standby.region (us-west-2) before its first deploy (a Secrets Manager replica keeps the name; docs/deploy.md, "Secrets in the standby region").',
+    ]);
+    expect(notes(resolveConfig({ phase: 'phase2', settings: { services: [{ name: 'web', secrets: { STRIPE: secrets.STRIPE } }] } })).some((n) => n.startsWith('The standby region'))).toBe(false);
+  });
+
   test('GIVEN a certificate and subscribers THEN nothing needs saying', () => {
     const settings = { ingress: { certificateArn: CERT }, alarms: { pageEmails: ['oncall@example.com'], notifyEmails: ['team@example.com'] } };
     expect(notes(resolveConfig({ settings }))).toEqual([]);

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
+import { RuleQueueAdmitsEventBridge } from '../review/gate/rules/events/rule-queue-admits-eventbridge';
 import { DeadLetterKeyAllowsScheduler } from '../review/gate/rules/schedules/dead-letter-key-allows-scheduler';
 import { SchedulerPassesTaskRoles } from '../review/gate/rules/schedules/scheduler-passes-task-roles';
 import { readFileSync } from 'node:fs';
@@ -50,7 +51,26 @@ const built = synthesize({
       { name: 'sockets', queue: null, scaling: { signal: 'fixed', tasks: 2 } },
       { name: 'beat', queue: null, scaling: { signal: 'singleton' } },
     ],
-    schedules: [{ name: 'nightly-cleanup', schedule: 'cron(0 3 * * ? *)', timezone: 'Europe/Berlin', command: ['python', 'manage.py', 'cleanup'], cpu: 512, memoryMiB: 1024, retries: 3 }],
+    schedules: [
+      {
+        name: 'nightly-cleanup',
+        schedule: 'cron(0 3 * * ? *)',
+        timezone: 'Europe/Berlin',
+        command: ['python', 'manage.py', 'cleanup'],
+        cpu: 512,
+        memoryMiB: 1024,
+        retries: 3,
+        // One secret replicated under its name, one with a copy of its own in the standby region.
+        secrets: {
+          API_TOKEN: { secretsManager: 'shop/api-token' },
+          REPORT_KEY: {
+            secretsManager: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/report-AbCdEf',
+            field: 'key',
+            standby: { secretsManager: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop/report-west-GhIjKl' },
+          },
+        },
+      },
+    ],
   },
 });
 const worker = (name: string): Template => built.stack(`worker-${name}`);
@@ -187,8 +207,18 @@ describe('Scheduled tasks', () => {
     expect(pass.Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
-  test('THEN an alarm on a failed start and on dropped starts, routed to notify', () => {
-    expect(alarmNames(job).sort()).toEqual(['blueprint-prod-nightly-cleanup-run-failed', 'blueprint-prod-nightly-cleanup-runs-dropped']);
+  test('THEN an alarm on a failed start, on dropped starts and on a run that failed, routed to notify', () => {
+    expect(alarmNames(job).sort()).toEqual(['blueprint-prod-nightly-cleanup-job-failed', 'blueprint-prod-nightly-cleanup-run-failed', 'blueprint-prod-nightly-cleanup-runs-dropped']);
+    const failedRuns = Object.keys(job.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('JobFailedRuns'))!;
+    job.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'blueprint-prod-nightly-cleanup-job-failed',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failedRuns, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('Notify') })],
+    });
     job.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'blueprint-prod-nightly-cleanup-runs-dropped',
       Namespace: 'AWS/Scheduler',
@@ -198,8 +228,19 @@ describe('Scheduled tasks', () => {
     });
   });
 
-  test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it', () => {
+  test('THEN a secret by name resolves in each region, and one with a standby reference reads that copy in the standby', () => {
+    const valueFrom = (t: Template, name: string) => JSON.stringify(container(t).Secrets.find((x: { Name: string }) => x.Name === name).ValueFrom);
+    expect(valueFrom(job, 'REPORT_KEY')).toBe(JSON.stringify('arn:aws:secretsmanager:us-east-1:111111111111:secret:shop/report-AbCdEf:key::'));
+    expect(valueFrom(standbyJob, 'REPORT_KEY')).toBe(JSON.stringify('arn:aws:secretsmanager:us-west-2:111111111111:secret:shop/report-west-GhIjKl:key::'));
+    // By name: the ARN is built in each stack's own region, where the replica keeps the name.
+    expect(valueFrom(job, 'API_TOKEN')).toMatch(/secretsmanager:us-east-1:111111111111:secret:shop\/api-token/);
+    expect(valueFrom(standbyJob, 'API_TOKEN')).toMatch(/secretsmanager:us-west-2:111111111111:secret:shop\/api-token/);
+  });
+
+  test('GIVEN the standby region THEN the schedule exists but is disabled until a failover promotes it; its failed-run rule and alarm wait there for it', () => {
     expect(Object.values(standbyJob.findResources('AWS::Scheduler::Schedule'))[0]!.Properties.State).toBe('DISABLED');
+    expect(Object.values(standbyJob.findResources('AWS::Events::Rule'))).toHaveLength(1);
+    expect(alarmNames(standbyJob)).toContain('blueprint-prod-nightly-cleanup-job-failed');
   });
 });
 
@@ -221,6 +262,16 @@ describe('the deployability gate', () => {
     policy.Properties.PolicyDocument.Statement = keep.map((st: any) => (st.Action === 'iam:PassRole' ? { ...st, Resource: [st.Resource[0]] } : st));
     expect(runGate([SchedulerPassesTaskRoles], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/may not pass/)]);
   });
+});
+
+test('GIVEN the failed-runs queue without its EventBridge statement THEN the gate fires on the kit\'s own rule', () => {
+  const deployment = deploymentFromAssembly(built.app.synth().directory) as any;
+  const stack = 'blueprint-prod-schedule-nightly-cleanup';
+  expect(runGate([RuleQueueAdmitsEventBridge], { deployment })).toEqual([]);
+  const broken = structuredClone(deployment);
+  const policy = Object.entries(broken[stack].template.Resources).find(([id]) => /JobFailedRunsPolicy/.test(id))![1] as any;
+  policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Principal?.Service !== 'events.amazonaws.com');
+  expect(runGate([RuleQueueAdmitsEventBridge], { deployment: broken }).map((f) => f.message)).toEqual([expect.stringMatching(/does not let events.amazonaws.com send/)]);
 });
 
 describe('a promoted standby', () => {
@@ -249,7 +300,7 @@ test('every worker and schedule alarm points to a runbook entry that exists', ()
     expect(runbooks).toContain(`<a id="${anchor}"></a>`);
     anchors.add(anchor!);
   }
-  expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-run-failed']);
+  expect([...anchors].sort()).toEqual(['dead-letters', 'ecs-saturation', 'queue-age', 'schedule-job-failed', 'schedule-run-failed']);
 });
 
 describe('a worker\'s scaling in a settings file', () => {

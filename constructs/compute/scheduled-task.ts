@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -40,8 +42,9 @@ export interface ScheduledTaskProps extends Omit<AppTaskProps, 'containerPort' |
  * A cron-style job: a task definition built like every app task, started as
  * a one-off Fargate task in the private subnets by an EventBridge Scheduler
  * schedule, with retries, an encrypted dead-letter queue for starts that
- * failed every retry, and an execution role that may run exactly this task
- * definition family on this cluster and pass exactly its two roles.
+ * failed every retry, an execution role that may run exactly this task
+ * definition family on this cluster and pass exactly its two roles, and a
+ * rule that keeps the ECS event of every run that started and then failed.
  */
 export class ScheduledTask extends Construct {
   public readonly task: AppTask;
@@ -51,6 +54,10 @@ export class ScheduledTask extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** The role EventBridge Scheduler assumes to start the task. */
   public readonly role: iam.Role;
+  /** Matches a run of this family on this cluster that stopped with a non-zero exit code or never started. */
+  public readonly failureRule: events.Rule;
+  /** Receives the `ECS Task State Change` event of each failed run, so an alarm can watch it and a person can read why. */
+  public readonly failedRuns: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
     super(scope, id);
@@ -102,6 +109,14 @@ export class ScheduledTask extends Construct {
         conditions: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
+    // The task carries its definition's tags (app, stage: cost allocation), as services' tasks do; tagging on
+    // RunTask needs ecs:TagResource for that action (Amazon ECS Developer Guide, "Grant permission to tag
+    // resources on creation"). Only while creating a task through RunTask, which this role may call only
+    // for this family on this cluster: it can tag no existing resource.
+    const tasks = `arn:${partition}:ecs:${region}:${account}:task/*`;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecs:TagResource'], resources: [tasks], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }),
+    );
     // Sending to an encrypted queue needs the key's GenerateDataKey and Decrypt (Amazon SQS Developer Guide,
     // "Key management"; EventBridge Scheduler User Guide, "Configuring a dead-letter queue"). The key is
     // imported by ARN in the caller's stack, so the grant is the role's policy, not an edit of the key's.
@@ -111,6 +126,11 @@ export class ScheduledTask extends Construct {
       this.role,
       'ecs:RunTask is granted on every revision of this one task definition family (`family:*`), on this cluster only, so a deploy that registers a new revision keeps the schedule working.',
       `AwsSolutions-IAM5[Resource::${family}]`,
+    );
+    acknowledge(
+      this.role,
+      'ecs:TagResource on tasks applies only while RunTask creates a task (condition ecs:CreateAction = RunTask), and this role may run only this family on this cluster; a task ARN is not known before RunTask creates it.',
+      `AwsSolutions-IAM5[Resource::${tasks}]`,
     );
     acknowledge(
       this.role,
@@ -137,6 +157,7 @@ export class ScheduledTask extends Construct {
           taskCount: 1,
           launchType: 'FARGATE',
           platformVersion: 'LATEST',
+          propagateTags: 'TASK_DEFINITION',
           networkConfiguration: {
             awsvpcConfiguration: { subnets, securityGroups: [props.securityGroup.securityGroupId], assignPublicIp: 'DISABLED' },
           },
@@ -145,5 +166,46 @@ export class ScheduledTask extends Construct {
     });
     // The role's policy (not only the role, which RoleArn already orders) exists before the schedule first fires.
     this.schedule.node.addDependency(this.role.node.findChild('DefaultPolicy'));
+
+    // A run that starts is a success to EventBridge Scheduler, whatever the job does: its retries and
+    // dead-letter queue see only RunTask. ECS sends every task's state changes to the default event bus
+    // (Amazon ECS Developer Guide, "Amazon ECS task state change events"); a STOPPED event carries the
+    // family's task definition ARN, each container's exitCode and the stopCode. EventBridge matches an
+    // array field when any element matches, so any container of the job (the app, or a helper it
+    // depends on) exiting non-zero marks the run failed; a task that never started has no exit code and
+    // stopCode TaskFailedToStart. EssentialContainerExited alone is how every one-off run ends, success
+    // included, so it is not a failure by itself.
+    this.failureRule = new events.Rule(this, 'FailedRun', {
+      description: `A run of ${definition.family} failed`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [props.cluster.clusterArn],
+          taskDefinitionArn: events.Match.prefix(`arn:${partition}:ecs:${region}:${account}:task-definition/${definition.family}:`),
+          lastStatus: ['STOPPED'],
+          // Content filtering: anything-but a number matches every other number (EventBridge User Guide, "Event patterns").
+          $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
+        },
+      },
+    });
+    // SQS-managed encryption: EventBridge may send to it with the queue policy alone, where a customer
+    // managed key would need a key policy naming events.amazonaws.com (EventBridge User Guide,
+    // "Amazon SQS permissions"). The events hold task metadata, not application data.
+    // Retained like the dead-letter queue: the planner counts queues as durable, and the events outlive the stack.
+    this.failedRuns = new sqs.Queue(this, 'FailedRuns', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The target adds the queue policy: events.amazonaws.com may send, for this rule's ARN only.
+    this.failureRule.addTarget(new targets.SqsQueue(this.failedRuns));
+    acknowledge(
+      this.failedRuns,
+      'This queue holds the ECS events of failed runs of a scheduled task for a person to read; nothing consumes it, so a message can never fail processing and a dead-letter queue would stay empty.',
+      'AwsSolutions-SQS3',
+      controlTower('sqs_dlq_check'),
+    );
   }
 }

@@ -36,7 +36,7 @@ function spec(
 /** Per-service saturation signals and a worker's queue signals, as named by the spec builders below. */
 export const SATURATION_SIGNALS = ['cpu', 'memory'] as const;
 export const QUEUE_SIGNALS = ['queue-age', 'dead-letters'] as const;
-export const SCHEDULE_SIGNALS = ['run-failed', 'runs-dropped'] as const;
+export const SCHEDULE_SIGNALS = ['run-failed', 'runs-dropped', 'job-failed'] as const;
 
 export interface ServiceSaturationRows {
   readonly ecsCpuPercent: ThresholdWindow;
@@ -191,14 +191,17 @@ export function queueSpecs(prefix: string, rows: QueueRows, name: string, queue:
  * A scheduled task that did not start: a dead-letter event after every retry,
  * and starts EventBridge Scheduler dropped (AWS/Scheduler InvocationDroppedCount
  * of the schedule's group; EventBridge Scheduler User Guide, "Monitoring
- * EventBridge Scheduler with Amazon CloudWatch").
+ * EventBridge Scheduler with Amazon CloudWatch"). And one that started and
+ * failed: an ECS event in the schedule's failed-runs queue.
  */
-export function scheduleSpecs(prefix: string, row: ThresholdWindow, name: string, deadLetters: sqs.IQueue, scheduleGroup: string): AlarmSpec[] {
+export function scheduleSpecs(prefix: string, row: ThresholdWindow, name: string, deadLetters: sqs.IQueue, scheduleGroup: string, failedRuns: sqs.IQueue): AlarmSpec[] {
   return [
     spec('RunFailed', serviceAlarmName(prefix, name, 'run-failed'), 'schedule-run-failed', `Scheduled task ${name} could not be started after every retry: its dead-letter queue holds the failed start.`,
       deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: period(row) }), row, ABOVE),
     spec('RunsDropped', serviceAlarmName(prefix, name, 'runs-dropped'), 'schedule-run-failed', `EventBridge Scheduler dropped a start of scheduled task ${name} (retries exhausted or too old).`,
       new cloudwatch.Metric({ namespace: 'AWS/Scheduler', metricName: 'InvocationDroppedCount', dimensionsMap: { ScheduleGroup: scheduleGroup }, statistic: 'Sum', period: period(row) }), row, ABOVE),
+    spec('JobFailed', serviceAlarmName(prefix, name, 'job-failed'), 'schedule-job-failed', `A run of scheduled task ${name} started and then failed (a container exited non-zero, or the task never started): its failed-runs queue holds the ECS event.`,
+      failedRuns.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: period(row) }), row, ABOVE),
   ];
 }
 

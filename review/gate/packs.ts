@@ -6,6 +6,7 @@ import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-liste
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
 import { SingletonNeverRunsTwo } from './rules/ecs/singleton-never-runs-two';
+import { RuleQueueAdmitsEventBridge } from './rules/events/rule-queue-admits-eventbridge';
 import { FailoverAlarmTreatsMissingAsUnhealthy } from './rules/failover/failover-alarm-reads-missing-as-unhealthy';
 import { FailoverCalculatedCheckCanFail } from './rules/failover/failover-calculated-check-can-fail';
 import { FailoverWithoutTargetHealth } from './rules/failover/failover-without-target-health';
@@ -20,6 +21,7 @@ import { LogGroupKeyAllowsLogs } from './rules/policies/log-group-key-allows-log
 import { MultiUserRotationMasterSecret } from './rules/policies/multi-user-rotation-master-secret';
 import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
+import { EventQuotas } from './rules/quotas/event-quotas';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { DynamicReferenceQuota } from './rules/quotas/dynamic-references';
@@ -48,6 +50,7 @@ export const RESOURCE_POLICIES: readonly GateRule[] = [
   WafLogGroupName,
   DeadLetterKeyAllowsScheduler,
   SchedulerPassesTaskRoles,
+  RuleQueueAdmitsEventBridge,
   MultiUserRotationMasterSecret,
 ];
 
@@ -58,7 +61,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];

@@ -82,13 +82,22 @@ describe('ScheduledTask', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('SchedulerRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(statements.map((s) => [s.Action].flat().sort().join(' '))).toEqual(['ecs:RunTask', 'iam:PassRole', 'sqs:SendMessage', 'kms:Decrypt kms:GenerateDataKey']);
+    expect(statements.map((s) => [s.Action].flat().sort().join(' '))).toEqual(['ecs:RunTask', 'iam:PassRole', 'ecs:TagResource', 'sqs:SendMessage', 'kms:Decrypt kms:GenerateDataKey']);
     expect(statements[0].Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } });
     expect(statements[1].Resource).toHaveLength(2);
     expect(statements[1].Resource).toEqual(
       expect.arrayContaining([stack.resolve(job.task.taskDefinition.taskRole.roleArn), stack.resolve(job.task.taskDefinition.obtainExecutionRole().roleArn)]),
     );
     expect(statements[1].Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  test('THEN the task carries its definition\'s tags, and the scheduler role may tag only the tasks RunTask creates', () => {
+    expect(schedule().Target.EcsParameters.PropagateTags).toBe('TASK_DEFINITION');
+    const tag = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((s) => s.Action === 'ecs:TagResource')!;
+    expect(tag.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+    expect(JSON.stringify(tag.Resource)).toMatch(/:ecs:eu-central-1:111111111111:task\/\*"/);
   });
 
   test('THEN the schedule waits for the scheduler role\'s policy, so its first firing may run the task', () => {
@@ -102,6 +111,39 @@ describe('ScheduledTask', () => {
     const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions;
     expect(containers).toHaveLength(1);
     expect(containers[0].Command).toEqual(['python', '-m', 'cleanup']);
+  });
+
+  test('THEN a rule matches a stopped run of the family on the cluster that exited non-zero or never started, and keeps its event in a queue', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const { EventPattern: pattern, Targets: targets, State } = rules[0]!.Properties;
+    expect(State).toBe('ENABLED');
+    expect(pattern.source).toEqual(['aws.ecs']);
+    expect(pattern['detail-type']).toEqual(['ECS Task State Change']);
+    expect(pattern.detail.lastStatus).toEqual(['STOPPED']);
+    expect(pattern.detail.clusterArn).toEqual([stack.resolve((stack.node.findChild('Cluster') as ecs.Cluster).clusterArn)]);
+    // Every revision of this family and no other: the prefix ends at the revision's colon.
+    const prefix = JSON.stringify(pattern.detail.taskDefinitionArn);
+    expect(prefix).toContain(`:task-definition/${job.task.taskDefinition.family}:`);
+    expect(pattern.detail.taskDefinitionArn).toEqual([{ prefix: expect.anything() }]);
+    expect(pattern.detail.$or).toEqual([{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }]);
+    const [queueId, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => id.startsWith('JobFailedRuns'))!;
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    expect(queue.Properties.KmsMasterKeyId).toBeUndefined();
+    expect(queue.DeletionPolicy).toBe('Retain');
+    expect(targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+  });
+
+  test('THEN EventBridge may send to the failed-runs queue for this rule only, over TLS', () => {
+    const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p) => JSON.stringify(p.Properties.Queues).includes('JobFailedRuns'))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0]!;
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } } }),
+      ]),
+    );
   });
 
   test('GIVEN enabled false THEN the schedule exists disabled', () => {

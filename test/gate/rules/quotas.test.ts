@@ -1,4 +1,5 @@
 import { alarmWidgetSizes, DashboardAlarmWidgetQuota } from '../../../review/gate/rules/quotas/dashboard-alarm-widget';
+import { EventQuotas } from '../../../review/gate/rules/quotas/event-quotas';
 import { LoadBalancerQuotas } from '../../../review/gate/rules/quotas/load-balancer-quotas';
 import { SecurityGroupRuleQuota } from '../../../review/gate/rules/quotas/security-group-rules';
 import { StackQuotas } from '../../../review/gate/rules/quotas/stack-quotas';
@@ -101,5 +102,39 @@ describe('StackQuotas', () => {
   test('GIVEN a template over 1 MB THEN it fires', () => {
     const big = { Big: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'x'.repeat(1024 * 1024) } } };
     expect(messages(StackQuotas, deployment({ app: { resources: big } }))).toEqual([expect.stringMatching(/MB template \(at most 1 MB\)/)]);
+  });
+});
+
+describe('EventQuotas', () => {
+  /** `n` schedule stacks, each with its group and its rule on the default bus, in one region. */
+  const schedules = (n: number, region = 'us-east-1') =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [
+        `schedule-${i}-${region}`,
+        {
+          region,
+          resources: {
+            Group: { Type: 'AWS::Scheduler::ScheduleGroup', Properties: { Name: `app-${i}` } },
+            FailedRun: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['aws.ecs'] } } },
+          },
+        },
+      ]),
+    );
+  test('GIVEN 300 schedule stacks in each of two regions THEN it passes', () => {
+    expect(firing(EventQuotas, deployment({ ...schedules(300), ...schedules(300, 'us-west-2') }))).toEqual([]);
+  });
+  test('GIVEN 301 rules on the default bus of one region THEN it fires once, on the first rule over the quota', () => {
+    expect(firing(EventQuotas, deployment(schedules(301)))).toEqual(['schedule-300-us-east-1 FailedRun']);
+    expect(messages(EventQuotas, deployment(schedules(301)))).toEqual(['301 rules on the default event bus in account and region 111111111111 us-east-1: the quota is 300']);
+  });
+  test('GIVEN rules on a custom bus THEN they do not count against the default bus', () => {
+    const custom = deployment(schedules(301));
+    for (const s of Object.values(custom)) (s.template.Resources!.FailedRun!.Properties as any).EventBusName = 'jobs';
+    expect(firing(EventQuotas, custom)).toEqual([]);
+  });
+  test('GIVEN 501 schedule groups in one region THEN it fires on the groups', () => {
+    const d = deployment(schedules(501));
+    for (const s of Object.values(d)) (s.template.Resources!.FailedRun!.Properties as any).EventBusName = 'jobs';
+    expect(messages(EventQuotas, d)).toEqual(['501 EventBridge Scheduler schedule groups in account and region 111111111111 us-east-1: the quota is 500']);
   });
 });
