@@ -246,6 +246,9 @@ describe('Miniflux: migrations and cleanup', () => {
     const c = app(t);
     expect(c.Command).toEqual(['/usr/bin/miniflux', '-run-cleanup-tasks']);
     expect(c.Image).toBe('miniflux/miniflux:2.3.3');
+    // A refused start and a run that exits non-zero (Miniflux exits 1 without its database) each raise an alarm.
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(alarms).toEqual(expect.arrayContaining(['miniflux-prod-cleanup-run-failed', 'miniflux-prod-cleanup-job-failed']));
   });
 });
 
