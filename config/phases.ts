@@ -25,6 +25,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   healthCheckPath: '/',
   // A broken task leaves the load balancer within 45 s (3 x 15 s); a new one joins after 30 s.
   healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60, deregistrationDelaySeconds: 30 },
+  // The kit's wget probe of healthCheckPath (the sample's alpine image has wget).
+  containerHealthCommand: [],
   pathPatterns: ['/*'],
   hostHeaders: [],
   priority: 100,

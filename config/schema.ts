@@ -337,6 +337,10 @@ export const serviceSchema = obj({
     'Path the load balancer and the container health check probe.',
   ),
   healthCheck: d(healthCheck, 'One health check drives both the load balancer\'s and the container\'s probe.'),
+  containerHealthCommand: d(
+    list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'), 0, 100, 'a list of strings (a command in exec form), or null for none').nullable(),
+    'The container\'s own health check, run inside it in exec form (no shell), exit 0 meaning healthy, e.g. `["python3", "-c", "import urllib.request as u; u.urlopen(\'http://localhost:8000/health/\')"]` for an image without wget; empty: `wget` against healthCheckPath (the image needs wget); null: none, the load balancer\'s check alone replaces a failing task.',
+  ),
   pathPatterns: d(
     list(text(/^\/[\w\-./*?~%]{0,127}$/, 'a path pattern starting with "/", at most 128 characters'), 1, 5, '1 to 5 path patterns'),
     'Path patterns routed to this service; `/*` is the default route.',

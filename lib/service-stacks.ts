@@ -407,6 +407,8 @@ export class WebServiceStack extends BlueprintStack {
       securityGroup: tasksGroup(this, app),
       containerPort: s.containerPort,
       healthCheckPath: s.healthCheckPath,
+      // [] in the settings: the kit's wget probe.
+      containerHealthCommand: s.containerHealthCommand?.length === 0 ? undefined : s.containerHealthCommand,
       healthCheck: {
         interval: Duration.seconds(s.healthCheck.intervalSeconds),
         timeout: Duration.seconds(s.healthCheck.timeoutSeconds),

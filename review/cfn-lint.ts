@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 export interface LintException {
   readonly rule: string;
-  /** The type of the resource the finding is on, or `Outputs` for a finding in a template's outputs. */
+  /** The type of the resource the finding is on, or `Outputs` for a finding on an output. */
   readonly resourceType: string;
   /** Text the finding's message must contain. */
   readonly message: string;
-  /** Optional start of the logical id (a resource's or an output's), to narrow the exception to one family. */
+  /** Optional start of the logical id (of the resource or output), to narrow the exception to one family. */
   readonly pathPrefix?: string;
   readonly reason: string;
 }
@@ -58,9 +58,9 @@ export function lintTemplates(files: readonly string[]): LintFinding[] {
     const file: string = m.Filename;
     if (!templates.has(file)) templates.set(file, JSON.parse(readFileSync(file, 'utf8')));
     const path: unknown[] = m.Location?.Path ?? [];
-    const section = path[0];
-    const logicalId = section === 'Resources' || section === 'Outputs' ? String(path[1]) : undefined;
-    const resourceType: string | undefined = section === 'Outputs' ? 'Outputs' : logicalId ? templates.get(file).Resources?.[logicalId]?.Type : undefined;
+    const logicalId = path[0] === 'Resources' || path[0] === 'Outputs' ? String(path[1]) : undefined;
+    const resourceType: string | undefined =
+      path[0] === 'Outputs' ? 'Outputs' : logicalId ? templates.get(file).Resources?.[logicalId]?.Type : undefined;
     const finding = { file, rule: m.Rule.Id, level: m.Level, message: m.Message, logicalId, resourceType };
     const exception = exceptions.find(
       (e) =>

@@ -70,7 +70,16 @@ export interface AppTaskProps {
    * @default - none
    */
   readonly trustStore?: TrustStoreProps;
+  /**
+   * Image whose `chown` gives the writable volumes to `user` before the app
+   * starts (Fargate creates them owned by root, mode 0755).
+   * @default VOLUME_OWNER_IMAGE
+   */
+  readonly volumeOwnerImage?: string;
 }
+
+/** A small image with `chown` (BusyBox, from ECR Public's mirror of the Docker official images). */
+export const VOLUME_OWNER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 export interface TrustStoreProps {
   /** HTTPS URL of the PEM bundle. */
@@ -85,8 +94,8 @@ export interface TrustStoreProps {
 const TRUST_STORE_MEMORY_MIB = 32;
 
 export interface ContainerHealthCheck {
-  /** Shell command; exit 0 means healthy. */
-  readonly command: string;
+  /** Shell command (run by the image's shell), or a command in exec form (no shell needed); exit 0 means healthy. */
+  readonly command: string | readonly string[];
   readonly interval: Duration;
   readonly timeout: Duration;
   /** Failures in a row before the container is unhealthy. */
@@ -142,6 +151,8 @@ export class AppTask extends Construct {
   public readonly collector?: ecs.ContainerDefinition;
   /** The container that downloads the trust store before the app starts, when there is one. */
   public readonly trustStore?: ecs.ContainerDefinition;
+  /** The container that gives the writable volumes to the app's user before the app starts. */
+  public readonly volumeOwner: ecs.ContainerDefinition;
 
   constructor(scope: Construct, id: string, props: AppTaskProps) {
     super(scope, id);
@@ -193,7 +204,8 @@ export class AppTask extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       healthCheck: props.healthCheck
         ? {
-            command: ['CMD-SHELL', props.healthCheck.command],
+            // ECS runs CMD-SHELL through the image's /bin/sh and CMD directly (ECS API Reference, HealthCheck).
+            command: typeof props.healthCheck.command === 'string' ? ['CMD-SHELL', props.healthCheck.command] : ['CMD', ...props.healthCheck.command],
             interval: props.healthCheck.interval,
             timeout: props.healthCheck.timeout,
             retries: props.healthCheck.retries,
@@ -202,7 +214,13 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints(...writable.map((path) => ({ sourceVolume: volumeName(path), containerPath: path, readOnly: false })));
+    this.volumeOwner = this.addVolumeOwner(props.volumeOwnerImage ?? VOLUME_OWNER_IMAGE, props.user, writable.map(volumeName));
     if (props.trustStore) this.trustStore = this.addTrustStore(props.trustStore);
+    acknowledge(
+      this.taskDefinition,
+      'Only the short-lived preparation containers run as root (the volume owner, and the trust-store download when there is one): Fargate creates bind-mount volumes owned by root with mode 0755, so only root can hand them to the app\'s user or write the CA bundle. Each has a read-only root filesystem, no ports and no secrets, keeps no capability but CHOWN (the volume owner) or none (the download), runs one command without a shell, and exits before the app (a non-root user, checked in settings) starts.',
+      controlTower('ecs_task_definition_nonroot_user_check'),
+    );
     if (typeof props.image !== 'string') {
       acknowledge(
         this.taskDefinition.obtainExecutionRole(),
@@ -250,6 +268,31 @@ export class AppTask extends Construct {
   }
 
   /**
+   * `chown` runs as the entry point, not through a shell, on every writable
+   * volume: Fargate creates a bind mount owned by root with mode 0755 unless
+   * the image declares it a VOLUME
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html),
+   * so a non-root app could not write its own /tmp. It runs as root keeping
+   * only CAP_CHOWN, and the app starts after it succeeded.
+   */
+  private addVolumeOwner(image: string, user: string, volumes: readonly string[]): ecs.ContainerDefinition {
+    const owner = this.taskDefinition.addContainer('VolumeOwner', {
+      image: ecs.ContainerImage.fromRegistry(image),
+      entryPoint: ['chown'],
+      command: [user, ...volumes.map((v) => `/volumes/${v}`)],
+      user: '0',
+      linuxParameters: new ecs.LinuxParameters(this, 'VolumeOwnerLinux', { initProcessEnabled: false }),
+      essential: false,
+      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'volume-owner', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+    });
+    owner.linuxParameters!.dropCapabilities(...Object.values(ecs.Capability).filter((c) => c !== ecs.Capability.ALL && c !== ecs.Capability.CHOWN));
+    owner.addMountPoints(...volumes.map((v) => ({ sourceVolume: v, containerPath: `/volumes/${v}`, readOnly: false })));
+    this.container.addContainerDependencies({ container: owner, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    return owner;
+  }
+
+  /**
    * curl runs as the entry point, not through a shell, with retries for a
    * NAT gateway or endpoint that is briefly unreachable. It runs as root
    * with every capability dropped: Fargate creates a bind mount owned by
@@ -274,11 +317,6 @@ export class AppTask extends Construct {
     download.addMountPoints({ sourceVolume: 'trust-store', containerPath: '/trust-store', readOnly: false });
     this.container.addMountPoints({ sourceVolume: 'trust-store', containerPath: dirname(t.path), readOnly: true });
     this.container.addContainerDependencies({ container: download, condition: ecs.ContainerDependencyCondition.SUCCESS });
-    acknowledge(
-      this.taskDefinition,
-      'The trust-store container alone runs as root: Fargate creates bind-mount volumes owned by root with mode 0755, so no other user can write the CA bundle the app reads. It drops every Linux capability, has a read-only root filesystem, no ports and no secrets, runs only curl on one HTTPS URL, and exits before the app (a non-root user, checked in settings) starts.',
-      controlTower('ecs_task_definition_nonroot_user_check'),
-    );
     return download;
   }
 }

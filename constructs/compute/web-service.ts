@@ -60,6 +60,13 @@ export interface WebServiceProps extends Omit<AppTaskProps, 'containerPort' | 'h
   readonly healthCheckPath: string;
   /** Drives both the target group's and the container's health check. */
   readonly healthCheck: WebServiceHealthCheck;
+  /**
+   * The container's own health check, in exec form (exit 0: healthy), for an
+   * image without wget; `null`: none, the load balancer's check alone
+   * replaces a failing task. Must not be empty.
+   * @default - `wget` against healthCheckPath (the image needs wget)
+   */
+  readonly containerHealthCommand?: readonly string[] | null;
   readonly pathPatterns: readonly string[];
   /** Host names the rule also requires; empty: any host. */
   readonly hostHeaders: readonly string[];
@@ -153,11 +160,14 @@ export class WebService extends Construct {
     const shifting = deployment.strategy !== 'rolling';
     props.capacity?.claim(this, { rules: 1, targetGroups: shifting ? 2 : 1 });
 
+    const containerHealthCommand =
+      props.containerHealthCommand === undefined ? `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1` : props.containerHealthCommand;
+
     this.task = new AppTask(this, 'Task', {
       ...props,
       writableRootFilesystem: props.ecsExec,
-      healthCheck: {
-        command: `wget -q -O /dev/null http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
+      healthCheck: containerHealthCommand === null ? undefined : {
+        command: containerHealthCommand,
         interval: props.healthCheck.interval,
         timeout: props.healthCheck.timeout,
         retries: props.healthCheck.unhealthyThreshold,

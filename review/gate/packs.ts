@@ -2,6 +2,7 @@ import { GateRule } from './rule';
 import { ParameterGroupMatchesClusterMode } from './rules/cache/parameter-group-cluster-mode';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
+import { WritableVolumesOwned } from './rules/ecs/writable-volumes-owned';
 import { EcsNativeDeploymentListener } from './rules/ecs/native-deployment-listener';
 import { EcsNativeDeploymentWatchesBothTargetGroups } from './rules/ecs/native-deployment-watches-both';
 import { SesIdentityRecordsPublished } from './rules/email/identity-records-published';
@@ -70,7 +71,7 @@ export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomN
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve];
 
 /** Amazon ECS features that need more than one resource to agree. */
-export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout, SingletonNeverRunsTwo];
+export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout, SingletonNeverRunsTwo, WritableVolumesOwned];
 
 /** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
 export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AppTask, AppTaskProps } from '../../../constructs';
 import { CDK_CONTEXT } from '../../support/blueprint';
 
-type Container = { Name: string; User?: string; LinuxParameters?: unknown; Memory?: number; DependsOn?: unknown; MountPoints?: unknown[]; Command?: string[] };
+type Container = { Name: string; User?: string; LinuxParameters?: { Capabilities?: { Drop?: string[] } }; Memory?: number; DependsOn?: unknown; MountPoints?: unknown[]; Command?: string[]; EntryPoint?: string[]; ReadonlyRootFilesystem?: boolean; Essential?: boolean };
 
 /** GIVEN a bare stack with one app task of 1 GiB. */
 function containers(props: Partial<AppTaskProps>): Container[] {
@@ -25,11 +25,11 @@ function containers(props: Partial<AppTaskProps>): Container[] {
 }
 
 describe('AppTask trust store', () => {
-  test('GIVEN no trust store THEN the task has the app container alone, with the whole memory', () => {
+  test('GIVEN no trust store THEN the app container has the whole memory and waits only for its volumes', () => {
     const c = containers({});
-    expect(c.map((x) => x.Name)).toEqual(['App']);
+    expect(c.map((x) => x.Name)).toEqual(['App', 'VolumeOwner']);
     expect(c[0]!.Memory).toBe(1024);
-    expect(c[0]!.DependsOn).toBeUndefined();
+    expect(c[0]!.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
   });
 
   test('GIVEN a trust store THEN its download takes 32 MiB of the task, writes the file named in path, and the app waits for its success', () => {
@@ -37,11 +37,44 @@ describe('AppTask trust store', () => {
     const app = c.find((x) => x.Name === 'App')!;
     const download = c.find((x) => x.Name === 'TrustStore')!;
     expect(app.Memory! + download.Memory!).toBe(1024);
-    expect(app.DependsOn).toEqual([{ ContainerName: 'TrustStore', Condition: 'SUCCESS' }]);
+    expect(app.DependsOn).toEqual([
+      { ContainerName: 'VolumeOwner', Condition: 'SUCCESS' },
+      { ContainerName: 'TrustStore', Condition: 'SUCCESS' },
+    ]);
     expect(app.MountPoints).toContainEqual({ ContainerPath: '/etc/ca', SourceVolume: 'trust-store', ReadOnly: true });
     // Fargate's bind mounts belong to root (0755): root writes, with no capability at all.
     expect(download.User).toBe('0');
     expect(download.LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: false });
     expect(download.Command!.slice(-3)).toEqual(['--output', '/trust-store/bundle.pem', 'https://example.com/ca.pem']);
+  });
+});
+
+describe('AppTask writable volumes', () => {
+  // Fargate creates a bind mount owned by root, mode 0755, unless the image declares it a VOLUME
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html): a non-root app cannot write it.
+  const c = containers({ user: '991:991', writablePaths: ['/app/tmp', '/var/cache/nginx'] });
+  const app = c.find((x) => x.Name === 'App')!;
+  const owner = c.find((x) => x.Name === 'VolumeOwner')!;
+
+  test('THEN a root container with only CAP_CHOWN gives every writable volume to the app\'s user, without a shell', () => {
+    expect(owner.EntryPoint).toEqual(['chown']);
+    expect(owner.Command).toEqual(['991:991', '/volumes/tmp', '/volumes/writable-app-tmp', '/volumes/writable-var-cache-nginx']);
+    expect(owner.User).toBe('0');
+    expect(owner.Essential).toBe(false);
+    expect(owner.ReadonlyRootFilesystem).toBe(true);
+    const dropped = owner.LinuxParameters!.Capabilities!.Drop!;
+    expect(dropped).not.toContain('CHOWN');
+    expect(dropped).not.toContain('ALL');
+    // Every other capability Docker grants root by default is dropped.
+    for (const cap of ['DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP']) {
+      expect(dropped).toContain(cap);
+    }
+  });
+
+  test('THEN it mounts exactly the volumes the app writes, and the app starts only after it succeeded', () => {
+    const appVolumes = (app.MountPoints as { SourceVolume: string; ReadOnly: boolean }[]).filter((m) => !m.ReadOnly).map((m) => m.SourceVolume);
+    const ownerVolumes = (owner.MountPoints as { SourceVolume: string }[]).map((m) => m.SourceVolume);
+    expect(ownerVolumes).toEqual(appVolumes);
+    expect(app.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
   });
 });

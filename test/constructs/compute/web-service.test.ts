@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { PublicLoadBalancer, WebService, WebServiceDeployment } from '../../../constructs';
+import { PublicLoadBalancer, WebService, WebServiceDeployment, WebServiceProps } from '../../../constructs';
 import { computeStack, taskBasics } from '../../support/compute';
 
 /** GIVEN a bare stack with a VPC, a cluster and the public load balancer. */
@@ -16,7 +16,7 @@ function given(ruleQuota?: number) {
     ruleQuota,
   });
   let priority = 0;
-  const web = (id: string, deployment?: WebServiceDeployment): WebService =>
+  const web = (id: string, deployment?: WebServiceDeployment, extra: Partial<WebServiceProps> = {}): WebService =>
     new WebService(stack, id, {
       ...taskBasics(key, 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine', '101'),
       cluster,
@@ -37,6 +37,7 @@ function given(ruleQuota?: number) {
       priority: ++priority,
       scaling: { minTasks: 2, maxTasks: 10, cpuTargetPercent: 70, requestsPerTargetPerMinute: 1000 },
       deployment,
+      ...extra,
     });
   return { stack, ingress, web };
 }
@@ -116,6 +117,29 @@ describe('WebService deployment strategies', () => {
     expect(service(t).LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
     expect(service(t).DeploymentConfiguration.Strategy).toBeUndefined();
     expect(requestPolicies(t)).toHaveLength(1);
+  });
+});
+
+describe('WebService container health check', () => {
+  // WHEN three services are built: the default probe, an exec-form command, and none
+  const { stack, web } = given();
+  web('Default');
+  web('Exec', undefined, { containerHealthCommand: ['python3', '-c', "import urllib.request as u; u.urlopen('http://localhost:8080/healthz')"] });
+  web('None', undefined, { containerHealthCommand: null });
+  const t = Template.fromStack(stack);
+  const healthChecks = Object.values(t.findResources('AWS::ECS::TaskDefinition')).map((d) => d.Properties.ContainerDefinitions[0].HealthCheck?.Command);
+
+  test('THEN the default probes healthCheckPath with wget through the shell', () => {
+    expect(healthChecks[0]).toEqual(['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/healthz || exit 1']);
+  });
+
+  test('THEN a command runs in exec form (CMD), needing neither a shell nor wget in the image', () => {
+    expect(healthChecks[1]).toEqual(['CMD', 'python3', '-c', "import urllib.request as u; u.urlopen('http://localhost:8080/healthz')"]);
+  });
+
+  test('THEN null leaves the container without a health check, the target group still probing the path', () => {
+    expect(healthChecks[2]).toBeUndefined();
+    expect(Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((g) => g.Properties.HealthCheckPath)).toEqual(['/healthz', '/healthz', '/healthz']);
   });
 });
 
