@@ -227,8 +227,8 @@ const phase1: PhasePreset = {
     // Daily recovery points outlive the instance; 35 days covers a month-end.
     backupPlanRetentionDays: 35,
     sslMode: 'require',
-    // The master secret until a settings file names a login (ADR 0027): a new deployment needs no manual step.
-    applicationLogin: null,
+    // Tasks log in as an application login whose rotation alternates users, so they survive it; the app stack creates it during the deploy (ADR 0027, ADR 0032).
+    applicationLogin: 'app',
   },
   cache: {
     // 1.37 GiB per node: sessions and hot keys for 1K req/s.
@@ -338,8 +338,8 @@ const phase3: PhasePreset = {
     backupRetentionDays: 35,
     backupPlanRetentionDays: 90,
     sslMode: 'require',
-    // The master secret until a settings file names a login (ADR 0027): a new deployment needs no manual step.
-    applicationLogin: null,
+    // Tasks log in as an application login whose rotation alternates users, so they survive it; the app stack creates it during the deploy (ADR 0027, ADR 0032).
+    applicationLogin: 'app',
     // A month of query history to compare with the last release.
     performanceInsightsRetentionDays: 31,
     // The scaling table's maximum: reads spread over five replicas in three zones.

@@ -93,6 +93,8 @@ export const UNPRICED_TYPES: Readonly<Record<string, string>> = {
   'AWS::Logs::LogGroup': 'by use: ingestion and storage (traffic)',
   'AWS::Lambda::Function': 'by use: one invocation per deployment',
   'Custom::VpcRestrictDefaultSG': 'free',
+  'AWS::StepFunctions::StateMachine': 'by use: state transitions while a deploy waits for the login setup (ADR 0032)',
+  'Custom::DeployTaskRun': 'by use: one Fargate task of a few minutes per change of the login setup',
   'AWS::RDS::DBParameterGroup': 'free',
   'AWS::RDS::DBSubnetGroup': 'free',
   'AWS::ElastiCache::SubnetGroup': 'free',

@@ -679,7 +679,7 @@ export const configShape = {
       readReplicas: d(int(0, 5), 'Same-region read replicas; applications reach them through one name, `DB_READ_HOST`.'),
       applicationLogin: d(
         pgLogin.nullable(),
-        'PostgreSQL login the services use instead of the master user; its rotation alternates it with `<login>_clone`, so running tasks keep valid credentials. Turning it on needs a one-time setup command after the first deploy (docs/deploy.md). `null`: tasks read the master secret, and after each master rotation they fail new connections until they restart (ADR 0027).',
+        'PostgreSQL login the services use instead of the master user; its rotation alternates it with `<login>_clone`, so running tasks keep valid credentials. The app stack creates it during the deploy, before any service (ADR 0032). `null`: tasks read the master secret, and after each master rotation they fail new connections until they restart (ADR 0027).',
       ),
       backupPlanRetentionDays: d(int(1, 36_500), 'Days AWS Backup keeps each daily recovery point.'),
       sslMode: d(

@@ -17,6 +17,7 @@ import {
   TaskSecurityGroup,
   AlarmTopics,
   inCompliancePacks,
+  LoginSetup,
   WebFirewall,
   BurnRateAlarms,
   cacheNodeIds,
@@ -99,6 +100,13 @@ export class AppStack extends BlueprintStack {
   public readonly dashboard: GoldenSignalsDashboard;
   /** The SES identity the services with `sendsEmail` send through, in the primary site when `email` is set. */
   public readonly email?: SendingDomain;
+  /**
+   * Creates the application login during this stack's deploy, in the primary
+   * site when `database.applicationLogin` is set: every stack whose tasks log
+   * in with it depends on this one (ADR 0032). A standby's database is a
+   * read-only replica that receives the logins by replication.
+   */
+  public readonly loginSetup?: LoginSetup;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -160,6 +168,20 @@ export class AppStack extends BlueprintStack {
     admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), this.tasks.securityGroup, 'Application tasks to PostgreSQL');
     admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
     for (const group of redis.values()) admitFrom(group.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, `Application tasks to Valkey ${group.replicationGroupId}`);
+
+    const login = props.data.applicationLogin;
+    if (login) {
+      this.loginSetup = new LoginSetup(this, 'LoginSetup', {
+        cluster: this.cluster,
+        database: { address: database.instance.dbInstanceEndpointAddress, port: POSTGRES_PORT, name: database.databaseName, securityGroup: database.securityGroup },
+        masterSecret: database.secret,
+        loginSecret: login.secret,
+        username: login.username,
+        subnets: network.subnets('private'),
+        encryptionKey: dataKey.key,
+        logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+      });
+    }
 
     if (props.originSecretName !== undefined) {
       this.originHeader = { name: ORIGIN_HEADER, values: OriginSecret.acceptedValues(props.originSecretName, c.edge?.originHeaderVersions ?? []) };

@@ -1,4 +1,4 @@
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyPromoted } from '../config';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
@@ -75,21 +75,26 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
     description: `${config.appName} ${config.stage}${where}: cluster, load balancer, alarm topics, dashboard (stateless)`,
   });
   const runtime = { env, zones, config, data, app: appStack, emailRegion: options.emailRegion };
+  // Every task logs in with the application login, which the app stack creates during its deploy (ADR 0032).
+  const afterLoginSetup = <T extends Stack>(stack: T): T => {
+    if (appStack.loginSetup) stack.addStackDependency(appStack);
+    return stack;
+  };
   // A stack per service and per worker, keyed by name: each deploys on its own, and
   // no stack nears CloudFormation's resource limit as services are added.
   const services = new Map(
     config.services.map((s) => {
-      const stack = new WebServiceStack(app, name(`service-${s.name}`), {
+      const stack = afterLoginSetup(new WebServiceStack(app, name(`service-${s.name}`), {
         ...runtime,
         service: s,
         description: `${config.appName} ${config.stage}${where}: web service ${s.name} (stateless)`,
-      });
+      }));
       if (s.migrationCommand.length > 0) {
-        const migration = new MigrationStack(app, name(`migrate-${s.name}`), {
+        const migration = afterLoginSetup(new MigrationStack(app, name(`migrate-${s.name}`), {
           ...runtime,
           service: s,
           description: `${config.appName} ${config.stage}${where}: database migration task of ${s.name}`,
-        });
+        }));
         // Deployed (and run) before the service rolls out the same image.
         stack.addStackDependency(migration);
       }
@@ -99,23 +104,27 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
   const workers = new Map(
     config.workers.map((w) => [
       w.name,
-      new WorkerStack(app, name(`worker-${w.name}`), {
-        ...runtime,
-        worker: w,
-        description: `${config.appName} ${config.stage}${where}: worker ${w.name} (stateless)`,
-      }),
+      afterLoginSetup(
+        new WorkerStack(app, name(`worker-${w.name}`), {
+          ...runtime,
+          worker: w,
+          description: `${config.appName} ${config.stage}${where}: worker ${w.name} (stateless)`,
+        }),
+      ),
     ]),
   );
   // Disabled in a standby until a failover promotes it: its database is a read-only replica.
   const schedules = new Map(
     config.schedules.map((s) => [
       s.name,
-      new ScheduleStack(app, name(`schedule-${s.name}`), {
-        ...runtime,
-        schedule: s,
-        enabled: options.schedulesEnabled,
-        description: `${config.appName} ${config.stage}${where}: scheduled task ${s.name} (its dead-letter queue is retained)`,
-      }),
+      afterLoginSetup(
+        new ScheduleStack(app, name(`schedule-${s.name}`), {
+          ...runtime,
+          schedule: s,
+          enabled: options.schedulesEnabled,
+          description: `${config.appName} ${config.stage}${where}: scheduled task ${s.name} (its dead-letter queue is retained)`,
+        }),
+      ),
     ]),
   );
   return { data, app: appStack, services, workers, schedules };

@@ -14,8 +14,6 @@ import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 export const SECRET_REPLICA_OUTPUT = 'DatabaseSecretStandbyReplicaArn';
 /** Output of a primary data stack: ARN of the application login secret's replica in the standby region. */
 export const APP_SECRET_REPLICA_OUTPUT = 'DatabaseAppSecretStandbyReplicaArn';
-/** Output of a primary data stack: the command that creates the application logins (docs/deploy.md); only with database.applicationLogin. */
-export const LOGIN_SETUP_OUTPUT = 'DatabaseLoginSetupCommand';
 
 /**
  * Output of a standby data stack: the same ARN, read in the standby region,
@@ -76,7 +74,7 @@ export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
   public readonly database: PostgresDatabase;
-  /** The primary's application login, its rotation and its setup task (ADR 0027). */
+  /** The primary's application login and its rotation (ADR 0027); the app stack creates it (ADR 0032). */
   public readonly applicationLogin?: ApplicationLogin;
   /**
    * The credentials applications use: the application login's secret when
@@ -160,14 +158,8 @@ export class DataStack extends BlueprintStack {
           vpc: this.network.vpc,
           subnets: this.network.subnets('private'),
           encryptionKey: key,
-          logRetention: c.protection.logRetentionDays as logs.RetentionDays,
           username: login,
           credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
-        });
-        new CfnOutput(this, LOGIN_SETUP_OUTPUT, {
-          description: 'Creates the application logins the rotation alternates (once, before the first service deploy); prints the exit code (0 = success)',
-          // On the app stack's cluster (lib/blueprint.ts names it), deployed right after this stack: a cluster is stateless.
-          value: this.loginSetupCommand(this.applicationLogin, `${prefix}-app`),
         });
       }
       // Without an application login, the master secret (ADR 0027).
@@ -192,6 +184,9 @@ export class DataStack extends BlueprintStack {
       }
     } else {
       this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(props.role);
+      // Tasks that read the master secret's replica before the login existed still import it until their own stacks
+      // deploy, after this one; CloudFormation refuses to delete an export in use, so it stays.
+      if (this.applicationSecret !== this.database.secret && props.role.promotedSecretArn === undefined) this.exportValue(this.database.secret.secretArn);
     }
 
     if (this.database.replicas.length > 0) {
@@ -322,22 +317,6 @@ export class DataStack extends BlueprintStack {
       description: 'ARN of the application login secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
     return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
-  }
-
-  /** `aws ecs run-task` for the login setup task on `appStackName`'s cluster, waiting for it and printing its exit code. */
-  private loginSetupCommand(login: ApplicationLogin, appStackName: string): string {
-    const cluster = '$CLUSTER';
-    const subnets = this.network.vpc.selectSubnets(this.network.subnets('private')).subnetIds;
-    const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', login.setupSecurityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
-    return Fn.join('', [
-      `CLUSTER=$(aws cloudformation describe-stack-resources --stack-name ${appStackName} --query "StackResources[?ResourceType=='AWS::ECS::Cluster'].PhysicalResourceId" --output text) && `,
-      'TASK=$(aws ecs run-task --cluster ', cluster,
-      ' --task-definition ', login.setupTask.taskDefinitionArn,
-      " --launch-type FARGATE --network-configuration '", network,
-      "' --query 'tasks[0].taskArn' --output text) && aws ecs wait tasks-stopped --cluster ", cluster,
-      ' --tasks $TASK && aws ecs describe-tasks --cluster ', cluster,
-      ` --tasks $TASK --query 'tasks[0].containers[?name==\`${login.setupContainer.containerName}\`].exitCode' --output text`,
-    ]);
   }
 
   /**

@@ -378,8 +378,11 @@ describe('the upgrade planner and the standby', () => {
     expect(plan.blocked).toEqual([]);
     const primaryStacks = [p3.blueprint.data, p3.blueprint.app, ...p3.blueprint.services.values(), ...p3.blueprint.workers.values()].map((s: Stack) => s.stackName);
     const touched = plan.changes.filter((c) => primaryStacks.includes(c.stack) && c.stateClass === 'durable');
-    // Only the master secret, in place: it gains its replica region (its value is unchanged).
-    expect(touched.map((c) => [c.type, c.impact])).toEqual([['AWS::SecretsManager::Secret', 'updated in place']]);
+    // Only the master secret and the application login's, in place: each gains its replica region (its value is unchanged).
+    expect(touched.map((c) => [c.type, c.impact])).toEqual([
+      ['AWS::SecretsManager::Secret', 'updated in place'],
+      ['AWS::SecretsManager::Secret', 'updated in place'],
+    ]);
     // What it does add: the standby region's stacks, and the copy rule on the primary's (stateless) backup plan.
     expect(plan.changes.some((c) => c.stack === 'blueprint-prod-standby-data' && c.type === 'AWS::RDS::DBInstance' && c.impact === 'added')).toBe(true);
     expect(plan.changes.find((c) => c.type === 'AWS::Backup::BackupPlan')).toMatchObject({ stack: 'blueprint-prod-data', impact: 'updated in place' });

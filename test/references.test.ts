@@ -82,6 +82,7 @@ describe('cross-stack references (ADR 0018)', () => {
     );
     expect([...kinds].sort()).toEqual([
       'app <- edge: CdnDistributionDomainName',
+      'standby-data <- data: DatabaseAppSecretStandbyReplicaArn',
       'standby-data <- data: DatabaseSecretStandbyReplicaArn',
     ]);
     // Without an origin name, the CDN reads the primary load balancer's name from its region.

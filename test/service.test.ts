@@ -60,8 +60,9 @@ describe('PublicLoadBalancer', () => {
     expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
     const tlsSg = Object.values(https.appStack.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Public load balancer') } }))[0]!;
     expect(tlsSg.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort).sort()).toEqual([443, 80]);
-    // One rule pair between the load balancer and all tasks, in the app stack; none per service.
-    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    // One rule pair between the load balancer and all tasks, in the app stack; none per service (the other egress rule is the login setup's to the database, ADR 0032).
+    http.appStack.resourceCountIs('AWS::EC2::SecurityGroupEgress', 2);
+    http.appStack.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { FromPort: 8080 }, 1);
     http.appStack.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       FromPort: 8080,
       ToPort: 8080,
@@ -125,7 +126,8 @@ describe('WebService', () => {
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|TOKEN|SecretString/);
     const secrets = Object.fromEntries(container.Secrets.map((s: { Name: string; ValueFrom: unknown }) => [s.Name, JSON.stringify(s.ValueFrom)]));
     expect(Object.keys(secrets).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'PGPASSWORD', 'PGUSER', 'REDIS_AUTH_TOKEN']);
-    expect(secrets.DB_PASSWORD).toMatch(/DatabaseInstanceSecretAttachment.*:password::/);
+    // The application login's secret, rotated with alternating users (ADR 0027).
+    expect(secrets.DB_PASSWORD).toMatch(/ApplicationLoginSecretAttachment.*:password::/);
     expect(secrets.REDIS_AUTH_TOKEN).toMatch(/CacheAuthToken/);
   });
 

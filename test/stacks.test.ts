@@ -30,8 +30,8 @@ describe('buildBlueprint', () => {
       dev.data.resourceCountIs(type, 1);
       dev.appStack.resourceCountIs(type, 0);
     }
-    // The database's master password and the cache's AUTH token.
-    dev.data.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    // The database's master password, the application login's and the cache's AUTH token.
+    dev.data.resourceCountIs('AWS::SecretsManager::Secret', 3);
     dev.appStack.resourceCountIs('AWS::SecretsManager::Secret', 0);
     for (const type of ['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Dashboard']) {
       dev.appStack.resourceCountIs(type, 1);
@@ -39,8 +39,10 @@ describe('buildBlueprint', () => {
     }
     for (const type of ['AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::TargetGroup']) {
       dev.web.resourceCountIs(type, 1);
-      dev.appStack.resourceCountIs(type, 0);
+      // The app stack's one task definition creates the application login during its deploy (ADR 0032).
+      dev.appStack.resourceCountIs(type, type === 'AWS::ECS::TaskDefinition' ? 1 : 0);
     }
+    expect(Object.keys(dev.appStack.findResources('AWS::ECS::TaskDefinition'))).toEqual([expect.stringMatching(/^LoginSetupTask/)]);
   });
 
   test('THEN stacks are bound to the configured account and region, and no context look-up is pending', () => {

@@ -24,6 +24,7 @@ import { WafLogGroupName } from './rules/policies/waf-log-group-name';
 import { DashboardAlarmWidgetQuota } from './rules/quotas/dashboard-alarm-widget';
 import { EventQuotas } from './rules/quotas/event-quotas';
 import { LoadBalancerQuotas } from './rules/quotas/load-balancer-quotas';
+import { ProviderWaiterWithinTimeout } from './rules/quotas/provider-waiter-timeout';
 import { SecurityGroupRuleQuota } from './rules/quotas/security-group-rules';
 import { DynamicReferenceQuota } from './rules/quotas/dynamic-references';
 import { StackQuotas } from './rules/quotas/stack-quotas';
@@ -62,7 +63,7 @@ export const EMAIL: readonly GateRule[] = [SesIdentityRecordsPublished];
 export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 
 /** Quotas synth accepts and AWS refuses. */
-export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
+export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, ProviderWaiterWithinTimeout, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];

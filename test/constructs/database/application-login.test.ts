@@ -2,9 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ApplicationLogin, ApplicationLoginProps, LOGIN_SETUP_SCRIPT, LOGIN_SETUP_SQL } from '../../../constructs';
+import { ApplicationLogin, ApplicationLoginProps } from '../../../constructs';
 import { CDK_CONTEXT } from '../../support/blueprint';
 
 /** A stack with a VPC, a key and a PostgreSQL primary whose master secret the login's rotation uses. */
@@ -28,7 +27,6 @@ function fixture(extra: Partial<ApplicationLoginProps> = {}): { template: Templa
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     encryptionKey: key,
-    logRetention: logs.RetentionDays.ONE_MONTH,
     ...extra,
   });
   return { template: Template.fromStack(stack), stack, login };
@@ -70,40 +68,11 @@ describe('ApplicationLogin', () => {
     expect(Object.values(secrets).map((s) => s.DeletionPolicy)).toEqual(['Retain']);
   });
 
-  test('THEN the setup task logs in as the master user and reads the login secret, from Secrets Manager only', () => {
-    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
-    const container = task!.Properties.ContainerDefinitions[0];
-    expect(container.Secrets.map((s: { Name: string }) => s.Name).sort()).toEqual(['APP_PASSWORD', 'APP_USERNAME', 'PGPASSWORD', 'PGUSER']);
-    expect(JSON.stringify(container.Environment)).not.toMatch(/password/i);
-    expect(container.Image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:/);
-    expect(container.Command).toEqual([LOGIN_SETUP_SCRIPT]);
-    // Not root, read-only root filesystem with a scratch /tmp, a hard memory limit.
-    expect(container).toMatchObject({ User: '70', ReadonlyRootFilesystem: true, Memory: 512, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }] });
-  });
-
-  test('THEN the setup script verifies the server certificate and passes the twin name to psql, not a shell variable of its own', () => {
-    expect(LOGIN_SETUP_SCRIPT).toContain('PGSSLMODE=verify-full');
-    expect(LOGIN_SETUP_SCRIPT).toContain('twin="$APP_LOGIN"_clone');
-    // No ${...}: CloudFormation validators read it as an Fn::Sub parameter outside one.
-    expect(LOGIN_SETUP_SCRIPT).not.toContain('${');
-    expect(LOGIN_SETUP_SCRIPT).toContain('-v ON_ERROR_STOP=1');
-  });
-
-  test('THEN the setup creates both logins and runs the twin as the login, so objects have one owner whichever twin is current', () => {
-    expect(LOGIN_SETUP_SQL).toMatch(/CREATE ROLE %I LOGIN PASSWORD %L', :'current', :'password'\) WHERE NOT EXISTS/);
-    expect(LOGIN_SETUP_SQL).toMatch(/VALUES \(:'base'\), \(:'twin'\)/);
-    expect(LOGIN_SETUP_SQL).toContain("format('GRANT %I TO %I', :'base', :'twin')");
-    expect(LOGIN_SETUP_SQL).toContain("format('ALTER ROLE %I SET role = %L', :'twin', :'base')");
-    // Never resets a password: after the first rotation the function owns both.
-    expect(LOGIN_SETUP_SQL).not.toMatch(/ALTER ROLE[^\n]*PASSWORD/);
-  });
-
-  test('THEN the rotation function and the setup task reach the database port and HTTPS only', () => {
-    for (const description of ['Application login rotation', 'Application login setup']) {
-      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: description, FromPort: 5432, ToPort: 5432 });
-    }
+  test('THEN the rotation function reaches the database port and HTTPS only, and no setup is made here', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: 'Application login rotation', FromPort: 5432, ToPort: 5432 });
     const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Application login') } });
-    expect(Object.keys(groups)).toHaveLength(2);
+    expect(Object.keys(groups)).toHaveLength(1);
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 0);
     for (const g of Object.values(groups)) expect(g.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
     expect(stack.resolve(fixture().login.username)).toBe('app');
   });
