@@ -10,6 +10,7 @@ export { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_MAX_TTL_SECONDS, EDGE_REGION, orig
 export { standbyConfig, standbyPromoted, standbyVaultName } from './standby';
 export { USER_DEFAULTS } from './defaults';
 export { deploymentName, bucketName } from './names';
+export { bucketGrants, BucketGrant, publicHost } from './buckets';
 export { notes } from './notes';
 export { configSchema, scheduleSchema, serviceSchema, workerSchema, LOG_RETENTION_DAYS, FARGATE_MEMORY_MIB, KIT_VARIABLES, kitVariable } from './schema';
 export { settingsSchema, settingsJsonSchema } from './settings-schema';

@@ -134,7 +134,8 @@ export const KIT_VARIABLES: ReadonlyArray<{ readonly names: readonly string[]; r
   { names: ['QUEUE_URL_*'], purpose: 'the SQS queue URLs', renamable: true },
   { names: ['QUEUE_URL'], purpose: 'a worker\'s own queue URL, also set as QUEUE_URL_<NAME>, which variableNames may rename', renamable: false },
   { names: ['EVENT_STREAM_NAME'], purpose: 'the Kinesis event stream', renamable: true },
-  { names: ['S3_*'], purpose: 'the S3 buckets (S3_BUCKET_<NAME>, S3_REGION)', renamable: true },
+  // Only the names the kit sets: an application's own S3_ settings (Mastodon's S3_ENABLED, S3_ALIAS_HOST) stay free.
+  { names: ['S3_BUCKET_*', 'S3_REGION', 'S3_PUBLIC_HOST_*', 'S3_PUBLIC_URL_*'], purpose: 'the S3 buckets and where viewers read public ones (ADR 0025, ADR 0033)', renamable: true },
   { names: ['TRUSTED_PROXY_HOPS'], purpose: 'the number of proxies that append to X-Forwarded-For (ADR 0028)', renamable: true },
   { names: ['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'], purpose: 'sending email through Amazon SES', renamable: true },
   {
@@ -165,7 +166,7 @@ const variableName = anyVariableName.refine((n) => kitVariable(n) === undefined,
   error: (iss) => `"${String(iss.input)}" is set by the kit for ${kitVariable(String(iss.input))?.purpose}; allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's`,
 });
 /** A kit variable that `variableNames` may rename. */
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_BUCKET_*, S3_REGION, S3_PUBLIC_HOST_*, S3_PUBLIC_URL_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const renamableName = anyVariableName.refine((n) => kitVariable(n)?.renamable === true, {
   error: (iss) => {
     const kit = kitVariable(String(iss.input));
@@ -222,6 +223,18 @@ const pathPrefix = text(
   `a URL path prefix starting with "/", at most ${MAX_MATCH_STRING} characters, without wildcards, such as /api/uploads/`,
 );
 export const BUCKET_ACCESS = ['read', 'read-write'] as const;
+/** Most prefix grants one task may hold on one bucket: each is two statements of the task role's policy (10,240 characters inline). */
+export const MAX_PREFIX_GRANTS = 10;
+const BUCKET_GRANT_ALLOWED = `"read", "read-write", { "access": "read" or "read-write", "prefix": "folder/" }, or a list of 1 to ${MAX_PREFIX_GRANTS} such objects`;
+const bucketGrantError = (iss: { input?: unknown }): string => rejection(iss.input, BUCKET_GRANT_ALLOWED);
+/** Access to the objects under one key prefix; the prefix's own rules are in config/validate.ts, each with its own message. */
+const prefixGrant = z.strictObject({ access: z.enum(BUCKET_ACCESS, { error: bucketGrantError }), prefix: z.string({ error: bucketGrantError }) }, { error: bucketGrantError });
+/** What a task may do on a bucket: all of it, or only under one or more key prefixes. */
+const bucketGrant = z
+  .union([z.enum(BUCKET_ACCESS, { error: bucketGrantError }), prefixGrant, z.array(prefixGrant, { error: bucketGrantError }).min(1, { error: bucketGrantError }).max(MAX_PREFIX_GRANTS, { error: bucketGrantError })], {
+    error: bucketGrantError,
+  })
+  .meta({ allowed: BUCKET_GRANT_ALLOWED });
 
 /** A URL an application reads whole: where it points, and what the path or query adds (ADR 0031). */
 const connectionUrl = obj({
@@ -238,8 +251,8 @@ const connectionUrl = obj({
 
 const appSettings = {
   buckets: d(
-    dict(name, oneOf(BUCKET_ACCESS), 'an object of bucket names (of `buckets`) and "read" or "read-write"'),
-    'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads); each arrives as S3_BUCKET_<NAME>, with S3_REGION.',
+    dict(name, bucketGrant, `an object of bucket names (of \`buckets\`) and for each ${BUCKET_GRANT_ALLOWED}`),
+    'Buckets the task may use, by name: `read` (get and list) or `read-write` (also put, delete, abort uploads) on the whole bucket, or `{ "access": ..., "prefix": "public/" }` on the objects under one key prefix (a list of those for several); each bucket arrives as S3_BUCKET_<NAME>, with S3_REGION (ADR 0025).',
   ),
   environment: d(
     dict(variableName, text(/^[\s\S]*$/, 'a text value'), 'an object of variable names and string values'),
@@ -632,12 +645,23 @@ export const bucketSchema = obj({
   public: d(
     obj({
       pathPattern: d(
-        text(/^\/[\w\-./~%]{1,252}\/\*$/, 'a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'),
-        'Path of the CDN served from this bucket, e.g. `/files/*`: a request for /files/a.png reads the object files/a.png.',
+        text(/^\/[\w\-./~%]{1,252}\/\*$/, 'a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")').optional(),
+        'Path of the main CDN served from this bucket, e.g. `/files/*`: a request for /files/a.png reads the object files/a.png. Exactly one of pathPattern and host.',
+      ),
+      host: d(
+        text(
+          /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/,
+          'one lower-case DNS label such as files (files.<ingress.domainName>), or a full lower-case DNS name such as files.example.com',
+        ).optional(),
+        'Host of its own that serves the whole bucket through a distribution of its own, so user files never share the application\'s origin (ADR 0033): a label (`files` gives files.<ingress.domainName>) or a full name. Exactly one of pathPattern and host.',
+      ),
+      certificateArn: d(
+        acmCertificate.optional(),
+        'ACM certificate in us-east-1 covering `host` (by name or a wildcard of its parent); unset: ingress.edgeCertificateArn, which must then cover it. Only with host.',
       ),
       ttlSeconds: d(int(0, 31_536_000), 'Seconds the CDN caches an object when it carries no Cache-Control (its Cache-Control wins, up to 1 year).'),
     }).nullable(),
-    'Delivery of the bucket\'s objects under `pathPattern` to anyone through the CDN (origin access control; needs `edge`); null: private.',
+    'Delivery of the bucket\'s objects to anyone through CloudFront (origin access control; needs `edge`): under `pathPattern` of the main domain, or on a `host` of its own; null: private.',
   ),
 });
 

@@ -1,9 +1,10 @@
+import { bucketGrants } from './buckets';
 import { parseCidr, Problems, show } from './checks';
 import { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_REGION, originPrefixListId } from './edge';
 import { zonesOf } from './regions';
 import { FARGATE_MEMORY_MIB } from './schema';
 import { workerTaskRange } from './scaling';
-import { AppSettings, BlueprintConfig, ScheduleConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
+import { AppSettings, BlueprintConfig, BucketAccess, BucketConfig, ScheduleConfig, ServiceConfig, SlaTable, WorkerConfig } from './types';
 
 /**
  * The rules that relate settings to each other, run on a configuration
@@ -217,10 +218,11 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
   }
   validateSecrets(p, at, t, c);
   const declared = c.buckets.map((b) => b.name);
-  for (const bucket of Object.keys(t.buckets)) {
+  for (const [bucket, access] of Object.entries(t.buckets)) {
     if (!declared.includes(bucket)) {
       p.add(`${at}.buckets.${bucket}`, `"${bucket}" is not a bucket of this deployment; allowed: a name listed in buckets${declared.length > 0 ? ` (${declared.join(', ')})` : ' (none yet)'}`);
     }
+    prefixGrants(p, `${at}.buckets.${bucket}`, access);
   }
   validateVariableNames(p, at, t, c);
   validateConnectionUrls(p, at, t, c);
@@ -229,6 +231,38 @@ function validateTask(p: Problems, at: string, t: ServiceConfig | WorkerConfig, 
   }
   const migration = 'migrationCommand' in t ? t.migrationCommand : [];
   settingsSize(p, at, [t.environment, t.secrets, t.command, migration]);
+}
+
+/** S3's safe characters for object keys, less `*` (Amazon S3 User Guide, "Naming Amazon S3 objects"), and "/". */
+const SAFE_PREFIX = /^[A-Za-z0-9!_.'()/-]+$/;
+const MAX_PREFIX = 512;
+
+/**
+ * The key prefixes of a task's grants on one bucket: each names a folder the
+ * task role's policy can name exactly, as `<bucket>/<prefix>*` and as the
+ * `s3:prefix` of a listing, and none lies inside another (IAM grants their
+ * union, so a narrower grant inside a wider one says nothing).
+ */
+function prefixGrants(p: Problems, at: string, access: BucketAccess): void {
+  if (typeof access === 'string') return;
+  const listed = Array.isArray(access);
+  const grants = bucketGrants(access);
+  grants.forEach((g, i) => {
+    const f = `${at}${listed ? `[${i}]` : ''}.prefix`;
+    const v = g.prefix ?? '';
+    const why = (allowed: string): void => p.add(f, `${show(v)} is not allowed; allowed: ${allowed}`);
+    if (v.length === 0 || v.length > MAX_PREFIX) why(`a key prefix of 1 to ${MAX_PREFIX} characters, such as "public/"`);
+    else if (v.startsWith('/')) why('a key prefix without a leading "/", since object keys have none: "public/", not "/public/"');
+    else if (/[*?$]/.test(v)) why('a prefix without *, ? or $, which IAM reads as wildcards and policy variables');
+    else if (!SAFE_PREFIX.test(v)) why('letters, digits, "/" and ! - _ . \' ( ), the characters S3 calls safe in object keys');
+    else if (!v.endsWith('/')) why(`a prefix ending with "/", such as "${v}/": without it the grant would also cover "${v}-other/..."`);
+    else if (v.slice(0, -1).split('/').some((part) => part === '' || part === '.' || part === '..')) why('folders separated by single "/", none of them "." or ".."');
+  });
+  const prefixes = grants.map((g) => g.prefix ?? '');
+  prefixes.forEach((a, i) => {
+    const inner = prefixes.findIndex((b, j) => j !== i && b.startsWith(a) && (b !== a || j < i));
+    if (inner >= 0) p.add(`${at}[${inner}].prefix`, `${show(prefixes[inner])} lies inside ${show(a)} of the same bucket; allowed: prefixes none of which begins another (declare the wider access once)`);
+  });
 }
 
 function taskSize(p: Problems, at: string, t: Pick<ScheduleConfig, 'cpu' | 'memoryMiB'>): void {
@@ -459,6 +493,11 @@ function validateBuckets(p: Problems, c: BlueprintConfig): void {
   const seen = new Set<string>();
   const paths = new Set(c.edge?.staticPaths.map((sp) => sp.pathPattern) ?? []);
   let publicBuckets = 0;
+  // The names already served by a distribution of this deployment: an alternate domain name belongs to one distribution.
+  const hosts = new Map<string, string>([
+    ...(c.ingress.domainName !== undefined ? [[c.ingress.domainName, 'ingress.domainName'] as const] : []),
+    ...(c.ingress.originDomainName !== undefined ? [[c.ingress.originDomainName, 'ingress.originDomainName'] as const] : []),
+  ]);
   // Bucket names begin with `<app>-<stage>-` (config/names.ts); S3 reserves these prefixes (General purpose bucket naming rules).
   const reserved = ['sthree-', 'amzn-s3-demo-'].find((prefix) => `${c.appName}-`.startsWith(prefix));
   if (c.buckets.length > 0 && reserved !== undefined) {
@@ -469,17 +508,58 @@ function validateBuckets(p: Problems, c: BlueprintConfig): void {
     if (seen.has(b.name)) p.add(`${at}.name`, `"${b.name}" is used twice; allowed: a name no other bucket has`);
     seen.add(b.name);
     if (b.public === null) continue;
-    publicBuckets += 1;
     if (c.edge === null) {
       p.add(`${at}.public`, 'is not allowed without edge: public objects are served only through the CDN; allowed: null, or turn edge on (phase2 and later)');
-    } else if (paths.has(b.public.pathPattern)) {
-      p.add(`${at}.public.pathPattern`, `${show(b.public.pathPattern)} is already an edge.staticPaths or another bucket's path; allowed: a path pattern no other cache behaviour has`);
     }
-    paths.add(b.public.pathPattern);
+    const { pathPattern, host, certificateArn } = b.public;
+    if ((pathPattern === undefined) === (host === undefined)) {
+      p.add(`${at}.public`, `${pathPattern === undefined ? 'has neither pathPattern nor host' : 'has both pathPattern and host'}; allowed: exactly one, a path of the main domain (/files/*) or a host of its own (files)`);
+    }
+    if (certificateArn !== undefined && host === undefined) {
+      p.add(`${at}.public.certificateArn`, `${show(certificateArn)} is not allowed without public.host: a path of the main domain uses ingress.edgeCertificateArn; allowed: unset, or set host`);
+    }
+    if (pathPattern !== undefined) {
+      publicBuckets += 1;
+      if (paths.has(pathPattern)) p.add(`${at}.public.pathPattern`, `${show(pathPattern)} is already an edge.staticPaths or another bucket's path; allowed: a path pattern no other cache behaviour has`);
+      paths.add(pathPattern);
+    }
+    if (host !== undefined && c.edge !== null) publicHostRules(p, c, at, b, hosts);
   }
   if (c.edge !== null && c.edge.staticPaths.length + publicBuckets > CDN_BEHAVIOURS) {
     p.add('buckets', `${c.edge.staticPaths.length} static paths and ${publicBuckets} public buckets need ${c.edge.staticPaths.length + publicBuckets} cache behaviours; allowed: at most ${CDN_BEHAVIOURS} together (CloudFront's limit per distribution)`);
   }
+}
+
+/**
+ * A bucket's own host: a name the kit can form, that no other distribution of
+ * the deployment serves (CloudFront refuses an alternate domain name another
+ * distribution has, in any account: CNAMEAlreadyExists), inside the hosted
+ * zone the kit writes its alias in, and presented with a us-east-1
+ * certificate, without which CloudFront refuses the alias ("Requirements for
+ * using alternate domain names": https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-requirements).
+ * The kit reads no certificate (synth makes no look-ups), so which names it
+ * covers is the settings' promise (ADR 0033).
+ */
+function publicHostRules(p: Problems, c: BlueprintConfig, at: string, b: BucketConfig, hosts: Map<string, string>): void {
+  const f = `${at}.public.host`;
+  const label = b.public!.host!;
+  const { domainName, edgeCertificateArn, hostedZone } = c.ingress;
+  if (!label.includes('.') && domainName === undefined) {
+    p.add(f, `${show(label)} is a label, which names ${label}.<ingress.domainName>, and ingress.domainName is unset; allowed: a full DNS name such as ${label}.example.com, or set ingress.domainName`);
+    return;
+  }
+  const host = label.includes('.') ? label : `${label}.${domainName}`;
+  const other = hosts.get(host);
+  if (other !== undefined) p.add(f, `${show(host)} is already ${other}, and an alternate domain name belongs to one distribution; allowed: a name of its own such as files.${domainName ?? 'example.com'}`);
+  hosts.set(host, `${at}.public.host`);
+  if (hostedZone !== null && host !== hostedZone.name && !host.endsWith(`.${hostedZone.name}`)) {
+    p.add(f, `${show(host)} is not allowed; allowed: a name inside ingress.hostedZone.name (${hostedZone.name}), where the kit writes its alias record`);
+  }
+  const own = b.public!.certificateArn;
+  if (own === undefined && edgeCertificateArn === undefined) {
+    p.add(`${at}.public.certificateArn`, `missing value; required for host ${host}, since CloudFront serves an alternate domain name only with a certificate covering it; allowed: an ACM certificate ARN in ${EDGE_REGION} covering ${host}, or an ingress.edgeCertificateArn that covers it`);
+  }
+  certificateIn(p, `${at}.public.certificateArn`, own, EDGE_REGION, EDGE_REGION, 'CloudFront only uses certificates of us-east-1');
 }
 
 function validateStandby(p: Problems, c: BlueprintConfig): void {

@@ -79,6 +79,8 @@ export class RecoveryStack extends BlueprintStack {
           noncurrentVersionExpiration: Duration.days(b.noncurrentVersionExpirationDays),
           abortIncompleteUploadAfter: Duration.days(b.abortIncompleteUploadDays),
           corsOrigins: b.corsOrigins,
+          // A bucket on a host of its own fails over to its replica through the CDN (ADR 0033).
+          cdnReadable: b.public?.host !== undefined,
         }),
       ]),
     );

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppSettings, BlueprintConfig, BucketAccess, deploymentName, ScheduleConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, BucketAccess, bucketGrants, deploymentName, publicHost, ScheduleConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
 import {
   acknowledge,
   allowProduce,
@@ -224,12 +224,26 @@ class AppRuntime {
     return { environment, secrets };
   }
 
-  /** `S3_BUCKET_<NAME>` for each bucket the app declares, and `S3_REGION`: this region, where its buckets (or their replicas) are. */
+  /**
+   * `S3_BUCKET_<NAME>` for each bucket the app declares, and `S3_REGION`: this region, where its buckets (or their replicas) are.
+   * A public bucket adds where viewers read its objects, the same in every region: `S3_PUBLIC_HOST_<NAME>`, a host
+   * (Mastodon's S3_ALIAS_HOST, django-storages' AWS_S3_CUSTOM_DOMAIN), and `S3_PUBLIC_URL_<NAME>`, `https://` and that
+   * host, to which an object's key is appended (ADR 0033). A bucket on a path of a CDN without ingress.domainName has
+   * neither: the distribution's own name is known only once it exists.
+   */
   private bucketEnvironment(buckets: AppSettings['buckets']): Record<string, string> {
     const names = Object.keys(buckets);
     if (names.length === 0) return {};
+    const c = this.config;
     return Object.fromEntries([
-      ...names.map((name) => [`S3_BUCKET_${envName(name)}`, this.data.buckets.get(name)!.bucketName]),
+      ...names.flatMap((name) => {
+        const b = c.buckets.find((x) => x.name === name)!;
+        const host = b.public === null || c.edge === null ? undefined : (publicHost(c, b) ?? (b.public.pathPattern !== undefined ? c.ingress.domainName : undefined));
+        return [
+          [`S3_BUCKET_${envName(name)}`, this.data.buckets.get(name)!.bucketName],
+          ...(host === undefined ? [] : [[`S3_PUBLIC_HOST_${envName(name)}`, host], [`S3_PUBLIC_URL_${envName(name)}`, `https://${host}`]]),
+        ];
+      }),
       ['S3_REGION', this.data.region],
     ]);
   }
@@ -238,18 +252,35 @@ class AppRuntime {
 /**
  * Exactly what `access` allows on one bucket, on the task role: `read` gets
  * and lists objects, `read-write` also puts and deletes them and aborts
- * multipart uploads; both use the bucket's key through S3 only. Written on
- * the task role alone: a grant through the bucket or key object would edit
- * the data stack's policies and make the stacks depend on each other.
+ * multipart uploads; both use the bucket's key through S3 only. A grant on a
+ * prefix names only the objects under it, and lists only under it: ListBucket
+ * is a bucket action, narrowed by the `s3:prefix` condition key, which a
+ * request without a prefix does not satisfy (Amazon S3 User Guide, "Bucket
+ * policy examples using condition keys", s3:prefix:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+ * The key statement stays the bucket's: with S3 Bucket Keys the encryption
+ * context is the bucket's ARN, not the object's (ADR 0025). Written on the
+ * task role alone: a grant through the bucket or key object would edit the
+ * data stack's policies and make the stacks depend on each other.
  */
 function grantBucket(task: AppTask, bucket: AppBucket, access: BucketAccess, region: string): void {
-  const write = access === 'read-write';
-  const objects = ['s3:GetObject', ...(write ? ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] : [])];
-  // SSE-KMS: reading decrypts; writing asks for a data key (and a multipart upload decrypts it again).
-  const keyActions = ['kms:Decrypt', ...(write ? ['kms:GenerateDataKey'] : [])];
+  const grants = bucketGrants(access);
   const role = task.taskDefinition;
-  role.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-  role.addToTaskRolePolicy(new iam.PolicyStatement({ actions: objects, resources: [`${bucket.bucketArn}/*`] }));
+  const prefixes = grants.flatMap((g) => (g.prefix === undefined ? [] : [`${g.prefix}*`]));
+  role.addToTaskRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: prefixes.length > 0 ? { StringLike: { 's3:prefix': prefixes.length === 1 ? prefixes[0] : prefixes } } : undefined,
+    }),
+  );
+  for (const g of grants) {
+    const write = g.access === 'read-write';
+    const objects = ['s3:GetObject', ...(write ? ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] : [])];
+    role.addToTaskRolePolicy(new iam.PolicyStatement({ actions: objects, resources: [`${bucket.bucketArn}/${g.prefix ?? ''}*`] }));
+  }
+  // SSE-KMS: reading decrypts; writing asks for a data key (and a multipart upload decrypts it again).
+  const keyActions = ['kms:Decrypt', ...(grants.some((g) => g.access === 'read-write') ? ['kms:GenerateDataKey'] : [])];
   role.addToTaskRolePolicy(
     new iam.PolicyStatement({
       actions: keyActions,
@@ -266,8 +297,8 @@ function grantBucket(task: AppTask, bucket: AppBucket, access: BucketAccess, reg
   );
   acknowledge(
     task.taskDefinition.taskRole,
-    'The application chooses its object keys: the task may use every object of a bucket it declares, with exactly the actions its declared access allows.',
-    `AwsSolutions-IAM5[Resource::${bucket.bucketArn}/*]`,
+    'The application chooses its object keys: the task may use every object of a bucket, or of a key prefix, it declares, with exactly the actions its declared access allows.',
+    ...grants.map((g) => `AwsSolutions-IAM5[Resource::${bucket.bucketArn}/${g.prefix ?? ''}*]`),
   );
 }
 

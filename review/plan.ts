@@ -130,8 +130,12 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
         notes.unshift(`custom name ${oldName}: CloudFormation cannot replace a custom-named resource (it creates the replacement first, and the name is taken); the update fails`);
       }
       if (destructive && stateClass === 'durable') {
-        blocked = true;
-        notes.unshift('durable: data would be lost or detached');
+        if (impact === 'orphaned' && facts.whenOrphaned) {
+          notes.unshift(`durable, retained: ${facts.whenOrphaned}`);
+        } else {
+          blocked = true;
+          notes.unshift('durable: data would be lost or detached');
+        }
       }
       if (impact === 'updated in place') {
         for (const rule of facts.failingUpdates ?? []) {

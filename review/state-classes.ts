@@ -63,6 +63,12 @@ export interface ResourceTypeFacts {
   readonly roleChanges?: readonly RoleChange[];
   /** A resource whose creation with these properties fails. */
   readonly failingCreate?: { readonly fails: (properties: Props) => boolean; readonly reason: string };
+  /**
+   * What a durable resource left in the account (DeletionPolicy Retain, the
+   * planner's "orphaned") keeps, when that loses nothing an application
+   * reads: the upgrade then goes on with this as its note.
+   */
+  readonly whenOrphaned?: string;
 }
 
 const positive = (v: unknown): boolean => Number(v) > 0;
@@ -149,7 +155,12 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::Backup::BackupVault': { stateClass: 'durable', nameProperty: 'BackupVaultName' },
   'AWS::EC2::VPC': { stateClass: 'durable' },
   'AWS::EC2::Subnet': { stateClass: 'durable' },
-  'AWS::Logs::LogGroup': { stateClass: 'durable', nameProperty: 'LogGroupName' },
+  'AWS::Logs::LogGroup': {
+    stateClass: 'durable',
+    nameProperty: 'LogGroupName',
+    // No application reads its logs back; they stay searchable until their retention ends.
+    whenOrphaned: 'kept in the account with its logs until their retention ends, no longer written; a later resource of the same custom name would fail to create until it is deleted',
+  },
   'AWS::ElastiCache::ReplicationGroup': {
     stateClass: 'transient',
     nameProperty: 'ReplicationGroupId',

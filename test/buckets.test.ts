@@ -8,7 +8,8 @@ import { CDK_CONTEXT } from './support/blueprint';
 import { synthesize } from './support/blueprint';
 
 // GIVEN phase 3 (a standby region and the CDN) with a private bucket and a public one: the web service
-// reads and writes uploads and reads assets, a new worker `thumbs` only reads uploads, and the
+// reads and writes uploads and reads assets, a new worker `thumbs` only reads uploads, a worker
+// `publisher` reads uploads' incoming/ and writes its public/ and reads assets' css/, and the
 // preset's worker declares none.
 const SETTINGS = {
     buckets: [
@@ -16,7 +17,11 @@ const SETTINGS = {
       { name: 'assets', public: { pathPattern: '/files/*', ttlSeconds: 3600 }, corsOrigins: ['https://app.example.com'] },
     ],
     services: [{ name: 'web', buckets: { uploads: 'read-write', assets: 'read' } }],
-    workers: [{ name: 'worker' }, { name: 'thumbs', buckets: { uploads: 'read' } }],
+    workers: [
+      { name: 'worker' },
+      { name: 'thumbs', buckets: { uploads: 'read' } },
+      { name: 'publisher', buckets: { uploads: [{ access: 'read', prefix: 'incoming/' }, { access: 'read-write', prefix: 'public/' }], assets: { access: 'read', prefix: 'css/' } } },
+    ],
 };
 const s = synthesize({ phase: 'phase3', settings: SETTINGS });
 const c = s.config;
@@ -105,6 +110,29 @@ describe('buckets (object storage, ADR 0025)', () => {
     const env = environment(thumbs);
     expect(env.S3_BUCKET_UPLOADS).toBe(name('uploads'));
     expect(env.S3_BUCKET_ASSETS).toBeUndefined();
+  });
+
+  test('THEN a worker granted prefixes gets exactly their objects and lists only under them, the key still through S3 for the bucket', () => {
+    const publisher = s.stack('worker-publisher');
+    const statements = taskRoleStatements(publisher);
+    const s3 = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${name('uploads')}`, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'public/*'] } } },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${name('assets')}`, Condition: { StringLike: { 's3:prefix': 'css/*' } } },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: [`arn:aws:s3:::${name('assets')}/css/*`, `arn:aws:s3:::${name('uploads')}/incoming/*`] },
+        { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${name('uploads')}/public/*` },
+      ]),
+    );
+    expect(s3).toHaveLength(4);
+    // Nothing names a whole bucket's objects.
+    expect(JSON.stringify(statements)).not.toContain(`${name('uploads')}/*`);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${c.env.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${name('uploads')}` } },
+      }),
+    );
   });
 
   test('THEN a worker that declares no bucket gets no S3 permission and no bucket variable', () => {

@@ -25,7 +25,7 @@ const SSM = 'a parameter name starting with "/", or an SSM parameter ARN (arn:aw
 const SLACK_WORKSPACE = 'the Slack workspace id AWS Chatbot shows: T and 8-10 upper-case letters or digits, such as T0123ABCD';
 const SLACK_CHANNEL = 'a Slack channel id: C (or G for a private channel) and 8-10 upper-case letters or digits, such as C0123ABCD';
 const RESERVED = "allowed: any name outside the reserved list (docs/settings.md), or variableNames to rename the kit's";
-const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
+const RENAMABLE = 'a variable the kit sets (DB_*, PG*, REDIS_*, QUEUE_URL_*, EVENT_STREAM_NAME, S3_BUCKET_*, S3_REGION, S3_PUBLIC_HOST_*, S3_PUBLIC_URL_*, TRUSTED_PROXY_HOPS, SES_*, MAIL_FROM_DOMAIN, SMTP_*)';
 const NAME = 'lower-case letters, digits and hyphens, 1-16 characters, starting with a letter';
 
 /** The sample web service with `fields` changed. */
@@ -36,6 +36,13 @@ const secret = (ref: unknown): ConfigInput => web({ secrets: { KEY: ref } });
 const phase2 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase2', settings });
 const phase3 = (settings: Record<string, unknown>): ConfigInput => ({ phase: 'phase3', settings });
 const WORKER_SCALING = 'an object with "signal" one of "backlog", "cpu", "metric", "schedule", "fixed", "singleton" and that signal\'s fields (see docs/settings.md)';
+/** The sample web service granted `access` on a bucket `uploads`. */
+const grant = (access: unknown): ConfigInput => ({ settings: { buckets: [{ name: 'uploads' }], services: [{ name: 'web', buckets: { uploads: access } }] } });
+const GRANT = '"read", "read-write", { "access": "read" or "read-write", "prefix": "folder/" }, or a list of 1 to 10 such objects';
+const CERT_US = 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
+const CERT_EU = CERT_US.replace('us-east-1', 'eu-west-1');
+/** The main domain behind the CDN, with its certificates. */
+const DOMAIN = { domainName: 'app.example.com', certificateArn: CERT_US, edgeCertificateArn: CERT_US };
 const json = (text: string): ConfigInput => ({ settings: JSON.parse(text) });
 const long = (n: number): string => 'a'.repeat(n);
 
@@ -331,8 +338,8 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['an overlay naming no service', { settings: { phases: { phase1: { services: [{ name: 'wbe', cpu: 1024, memoryMiB: 2048 }] } } } }, 'phases.phase1.services.wbe: "wbe" names no entry of services; an overlay changes entries by name and adds none; allowed: a name among web'],
   // Buckets (ADR 0025).
   ['a bucket no one declared', web({ buckets: { photos: 'read' } }), 'services.web.buckets.photos: "photos" is not a bucket of this deployment; allowed: a name listed in buckets (none yet)'],
-  ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), 'workers.worker.buckets.uploads: "write" is not allowed; allowed: "read", "read-write"'],
-  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets (S3_BUCKET_<NAME>, S3_REGION); ${RESERVED}`],
+  ['a worker\'s bucket access "write"', phase2({ buckets: [{ name: 'uploads' }], workers: [{ name: 'worker', buckets: { uploads: 'write' } }] }), `workers.worker.buckets.uploads: "write" is not allowed; allowed: ${GRANT}`],
+  ['a bucket variable set by hand', web({ environment: { S3_BUCKET_UPLOADS: 'mine' } }), `services.web.environment.S3_BUCKET_UPLOADS: "S3_BUCKET_UPLOADS" is set by the kit for the S3 buckets and where viewers read public ones (ADR 0025, ADR 0033); ${RESERVED}`],
   ['a bucket name in capitals', { settings: { buckets: [{ name: 'Uploads' }] } }, `buckets.Uploads.name: "Uploads" is not allowed; allowed: ${NAME}`],
   ['Standard-IA before 30 days', { settings: { buckets: [{ name: 'uploads', infrequentAccessAfterDays: 7 }] } }, 'buckets.uploads.infrequentAccessAfterDays: 7 is not allowed; allowed: a whole number from 30 to 36500 (S3 moves objects to Standard-IA after 30 days at the earliest)'],
   ['a CORS origin without a scheme', { settings: { buckets: [{ name: 'uploads', corsOrigins: ['app.example.com'] }] } }, 'buckets.uploads.corsOrigins[0]: "app.example.com" is not allowed; allowed: an origin such as https://app.example.com (scheme, host, optional port)'],
@@ -341,6 +348,28 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a public path that is not a folder', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/files', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/files" is not allowed; allowed: a CloudFront path pattern of a folder such as /files/* (the object key is the request path without its leading "/")'],
   ['a public path a static path has', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/assets/*', ttlSeconds: 60 } }] }), 'buckets.files.public.pathPattern: "/assets/*" is already an edge.staticPaths or another bucket\'s path; allowed: a path pattern no other cache behaviour has'],
   ['public buckets beyond the CDN\'s behaviours', phase2({ edge: { staticPaths: staticPaths(25) }, buckets: [{ name: 'files', public: { pathPattern: '/files/*', ttlSeconds: 60 } }] }), 'buckets: 25 static paths and 1 public buckets need 26 cache behaviours; allowed: at most 25 together (CloudFront\'s limit per distribution)'],
+  // Grants on a key prefix (ADR 0025).
+  ['a prefix with a leading slash', grant({ access: 'read', prefix: '/public/' }), 'services.web.buckets.uploads.prefix: "/public/" is not allowed; allowed: a key prefix without a leading "/", since object keys have none: "public/", not "/public/"'],
+  ['a prefix with a wildcard', grant({ access: 'read', prefix: 'public/*' }), 'services.web.buckets.uploads.prefix: "public/*" is not allowed; allowed: a prefix without *, ? or $, which IAM reads as wildcards and policy variables'],
+  ['a prefix with a policy variable', grant({ access: 'read', prefix: '${aws:username}/' }), 'services.web.buckets.uploads.prefix: "${aws:username}/" is not allowed; allowed: a prefix without *, ? or $, which IAM reads as wildcards and policy variables'],
+  ['a prefix that is not a folder', grant({ access: 'read-write', prefix: 'avatars' }), 'services.web.buckets.uploads.prefix: "avatars" is not allowed; allowed: a prefix ending with "/", such as "avatars/": without it the grant would also cover "avatars-other/..."'],
+  ['a prefix with a space', grant({ access: 'read', prefix: 'my files/' }), 'services.web.buckets.uploads.prefix: "my files/" is not allowed; allowed: letters, digits, "/" and ! - _ . \' ( ), the characters S3 calls safe in object keys'],
+  ['an empty prefix', grant({ access: 'read', prefix: '' }), 'services.web.buckets.uploads.prefix: "" is not allowed; allowed: a key prefix of 1 to 512 characters, such as "public/"'],
+  ['a prefix with an empty folder', grant([{ access: 'read', prefix: 'a//' }]), 'services.web.buckets.uploads[0].prefix: "a//" is not allowed; allowed: folders separated by single "/", none of them "." or ".."'],
+  ['a prefix inside another of the same bucket', grant([{ access: 'read', prefix: 'media/' }, { access: 'read-write', prefix: 'media/cache/' }]), 'services.web.buckets.uploads[1].prefix: "media/cache/" lies inside "media/" of the same bucket; allowed: prefixes none of which begins another (declare the wider access once)'],
+  ['a prefix grant with access "write"', grant({ access: 'write', prefix: 'public/' }), `services.web.buckets.uploads: {"access":"write","prefix":"public/"} is not allowed; allowed: ${GRANT}`],
+  ['an empty list of prefix grants', grant([]), `services.web.buckets.uploads: [] is not allowed; allowed: ${GRANT}`],
+  // A bucket on a host of its own (ADR 0033).
+  ['a public bucket with a path and a host', phase2({ ingress: DOMAIN, buckets: [{ name: 'files', public: { pathPattern: '/files/*', host: 'files', ttlSeconds: 60 } }] }), 'buckets.files.public: has both pathPattern and host; allowed: exactly one, a path of the main domain (/files/*) or a host of its own (files)'],
+  ['a public bucket with neither a path nor a host', phase2({ buckets: [{ name: 'files', public: { ttlSeconds: 60 } }] }), 'buckets.files.public: has neither pathPattern nor host; allowed: exactly one, a path of the main domain (/files/*) or a host of its own (files)'],
+  ['a host with a capital', phase2({ ingress: DOMAIN, buckets: [{ name: 'files', public: { host: 'Files', ttlSeconds: 60 } }] }), 'buckets.files.public.host: "Files" is not allowed; allowed: one lower-case DNS label such as files (files.<ingress.domainName>), or a full lower-case DNS name such as files.example.com'],
+  ['a host label without a domain', phase2({ buckets: [{ name: 'files', public: { host: 'files', ttlSeconds: 60 } }] }), 'buckets.files.public.host: "files" is a label, which names files.<ingress.domainName>, and ingress.domainName is unset; allowed: a full DNS name such as files.example.com, or set ingress.domainName'],
+  ['a host that is the main domain', phase2({ ingress: DOMAIN, buckets: [{ name: 'files', public: { host: 'app.example.com', ttlSeconds: 60 } }] }), 'buckets.files.public.host: "app.example.com" is already ingress.domainName, and an alternate domain name belongs to one distribution; allowed: a name of its own such as files.app.example.com'],
+  ['two buckets on one host', phase2({ ingress: DOMAIN, buckets: [{ name: 'files', public: { host: 'files', ttlSeconds: 60 } }, { name: 'media', public: { host: 'files.app.example.com', ttlSeconds: 60 } }] }), 'buckets.media.public.host: "files.app.example.com" is already buckets.files.public.host, and an alternate domain name belongs to one distribution; allowed: a name of its own such as files.app.example.com'],
+  ['a host outside the hosted zone', phase2({ ingress: { ...DOMAIN, originDomainName: 'origin.app.example.com', hostedZone: { id: 'Z0123456789ABC', name: 'example.com' } }, buckets: [{ name: 'files', public: { host: 'files.example.org', ttlSeconds: 60 } }] }), 'buckets.files.public.host: "files.example.org" is not allowed; allowed: a name inside ingress.hostedZone.name (example.com), where the kit writes its alias record'],
+  ['a host without a certificate', phase2({ buckets: [{ name: 'files', public: { host: 'files.example.com', ttlSeconds: 60 } }] }), 'buckets.files.public.certificateArn: missing value; required for host files.example.com, since CloudFront serves an alternate domain name only with a certificate covering it; allowed: an ACM certificate ARN in us-east-1 covering files.example.com, or an ingress.edgeCertificateArn that covers it'],
+  ['a host certificate outside us-east-1', phase2({ buckets: [{ name: 'files', public: { host: 'files.example.com', certificateArn: CERT_EU, ttlSeconds: 60 } }] }), `buckets.files.public.certificateArn: "${CERT_EU}" is not allowed; allowed: an ACM certificate ARN in us-east-1: CloudFront only uses certificates of us-east-1`],
+  ['a certificate for a bucket on a path', phase2({ buckets: [{ name: 'files', public: { pathPattern: '/files/*', certificateArn: CERT_US, ttlSeconds: 60 } }] }), `buckets.files.public.certificateArn: "${CERT_US}" is not allowed without public.host: a path of the main domain uses ingress.edgeCertificateArn; allowed: unset, or set host`],
 ];
 
 describe('an invalid setting is refused with one line naming it and what it may hold', () => {

@@ -89,6 +89,17 @@ describe('the planner catches unsafe upgrades', () => {
   test('GIVEN a removed worker THEN its queues (which may hold messages) would be removed and the plan is blocked', () => {
     const plan = planUpgrade(phase2, templates('phase2', { workers: [] }));
     expect(plan.blocked.filter((c) => c.type === 'AWS::SQS::Queue').map((c) => c.impact)).toEqual(['orphaned', 'orphaned']);
+    // Its retained log group stays in the account with its logs: reported, not blocking.
+    const logs = plan.changes.filter((c) => c.type === 'AWS::Logs::LogGroup' && c.impact === 'orphaned');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const l of logs) expect(l).toMatchObject({ blocked: false, note: expect.stringMatching(/^durable, retained: kept in the account with its logs until their retention ends/) });
+  });
+
+  test('GIVEN the load balancer\'s firewall in phase 1 WHEN the CDN takes the firewall in phase 2 THEN the regional WAF log group is kept and nothing blocks', () => {
+    const plan = planUpgrade(templates('phase1', { firewall: { pathExceptions: [] } }), phase2);
+    expect(plan.changes.filter((c) => c.type === 'AWS::WAFv2::WebACL' && c.impact === 'removed')).toHaveLength(1);
+    expect(plan.changes.find((c) => c.type === 'AWS::Logs::LogGroup' && c.logicalId.startsWith('Firewall'))).toMatchObject({ impact: 'orphaned', blocked: false });
+    expect(plan.blocked).toEqual([]);
   });
 
   test('GIVEN a changed replica count per shard THEN the cache would be replaced under its custom ReplicationGroupId: blocked, with the reason printed', () => {

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { dirname, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
+import { acknowledgeRootPreparation, addVolumeOwner } from './volume-owner';
 
 export interface AppTaskProps {
   /**
@@ -77,9 +78,6 @@ export interface AppTaskProps {
    */
   readonly volumeOwnerImage?: string;
 }
-
-/** A small image with `chown` (BusyBox, from ECR Public's mirror of the Docker official images). */
-export const VOLUME_OWNER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 export interface TrustStoreProps {
   /** HTTPS URL of the PEM bundle. */
@@ -214,13 +212,16 @@ export class AppTask extends Construct {
         : undefined,
     });
     this.container.addMountPoints(...writable.map((path) => ({ sourceVolume: volumeName(path), containerPath: path, readOnly: false })));
-    this.volumeOwner = this.addVolumeOwner(props.volumeOwnerImage ?? VOLUME_OWNER_IMAGE, props.user, writable.map(volumeName));
+    this.volumeOwner = addVolumeOwner(this, {
+      taskDefinition: this.taskDefinition,
+      container: this.container,
+      user: props.user,
+      volumes: writable.map(volumeName),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'volume-owner', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      image: props.volumeOwnerImage,
+    });
     if (props.trustStore) this.trustStore = this.addTrustStore(props.trustStore);
-    acknowledge(
-      this.taskDefinition,
-      'Only the short-lived preparation containers run as root (the volume owner, and the trust-store download when there is one): Fargate creates bind-mount volumes owned by root with mode 0755, so only root can hand them to the app\'s user or write the CA bundle. Each has a read-only root filesystem, no ports and no secrets, keeps no capability but CHOWN (the volume owner) or none (the download), runs one command without a shell, and exits before the app (a non-root user, checked in settings) starts.',
-      controlTower('ecs_task_definition_nonroot_user_check'),
-    );
+    acknowledgeRootPreparation(this.taskDefinition, props.trustStore ? 'the volume owner and the trust-store download' : 'the volume owner');
     if (typeof props.image !== 'string') {
       acknowledge(
         this.taskDefinition.obtainExecutionRole(),
@@ -265,31 +266,6 @@ export class AppTask extends Construct {
       id: 'AwsSolutions-ECS2',
       reason: 'Environment variables carry only non-secret settings (endpoints, ports, names); credentials are injected as ECS secrets from Secrets Manager.',
     });
-  }
-
-  /**
-   * `chown` runs as the entry point, not through a shell, on every writable
-   * volume: Fargate creates a bind mount owned by root with mode 0755 unless
-   * the image declares it a VOLUME
-   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html),
-   * so a non-root app could not write its own /tmp. It runs as root keeping
-   * only CAP_CHOWN, and the app starts after it succeeded.
-   */
-  private addVolumeOwner(image: string, user: string, volumes: readonly string[]): ecs.ContainerDefinition {
-    const owner = this.taskDefinition.addContainer('VolumeOwner', {
-      image: ecs.ContainerImage.fromRegistry(image),
-      entryPoint: ['chown'],
-      command: [user, ...volumes.map((v) => `/volumes/${v}`)],
-      user: '0',
-      linuxParameters: new ecs.LinuxParameters(this, 'VolumeOwnerLinux', { initProcessEnabled: false }),
-      essential: false,
-      readonlyRootFilesystem: true,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'volume-owner', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
-    });
-    owner.linuxParameters!.dropCapabilities(...Object.values(ecs.Capability).filter((c) => c !== ecs.Capability.ALL && c !== ecs.Capability.CHOWN));
-    owner.addMountPoints(...volumes.map((v) => ({ sourceVolume: v, containerPath: `/volumes/${v}`, readOnly: false })));
-    this.container.addContainerDependencies({ container: owner, condition: ecs.ContainerDependencyCondition.SUCCESS });
-    return owner;
   }
 
   /**

@@ -6,16 +6,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { VOLUME_OWNER_IMAGE } from '../compute/app-task';
 import { DeployTaskRun } from '../compute/deploy-task-run';
+import { acknowledgeRootPreparation, addVolumeOwner } from '../compute/volume-owner';
 import { admitFrom } from '../network/admit';
-import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks } from '../security/acknowledge';
+import { acknowledge, acknowledgeLogGroup, inCompliancePacks } from '../security/acknowledge';
 import { CLONE_SUFFIX } from './application-login';
 
 /** Stock PostgreSQL client image the setup task runs; `psql` only, no application code. */
 const SETUP_IMAGE = 'public.ecr.aws/docker/library/postgres:17-alpine';
-/** The image's postgres user, which psql runs as. */
-const SETUP_USER = '70';
 
 /**
  * Idempotent: creates the login and its twin if missing (with the secret's
@@ -117,7 +115,7 @@ export class LoginSetup extends Construct {
       entryPoint: ['sh', '-c'],
       command: [LOGIN_SETUP_SCRIPT],
       // The image's postgres user; the trust bundle goes to a scratch /tmp, the root filesystem stays read-only.
-      user: SETUP_USER,
+      user: '70',
       readonlyRootFilesystem: true,
       memoryLimitMiB: 512,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'setup' }),
@@ -137,26 +135,8 @@ export class LoginSetup extends Construct {
     });
     this.task.addVolume({ name: 'tmp' });
     this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
-    // Fargate creates the volume owned by root, mode 0755 (Amazon ECS, "Use bind mounts with Amazon ECS"): a root
-    // container keeping only CAP_CHOWN gives it to the postgres user, and psql starts after it succeeded (ADR 0034).
-    const owner = this.task.addContainer('VolumeOwner', {
-      image: ecs.ContainerImage.fromRegistry(VOLUME_OWNER_IMAGE),
-      entryPoint: ['chown'],
-      command: [SETUP_USER, '/volumes/tmp'],
-      user: '0',
-      linuxParameters: new ecs.LinuxParameters(this, 'VolumeOwnerLinux', { initProcessEnabled: false }),
-      essential: false,
-      readonlyRootFilesystem: true,
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'volume-owner' }),
-    });
-    owner.linuxParameters!.dropCapabilities(...Object.values(ecs.Capability).filter((c) => c !== ecs.Capability.ALL && c !== ecs.Capability.CHOWN));
-    owner.addMountPoints({ sourceVolume: 'tmp', containerPath: '/volumes/tmp', readOnly: false });
-    this.container.addContainerDependencies({ container: owner, condition: ecs.ContainerDependencyCondition.SUCCESS });
-    acknowledge(
-      this.task,
-      'Only the volume owner runs as root: Fargate creates the scratch volume owned by root with mode 0755, so only root can hand it to the postgres user. It has a read-only root filesystem, no ports and no secrets, keeps no capability but CHOWN, runs one command without a shell, and exits before psql (user 70) starts.',
-      controlTower('ecs_task_definition_nonroot_user_check'),
-    );
+    addVolumeOwner(this, { taskDefinition: this.task, container: this.container, user: '70', volumes: ['tmp'], logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'volume-owner' }) });
+    acknowledgeRootPreparation(this.task, 'the volume owner');
     // ECS decrypts both secrets with the data key through Secrets Manager when the task starts.
     this.task.obtainExecutionRole().addToPrincipalPolicy(
       new iam.PolicyStatement({

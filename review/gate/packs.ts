@@ -1,5 +1,7 @@
 import { GateRule } from './rule';
 import { ParameterGroupMatchesClusterMode } from './rules/cache/parameter-group-cluster-mode';
+import { CdnAliasCertificate } from './rules/cdn/alias-certificate';
+import { CdnAliasRecordServed } from './rules/cdn/alias-record-served';
 import { EcsExecLoggingPermissions } from './rules/ecs/exec-logging-permissions';
 import { FargateStopTimeout } from './rules/ecs/fargate-stop-timeout';
 import { WritableVolumesOwned } from './rules/ecs/writable-volumes-owned';
@@ -77,8 +79,11 @@ export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeD
 /** Buckets the CDN can read, replication S3 accepts and replicates every object with, names S3 accepts. */
 export const STORAGE: readonly GateRule[] = [CdnBucketOriginReadable, BucketReplicationPrerequisites, BucketNameRules];
 
+/** Alternate domain names CloudFront accepts and answers (ADR 0033). */
+export const CDN: readonly GateRule[] = [CdnAliasCertificate, CdnAliasRecordServed];
+
 /** Settings of one resource that the service refuses together. */
 export const CONSISTENCY: readonly GateRule[] = [ParameterGroupMatchesClusterMode];
 
 /** The deployability gate: every pack. */
-export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CONSISTENCY, ...EMAIL];
+export const DEPLOYABILITY: readonly GateRule[] = [...RESOURCE_POLICIES, ...NAMES, ...QUOTAS, ...UPGRADES, ...RESILIENCE, ...ECS, ...STORAGE, ...CDN, ...CONSISTENCY, ...EMAIL];

@@ -6,8 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DEPLOY_TASK_RUN_TYPE, LOGIN_SETUP_SCRIPT, LOGIN_SETUP_SQL, LoginSetup } from '../../../constructs';
-import { formatFinding, runGate } from '../../../review/gate';
-import { WritableVolumesOwned } from '../../../review/gate/rules/ecs/writable-volumes-owned';
 import { CDK_CONTEXT } from '../../support/blueprint';
 
 // GIVEN the database, its group, key and secrets in one stack and the cluster and the setup in another, as the kit places them
@@ -45,25 +43,6 @@ describe('LoginSetup', () => {
     expect(container.Command).toEqual([LOGIN_SETUP_SCRIPT]);
     // Not root, read-only root filesystem with a scratch /tmp, a hard memory limit.
     expect(container).toMatchObject({ User: '70', ReadonlyRootFilesystem: true, Memory: 512, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }] });
-  });
-
-  test('THEN psql may write its scratch /tmp: a root container that keeps only CHOWN gives the volume to user 70 first, and the gate agrees', () => {
-    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
-    const [psql, owner] = task!.Properties.ContainerDefinitions;
-    expect(owner).toMatchObject({
-      Name: 'VolumeOwner',
-      User: '0',
-      EntryPoint: ['chown'],
-      Command: ['70', '/volumes/tmp'],
-      Essential: false,
-      ReadonlyRootFilesystem: true,
-      MountPoints: [{ ContainerPath: '/volumes/tmp', SourceVolume: 'tmp', ReadOnly: false }],
-    });
-    expect(owner.LinuxParameters.Capabilities.Drop).not.toContain('CHOWN');
-    expect(owner.LinuxParameters.Capabilities.Drop).toContain('DAC_OVERRIDE');
-    expect(psql.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
-    const deployment = { App: { template: template.toJSON(), region: env.region, account: env.account } };
-    expect(runGate([WritableVolumesOwned], { deployment }).map(formatFinding)).toEqual([]);
   });
 
   test('THEN the execution role decrypts the secrets through Secrets Manager only, and the data stack\'s key policy is untouched', () => {
