@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run deploy -- --phase <phase> --stage <stage> [--settings file.json]
+ *                   [--region primary|standby]
  *                   [--plan-only] [--markdown] [--force "reason"]
  *                   [--allow-replace <stack>/<logicalId> ... --reason "why"]
  *
@@ -8,7 +9,9 @@
  * its assets, plans every stack against what is deployed (change sets),
  * refuses a replacement or removal of a durable resource and a deploy while
  * the SLO burn-rate page alarm is in ALARM, executes the reviewed change
- * sets and sets each stack's protective stack policy. The plan goes to
+ * sets and sets each stack's protective stack policy. `--region` does all
+ * of that for one region's stacks only, reading nothing in any other region
+ * (a regional failover, ADR 0029). The plan goes to
  * stdout, progress to stderr. Exits 1 when a guard refuses or a deploy
  * fails, 2 on bad arguments or configuration.
  */
@@ -19,28 +22,45 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
-import { readSettingsFile, resolveConfig } from '../config';
+import { BlueprintConfig, readSettingsFile, resolveConfig } from '../config';
 import { buildBlueprint } from '../lib/blueprint';
-import { deploymentOf } from '../review/deploy/assembly';
+import { deploymentIn, deploymentOf } from '../review/deploy/assembly';
 import { formatDeploymentPlan } from '../review/deploy/format';
 import { GuardedDeploy, GuardError } from '../review/deploy/guard';
 import { runCommand } from '../review/cli';
 
 const usage =
-  'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--plan-only] [--markdown] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
+  'usage: npm run deploy -- --phase <phase> --stage <stage> [--settings <file.json>] [--region primary|standby] [--plan-only] [--markdown] [--force "reason"] [--allow-replace <stack>/<logicalId> --reason "why"]';
 
 /**
  * `cdk publish-assets` of the pinned CLI: it builds and uploads file and image
  * assets and the templates, through the bootstrap roles. The command is marked
  * unstable in CLI 2.1148 (hence the opt-in); the CLI is pinned (ADR 0024).
  */
-function publishAssets(assemblyDir: string): () => Promise<void> {
+function publishAssets(assemblyDir: string, stacks: readonly string[] | 'all'): () => Promise<void> {
+  // Named stacks only, without their dependencies (--exclusively): a one-region deploy publishes nothing to another region's bucket.
+  const selection = stacks === 'all' ? ['--all'] : ['--exclusively', ...stacks];
   return () =>
     new Promise((resolve, reject) => {
-      const cli = spawn(join('node_modules', '.bin', 'cdk'), ['publish-assets', '--unstable=publish-assets', '--all', '--app', assemblyDir], { stdio: ['ignore', 2, 2] });
+      const cli = spawn(join('node_modules', '.bin', 'cdk'), ['publish-assets', '--unstable=publish-assets', ...selection, '--app', assemblyDir], { stdio: ['ignore', 2, 2] });
       cli.on('error', reject);
       cli.on('exit', (code) => (code === 0 ? resolve() : reject(new GuardError(`cdk publish-assets exited ${code}`))));
     });
+}
+
+/**
+ * The region `--region` names: `primary` is env.region, `standby` is
+ * standby.region; unset, every region. A site, not a stack pattern: the
+ * guards then cover exactly the stacks a region's failover needs, and
+ * a pattern cannot leave out one of them, or take in one of the lost
+ * region's.
+ */
+function siteRegion(site: string | undefined, config: BlueprintConfig): string | undefined {
+  if (site === undefined) return undefined;
+  if (site === 'primary') return config.env.region;
+  if (site === 'standby' && config.standby !== null) return config.standby.region;
+  const allowed = config.standby === null ? '"primary" (the configuration has no standby)' : '"primary" or "standby"';
+  throw new GuardError(`--region ${JSON.stringify(site)} is not allowed; allowed: ${allowed}`, 'usage');
 }
 
 async function main(): Promise<number> {
@@ -49,6 +69,7 @@ async function main(): Promise<number> {
       phase: { type: 'string' },
       stage: { type: 'string' },
       settings: { type: 'string' },
+      region: { type: 'string' },
       'plan-only': { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
       force: { type: 'string' },
@@ -62,18 +83,23 @@ async function main(): Promise<number> {
   }
   const settings = readSettingsFile(values.settings ?? 'blueprint.settings.json', values.settings !== undefined);
   const config = resolveConfig({ phase: values.phase, stage: values.stage, settings });
+  // Refused before anything is synthesized.
+  const region = siteRegion(values.region, config);
 
   const outdir = join('cdk.out', `deploy-${config.appName}-${config.stage}`);
   const app = new App({ context: cdkJson.context, outdir });
   buildBlueprint(app, config);
-  const deployment = deploymentOf(app.synth(), config);
+  const whole = deploymentOf(app.synth(), config);
+  const deployment = region === undefined ? whole : deploymentIn(whole, region);
+  for (const o of deployment.outside ?? []) console.error(`Not deployed by this run: ${o.stack} (${o.region}), which ${o.neededBy.join(', ')} depend(s) on; it must be deployed already.`);
 
   const guard = new GuardedDeploy(deployment, {
-    clients: (region) => ({ cloudFormation: new CloudFormationClient({ region }), cloudWatch: new CloudWatchClient({ region }) }),
-    publishAssets: publishAssets(outdir),
+    clients: (r) => ({ cloudFormation: new CloudFormationClient({ region: r }), cloudWatch: new CloudWatchClient({ region: r }) }),
+    publishAssets: publishAssets(outdir, region === undefined ? 'all' : deployment.stacks.map((s) => s.name)),
     log: (line) => console.error(line),
   });
-  const title = `${values['plan-only'] ? 'Plan' : 'Deploy'} ${config.appName} ${config.stage} (${config.phase}) against what is deployed`;
+  const where = region === undefined ? '' : `, ${values.region} region ${region} only,`;
+  const title = `${values['plan-only'] ? 'Plan' : 'Deploy'} ${config.appName} ${config.stage} (${config.phase})${where} against what is deployed`;
   const allowReplace = values['allow-replace'];
 
   if (values['plan-only']) {

@@ -20,6 +20,13 @@ export function notes(c: BlueprintConfig): readonly string[] {
   if (c.alarms.notifyEmails.length === 0 && !slack) {
     out.push('No subscriber on the notify topic: alarms that notify reach nobody. Set alarms.notifyEmails or alarms.slack.');
   }
+  for (const [kind, apps] of [['services', c.services], ['workers', c.workers], ['schedules', c.schedules]] as const) {
+    for (const app of apps.filter((a) => !a.readOnlyRootFilesystem)) {
+      out.push(
+        `${kind}.${app.name}.readOnlyRootFilesystem is false: its container${'migrationCommand' in app && app.migrationCommand.length > 0 ? ' (and its migration task\'s)' : ''} may write anywhere in its root filesystem, an exception to AWS Security Hub ECS.5 acknowledged on its task definition. Set it to true once the image runs with /tmp and writablePaths alone.`,
+      );
+    }
+  }
   const byName = standbyReadsByName(c);
   if (byName.length > 0) {
     out.push(`The standby region reads ${byName.join(', ')} by name: each must exist in standby.region (${c.standby!.region}) before its first deploy (a Secrets Manager replica keeps the name; docs/deploy.md, "Secrets in the standby region").`);

@@ -41,6 +41,7 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   // ECS's default: 30 s after SIGTERM for in-flight requests; the target group drains for as long.
   stopTimeoutSeconds: 30,
   writablePaths: [],
+  readOnlyRootFilesystem: true,
 };
 
 /**
@@ -104,6 +105,7 @@ export const SAMPLE_WORKER: WorkerConfig = {
   // A received message not deleted in time returns to the queue: 30 s ends the poll and the current message.
   stopTimeoutSeconds: 30,
   writablePaths: [],
+  readOnlyRootFilesystem: true,
   // The standby's own default (standby.workerTasks: none until a failover).
   standbyTasks: null,
 };
@@ -129,6 +131,7 @@ export const SCHEDULE_TEMPLATE: ScheduleConfig = {
   connectionUrls: {},
   stopTimeoutSeconds: 30,
   writablePaths: [],
+  readOnlyRootFilesystem: true,
   // Two retries cover a transient RunTask refusal (capacity, throttling); within an hour the run is still the night's.
   retries: 2,
   maxEventAgeSeconds: 3600,
@@ -174,6 +177,8 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   minTasks: 2,
   // Waiting; a failover sets `promoted` (ADR 0029).
   role: 'standby',
+  // The first database; a failback builds the second (ADR 0029).
+  databaseGeneration: 1,
   // Workers wait switched off: the standby's database is a read-only replica, so a job run there would fail
   // on its first write; the promotion's deploy starts them with the promoted database.
   workerTasks: 0,

@@ -291,6 +291,10 @@ const containerSettings = {
     }),
     'Directories the container may write to besides /tmp (the root filesystem stays read-only): each an empty task-scoped volume, lost when the task stops.',
   ),
+  readOnlyRootFilesystem: d(
+    bool(),
+    'true: the container\'s root filesystem is read-only (AWS Security Hub ECS.5), writable only at /tmp and writablePaths; false: writable, for an image whose start writes outside any volume (its own configuration under /etc, /run): an explicit exception to the Control Tower read-only check, printed at every synth.',
+  ),
 };
 
 const healthCheck = obj({
@@ -871,8 +875,12 @@ export const configShape = {
         'Tasks each worker runs in the standby until a failover, unless the worker sets standbyTasks. 0: workers are off there, since the standby\'s database is a read-only replica until promoted.',
       ),
       role: d(
-        oneOf(['standby', 'promoted']),
-        'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the `standby-*` stacks while the primary region is down (ADR 0029).',
+        oneOf(['standby', 'promoted', 'failback']),
+        'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the standby region\'s stacks while the primary region is down (`npm run deploy -- --region standby`, ADR 0029). `failback`: still serving, and the primary region rebuilt as its standby: a new database there (`databaseGeneration` 2) replicates the promoted one, and that region\'s services and workers wait at the standby\'s sizes.',
+      ),
+      databaseGeneration: d(
+        int(1, 2),
+        'Which database the primary region runs: 1, the first (`<app>-<stage>-postgres`); 2, the replica of the promoted database a failback builds there (`<app>-<stage>-postgres-2`), beside the first, which the failback leaves untouched (ADR 0029). 2 only with role `failback`.',
       ),
     }).nullable(),
     'A standby region kept warm for a regional failover; null: one region.',

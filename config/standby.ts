@@ -11,9 +11,19 @@ export function standbyVaultName(c: BlueprintConfig): string {
   return `${deploymentName(c)}-standby-backups`;
 }
 
-/** Whether a regional failover has promoted the standby region (`standby.role`, ADR 0029). */
+/** Whether a regional failover has promoted the standby region, which then serves (`standby.role` `promoted` or `failback`, ADR 0029). */
 export function standbyPromoted(c: BlueprintConfig): boolean {
-  return c.standby?.role === 'promoted';
+  return c.standby?.role === 'promoted' || c.standby?.role === 'failback';
+}
+
+/** Whether the primary region is being rebuilt as the promoted region's standby (`standby.role` `failback`, ADR 0029). */
+export function standbyFailback(c: BlueprintConfig): boolean {
+  return c.standby?.role === 'failback';
+}
+
+/** `<app>-<stage>-postgres`, then `-postgres-<n>` for the database a failback builds (`standby.databaseGeneration`). */
+export function databaseIdentifier(c: BlueprintConfig, generation: number): string {
+  return generation === 1 ? `${deploymentName(c)}-postgres` : `${deploymentName(c)}-postgres-${generation}`;
 }
 
 /**
@@ -43,15 +53,14 @@ function standbyWorkerScaling(w: WorkerConfig, tasks: number): WorkerConfig['sca
 export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
   const s = c.standby;
   if (s === null) throw new Error('standbyConfig: the configuration has no standby');
-  const promoted = s.role === 'promoted';
+  const promoted = standbyPromoted(c);
   return withStandbySecrets({
     ...c,
     env: { account: c.env.account, region: s.region, availabilityZones: s.availabilityZones },
     network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: promoted ? c.network.natGateways : s.natGateways },
     database: { ...c.database, readReplicas: 0 },
     cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
-    services: promoted ? c.services : c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: x.standbyTasks ?? s.minTasks } })),
-    workers: promoted ? c.workers : c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
+    ...(promoted ? {} : waitingScaling(c)),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,
   });
@@ -69,4 +78,23 @@ function standbySecrets<T extends { secrets: Record<string, SecretRef> }>(app: T
 /** The standby's services, workers and schedules read their secrets through their `standby` references. */
 function withStandbySecrets(c: BlueprintConfig): BlueprintConfig {
   return { ...c, services: c.services.map(standbySecrets), workers: c.workers.map(standbySecrets), schedules: c.schedules.map(standbySecrets) };
+}
+
+/**
+ * The primary region's configuration: as given, except during a failback,
+ * when that region waits as the promoted region's standby (its new database
+ * a read-only replica): its services and workers take the standby's task
+ * counts. Its network, cache and everything it keeps stay as they are.
+ */
+export function primaryConfig(c: BlueprintConfig): BlueprintConfig {
+  return standbyFailback(c) ? { ...c, ...waitingScaling(c) } : c;
+}
+
+/** Services and workers at the standby's task counts (`standbyTasks`, else `standby.minTasks` and `standby.workerTasks`). */
+function waitingScaling(c: BlueprintConfig): Pick<BlueprintConfig, 'services' | 'workers'> {
+  const s = c.standby!;
+  return {
+    services: c.services.map((x) => ({ ...x, scaling: { ...x.scaling, minTasks: x.standbyTasks ?? s.minTasks } })),
+    workers: c.workers.map((w) => ({ ...w, scaling: standbyWorkerScaling(w, w.standbyTasks ?? s.workerTasks) })),
+  };
 }

@@ -580,6 +580,15 @@ function validateStandby(p: Problems, c: BlueprintConfig): void {
   if (s.databaseSecretArn !== undefined && s.databaseSecretArn.split(':')[3] !== s.region) {
     p.add('standby.databaseSecretArn', `${show(s.databaseSecretArn)} is not allowed; allowed: a Secrets Manager secret ARN in ${s.region}`);
   }
+  // The failback's replica and its tasks need the promoted database's own credentials, and only a failback has a second database (ADR 0029).
+  if (s.role === 'failback' && s.databaseSecretArn === undefined) {
+    p.add('standby.databaseSecretArn', `missing value; required with standby.role "failback", since the primary region's new replica and its tasks read the promoted database's credentials; allowed: the ARN, in ${s.region}, of the secret the promotion made standalone (docs/runbooks.md, regional failover)`);
+  }
+  if (s.role === 'failback' && s.databaseGeneration !== 2) {
+    p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role "failback"; allowed: 2 (the primary region's new database, a replica of the promoted one)`);
+  } else if (s.role !== 'failback' && s.databaseGeneration !== 1) {
+    p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role ${show(s.role)}; allowed: 1 (the switch back to the second database is not built, ADR 0029)`);
+  }
   validateCache(p, 'standby.cache', s.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0));
   if (!c.cache.clusterMode && s.cache.shards !== 1) {
     p.add('standby.cache.shards', `${s.cache.shards} is not allowed with cache.clusterMode false; allowed: 1`);

@@ -171,10 +171,13 @@ export class AppStack extends BlueprintStack {
 
     const login = props.data.applicationLogin;
     if (login) {
+      // The login belongs to this region's own database: during a failback, the first one, left as it was (ADR 0029),
+      // not the read-only replica of the promoted region, which receives its logins by replication.
+      const own = props.data.divergedDatabase ?? database;
       this.loginSetup = new LoginSetup(this, 'LoginSetup', {
         cluster: this.cluster,
-        database: { address: database.instance.dbInstanceEndpointAddress, port: POSTGRES_PORT, name: database.databaseName, securityGroup: database.securityGroup },
-        masterSecret: database.secret,
+        database: { address: own.instance.dbInstanceEndpointAddress, port: POSTGRES_PORT, name: own.databaseName, securityGroup: own.securityGroup },
+        masterSecret: own.secret,
         loginSecret: login.secret,
         username: login.username,
         subnets: network.subnets('private'),

@@ -1,5 +1,6 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig, deploymentName, EDGE_REGION, standbyConfig, standbyPromoted } from '../config';
+import { BlueprintConfig, databaseIdentifier, deploymentName, EDGE_REGION, primaryConfig, standbyConfig, standbyFailback, standbyPromoted } from '../config';
+import { acknowledge } from '../constructs';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
 import { DataRole, DataStack } from './data-stack';
@@ -19,6 +20,8 @@ export interface Site {
   readonly workers: ReadonlyMap<string, WorkerStack>;
   /** One stack per scheduled task, keyed by schedule name. */
   readonly schedules: ReadonlyMap<string, ScheduleStack>;
+  /** The migration task stacks of the services that have one. */
+  readonly migrations: readonly MigrationStack[];
 }
 
 export interface Blueprint extends Site {
@@ -82,6 +85,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
   };
   // A stack per service and per worker, keyed by name: each deploys on its own, and
   // no stack nears CloudFormation's resource limit as services are added.
+  const migrations: MigrationStack[] = [];
   const services = new Map(
     config.services.map((s) => {
       const stack = afterLoginSetup(new WebServiceStack(app, name(`service-${s.name}`), {
@@ -97,6 +101,7 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
         }));
         // Deployed (and run) before the service rolls out the same image.
         stack.addStackDependency(migration);
+        migrations.push(migration);
       }
       return [s.name, stack] as const;
     }),
@@ -127,7 +132,29 @@ function buildSite(app: App, config: BlueprintConfig, options: SiteOptions): Sit
       ),
     ]),
   );
-  return { data, app: appStack, services, workers, schedules };
+  return { data, app: appStack, services, workers, schedules, migrations };
+}
+
+/**
+ * During a failback the primary region's tasks read the promoted database's
+ * secret in the standby region, whose key the promotion's operator chose
+ * (docs/runbooks.md): their execution roles may decrypt with any key of that
+ * region, only through Secrets Manager there (kms:ViaService), which
+ * decrypts only a secret the role may already read.
+ */
+function acknowledgeFailbackSecretKey(site: Site): void {
+  const key = site.data.database.sourceSecretKey;
+  if (key === undefined) return;
+  const arn = site.data.resolve(key.keyArn) as unknown;
+  if (typeof arn !== 'string') return;
+  const stacks = [...site.services.values(), ...site.workers.values(), ...site.schedules.values(), ...site.migrations];
+  for (const stack of stacks) {
+    acknowledge(
+      stack,
+      `During a failback the tasks read the promoted database's secret in ${key.region}, encrypted with a key the promotion chose: kms:Decrypt on that region's keys only through Secrets Manager there (kms:ViaService), which decrypts only the one secret the role may read.`,
+      `AwsSolutions-IAM5[Resource::${arn}]`,
+    );
+  }
 }
 
 /**
@@ -150,17 +177,29 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
         description: `${config.appName} ${config.stage} (standby region ${standbyCfg.env.region}): backup copy vault and recovery key (stateful, deployed first)`,
       })
     : undefined;
-  const primary = buildSite(app, config, {
+  // A failback rebuilds the primary region as the promoted region's standby (ADR 0029).
+  const failback = standbyFailback(config) && standbyCfg ? config.standby! : undefined;
+  const primary = buildSite(app, primaryConfig(config), {
     rolePrefix: '',
     emailRegion: config.env.region,
     data: {
       kind: 'primary',
       standby: recovery ? { region: recovery.region, vaultArn: recovery.vaultArn, keyAliasName: recovery.keyAliasName, keyAliasArn: recovery.keyAliasArn } : undefined,
+      failback: failback && {
+        instanceIdentifier: databaseIdentifier(config, failback.databaseGeneration - 1),
+        region: failback.region,
+        secretArn: failback.databaseSecretArn!,
+        replicaIdentifier: databaseIdentifier(config, failback.databaseGeneration),
+        constructId: `Database${failback.databaseGeneration}`,
+      },
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
-    schedulesEnabled: true,
+    // Off while the region waits as a standby: its database is a read-only replica.
+    schedulesEnabled: !failback,
   });
+
+  if (failback) acknowledgeFailbackSecretKey(primary);
 
   // The copy vault and the secret's replica key exist before anything points at them.
   if (recovery) primary.data.addStackDependency(recovery);
@@ -172,7 +211,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       emailRegion: config.env.region,
       data: {
         kind: 'standby',
-        source: { instance: primary.data.database.instance, primaryDataStack: primary.data, secretKey: recovery.key },
+        source: { instance: (primary.data.divergedDatabase ?? primary.data.database).instance, primaryDataStack: primary.data, secretKey: recovery.key },
         promoted: standbyPromoted(config),
         promotedSecretArn: config.standby!.databaseSecretArn,
         buckets: recovery.buckets,
@@ -181,8 +220,10 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       originFailover: originRecords ? 'SECONDARY' : undefined,
       schedulesEnabled: standbyPromoted(config),
     });
-    // The replica names its source by ARN, not by reference: order the stacks explicitly.
-    standby.data.addStackDependency(primary.data);
+    // The replica names its source by ARN, not by reference: order the stacks explicitly. A failback reverses
+    // the pair: the primary region's new replica is created after the promoted database it copies.
+    if (failback) primary.data.addStackDependency(standby.data);
+    else standby.data.addStackDependency(primary.data);
   }
 
   let edge: EdgeStack | undefined;

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -37,13 +38,41 @@ export interface StandbyRecovery {
   readonly keyAliasArn: string;
 }
 
+/**
+ * A failback (ADR 0029, `standby.role` `failback`): the primary region
+ * rebuilt as the standby of the promoted region. A second database there
+ * replicates the promoted one, named by ARN (its stack deploys first), and
+ * its tasks read the promoted database's own secret in that region.
+ */
+export interface FailbackSource {
+  /** The promoted database's identifier, in `region`. */
+  readonly instanceIdentifier: string;
+  readonly region: string;
+  /** The promoted database's secret (`standby.databaseSecretArn`), in `region`, encrypted with a key of that region. */
+  readonly secretArn: string;
+  /** The new database's identifier in this region: `<app>-<stage>-postgres-2`. */
+  readonly replicaIdentifier: string;
+  /** Construct id of the new database: its resources never take the first database's logical ids. */
+  readonly constructId: string;
+}
+
+/**
+ * Whether a secret is one RDS manages (`aws rds modify-db-instance
+ * --manage-master-user-password`): its name starts with `rds!`, and RDS
+ * rotates it
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html).
+ */
+function rdsManaged(secretArn: string): boolean {
+  return /:secret:rds!/.test(secretArn);
+}
+
 /** What a deployment's data stack is in a two-region setup. */
 export type DataRole =
   /**
    * The region serving traffic; with `standby`, each recovery point is
    * copied to its vault and the database secret is replicated there.
    */
-  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery }
+  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery; readonly failback?: FailbackSource }
   /**
    * The standby region: its database replicates `source.instance`, and its
    * tasks read `source.secretArn`'s replica in this region, encrypted with
@@ -73,7 +102,15 @@ export interface DataStackProps extends BlueprintStackProps {
 export class DataStack extends BlueprintStack {
   public readonly network: TieredVpc;
   public readonly dataKey: DataKey;
+  /** The database this region's tasks use: during a failback, the primary region's new replica of the promoted database. */
   public readonly database: PostgresDatabase;
+  /**
+   * During a failback, the primary region's first database, left as it was:
+   * it diverged from the promoted one when the failover happened, and its
+   * backup plan, secret rotation and application login stay with it until
+   * the switch back retires it (ADR 0029).
+   */
+  public readonly divergedDatabase?: PostgresDatabase;
   /** The primary's application login and its rotation (ADR 0027); the app stack creates it (ADR 0032). */
   public readonly applicationLogin?: ApplicationLogin;
   /**
@@ -122,7 +159,7 @@ export class DataStack extends BlueprintStack {
       flowLogRetention: c.network.flowLogRetentionDays as logs.RetentionDays,
     });
 
-    this.database = new PostgresDatabase(this, 'Database', {
+    const database = new PostgresDatabase(this, 'Database', {
       vpc: this.network.vpc,
       subnets: this.network.subnets('data'),
       instanceIdentifier: `${prefix}-postgres`,
@@ -144,16 +181,26 @@ export class DataStack extends BlueprintStack {
       deletionProtection: c.protection.deletionProtection,
       logRetention: c.protection.logRetentionDays as logs.RetentionDays,
     });
+    // A secret RDS manages is RDS's to rotate.
+    if (props.role.kind === 'standby' && props.role.promoted === true && props.role.promotedSecretArn !== undefined && !rdsManaged(props.role.promotedSecretArn)) {
+      this.rotatePromotedSecret(database, props.role.promotedSecretArn, props.role.source.secretKey);
+    }
+    const failback = props.role.kind === 'primary' ? props.role.failback : undefined;
+    this.database = failback ? this.failbackReplica(c, key, failback) : database;
+    if (failback) {
+      this.divergedDatabase = database;
+      this.keepExports(database);
+    }
 
     if (props.role.kind === 'primary') {
       const standby = props.role.standby;
       const login = c.database.applicationLogin;
       if (login !== null) {
         this.applicationLogin = new ApplicationLogin(this, 'ApplicationLogin', {
-          instance: this.database.instance as rds.DatabaseInstance,
-          databaseName: this.database.databaseName,
-          masterSecret: this.database.secret,
-          databaseSecurityGroup: this.database.securityGroup,
+          instance: database.instance as rds.DatabaseInstance,
+          databaseName: database.databaseName,
+          masterSecret: database.secret,
+          databaseSecurityGroup: database.securityGroup,
           port: POSTGRES_PORT,
           vpc: this.network.vpc,
           subnets: this.network.subnets('private'),
@@ -162,17 +209,17 @@ export class DataStack extends BlueprintStack {
           credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
         });
       }
-      // Without an application login, the master secret (ADR 0027).
-      this.applicationSecret = this.applicationLogin?.secret ?? this.database.secret;
+      // Without an application login, the master secret (ADR 0027); during a failback, the promoted database's.
+      this.applicationSecret = failback ? this.database.secret : (this.applicationLogin?.secret ?? database.secret);
       this.backup = new DatabaseBackup(this, 'Backup', {
-        database: this.database.instance,
+        database: database.instance,
         encryptionKey: key,
         retentionDays: c.database.backupPlanRetentionDays,
         copyTo: standby ? { vaultArn: standby.vaultArn, keyAlias: { region: standby.region, aliasName: standby.keyAliasName } } : undefined,
       });
       if (standby) {
         new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
-          value: this.database.secretReplicaArn(standby.region),
+          value: database.secretReplicaArn(standby.region),
           description: `ARN of the database master secret's replica in ${standby.region}`,
         });
         if (this.applicationLogin) {
@@ -189,12 +236,13 @@ export class DataStack extends BlueprintStack {
       if (this.applicationSecret !== this.database.secret && props.role.promotedSecretArn === undefined) this.exportValue(this.database.secret.secretArn);
     }
 
-    if (this.database.replicas.length > 0) {
+    // The first database's: a failback's replica has none, and leaves the zone as it was.
+    if (database.replicas.length > 0) {
       // Private zones are per VPC: the standby region's zone of the same name is another zone.
       this.readerEndpoint = new ReaderEndpoint(this, 'ReaderEndpoint', {
         vpc: this.network.vpc,
         zoneName: `${prefix}.internal`,
-        replicaAddresses: this.database.replicas.map((r) => r.dbInstanceEndpointAddress),
+        replicaAddresses: database.replicas.map((r) => r.dbInstanceEndpointAddress),
       });
     }
 
@@ -307,7 +355,6 @@ export class DataStack extends BlueprintStack {
    * database's secret.
    */
   private standbyApplicationSecret(role: Extract<DataRole, { kind: 'standby' }>): secretsmanager.ISecret {
-    if (role.promotedSecretArn !== undefined) return this.database.secret;
     const arn = new ssm.StringParameter(this, 'DatabaseAppSecretArn', {
       description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
       stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, APP_SECRET_REPLICA_OUTPUT, role.source.primaryDataStack.region),
@@ -316,7 +363,110 @@ export class DataStack extends BlueprintStack {
       value: arn.stringValue,
       description: 'ARN of the application login secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
+    if (role.promotedSecretArn !== undefined) {
+      // Kept with its exports, as for the master secret's replica (replicaSource).
+      this.exportValue(arn.stringValue);
+      return this.database.secret;
+    }
     return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
+  }
+
+  /**
+   * The promoted database's own secret, `standby.databaseSecretArn` (the
+   * replica the promotion made standalone, encrypted with the recovery key),
+   * attached to the promoted instance, which rewrites its `host` from the
+   * old primary's endpoint to this one's, and rotated by the hosted
+   * single-user rotation like the primary's master secret. A replica secret
+   * cannot rotate; a standalone one can
+   * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
+   * Not at once: the tasks this deploy starts read the current password.
+   */
+  private rotatePromotedSecret(database: PostgresDatabase, secretArn: string, secretKey: kms.IKey): void {
+    const secret = secretsmanager.Secret.fromSecretAttributes(this, 'PromotedSecret', { secretCompleteArn: secretArn, encryptionKey: secretKey });
+    const attached = new secretsmanager.SecretTargetAttachment(this, 'PromotedSecretTarget', { secret, target: database.instance });
+    const group = new ec2.SecurityGroup(this, 'PromotedSecretRotationSecurityGroup', {
+      vpc: this.network.vpc,
+      description: 'Promoted database password rotation: reaches the database and Secrets Manager only',
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+    group.connections.allowTo(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Promoted database password rotation');
+    attached.addRotationSchedule('Rotation', {
+      // Private subnets: the rotation function needs Secrets Manager's endpoint.
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc: this.network.vpc, vpcSubnets: this.network.subnets('private'), securityGroups: [group] }),
+      automaticallyAfter: Duration.days(30),
+      rotateImmediatelyOnUpdate: false,
+    });
+  }
+
+  /**
+   * The exports other stacks of this region imported from the first
+   * database, kept while a failback points them at the new one: the data
+   * stack deploys first, and CloudFormation refuses to delete an export that
+   * a stack still imports (Fn::ImportValue:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
+   */
+  private keepExports(first: PostgresDatabase): void {
+    const instances = [first.instance, ...first.replicas];
+    for (const i of instances) {
+      this.exportValue(i.instanceIdentifier);
+      this.exportValue(i.dbInstanceEndpointAddress);
+    }
+    this.exportValue(first.instance.dbInstanceEndpointPort);
+    this.exportValue(first.securityGroup.securityGroupId);
+    this.exportValue(first.secret.secretArn);
+  }
+
+  /**
+   * The failback's database: a cross-region read replica of the promoted
+   * database, under its own construct id and identifier, so nothing of the
+   * first database is replaced or removed. CloudFormation replaces an
+   * instance whose SourceDBInstanceIdentifier changes, and RDS never makes a
+   * standalone instance a replica, so the first database cannot become this
+   * one in place (AWS::RDS::DBInstance, SourceDBInstanceIdentifier:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier).
+   * The source is named by ARN, as RDS requires for a source in another
+   * region, and the storage key is this region's data key: "If you create an
+   * encrypted read replica in a different AWS Region, then you must specify
+   * a KMS key identifier for the destination AWS Region"
+   * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html).
+   */
+  private failbackReplica(c: BlueprintConfig, key: kms.IKey, f: FailbackSource): PostgresDatabase {
+    const sourceArn = this.formatArn({ region: f.region, service: 'rds', resource: 'db', resourceName: f.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'FailbackSource', {
+      instanceIdentifier: f.instanceIdentifier,
+      instanceEndpointAddress: `${f.instanceIdentifier}.${f.region}`,
+      port: POSTGRES_PORT,
+      securityGroups: [],
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(c.database.engineVersion, c.database.engineVersion.split('.')[0]!) }),
+    });
+    const replica = new PostgresDatabase(this, f.constructId, {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('data'),
+      instanceIdentifier: f.replicaIdentifier,
+      engineVersion: c.database.engineVersion,
+      instanceClass: c.database.instanceClass,
+      maxConnections: maxConnectionsFor(c.database.instanceClass),
+      replicaParameters: HOT_STANDBY_PARAMETERS,
+      allocatedStorageGiB: c.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
+      backupRetentionDays: c.database.backupRetentionDays,
+      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+      readReplicas: 0,
+      replicaOf: {
+        instance: source,
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'FailbackDatabaseSecret', f.secretArn),
+        // The promoted secret's key, in its region: Secrets Manager decrypts there for a task allowed to read that one secret.
+        secretKey: { keyArn: this.formatArn({ region: f.region, service: 'kms', resource: 'key', resourceName: '*' }), region: f.region },
+      },
+      credentialRotation: { subnets: this.network.subnets('private') },
+      encryptionKey: key,
+      deletionProtection: c.protection.deletionProtection,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+    });
+    // The import's ARN would name this stack's region; the source is in the promoted one.
+    (replica.instance.node.defaultChild as rds.CfnDBInstance).sourceDbInstanceIdentifier = sourceArn;
+    return replica;
   }
 
   /**
@@ -327,10 +477,28 @@ export class DataStack extends BlueprintStack {
    * `promotedSecretArn`.
    */
   private replicaSource(source: Extract<DataRole, { kind: 'standby' }>['source'], promotedSecretArn: string | undefined): PostgresSource {
+    const replicaArn = this.secretReplicaArn(source);
     if (promotedSecretArn !== undefined) {
-      // Encrypted with this region's data key (docs/runbooks.md, regional failover), which the tasks may already use.
-      return { instance: source.instance, secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn) };
+      // The parameter stays, and so do the exports the tasks imported until now: this stack deploys before
+      // them, and CloudFormation refuses to delete an export still imported.
+      this.exportValue(replicaArn);
+      // The replica made standalone (docs/runbooks.md, regional failover) keeps the replica's key, the recovery key;
+      // a secret RDS manages has the key RDS was given, this region's data key, which the tasks already use.
+      return {
+        instance: source.instance,
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn),
+        ...(rdsManaged(promotedSecretArn) ? {} : { secretKey: { keyArn: source.secretKey.keyArn, region: this.region } }),
+      };
     }
+    return {
+      instance: source.instance,
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn),
+      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
+    };
+  }
+
+  /** This region's replica of the primary's master secret, by ARN, kept in a parameter of this region. */
+  private secretReplicaArn(source: Extract<DataRole, { kind: 'standby' }>['source']): string {
     // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
     // this region's service stacks take it from here and never read the primary region, even to deploy.
     // Unchanged by a promotion: CloudFormation resolves Fn::GetStackOutput only when the parameter itself is
@@ -343,11 +511,7 @@ export class DataStack extends BlueprintStack {
       value: replicaArn.stringValue,
       description: 'ARN of the database secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
-    return {
-      instance: source.instance,
-      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn.stringValue),
-      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
-    };
+    return replicaArn.stringValue;
   }
 }
 

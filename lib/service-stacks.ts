@@ -152,7 +152,7 @@ class AppRuntime {
    * SSM parameters it names (ECS grants the execution role read on those
    * alone); its encrypted log group; tracing as the stage says.
    */
-  taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB' | 'stopTimeoutSeconds' | 'writablePaths'>): AppTaskProps {
+  taskProps(app: AppSettings & Pick<ServiceConfig, 'name' | 'image' | 'user' | 'command' | 'cpu' | 'memoryMiB' | 'stopTimeoutSeconds' | 'writablePaths' | 'readOnlyRootFilesystem'>): AppTaskProps {
     const kitOwn = { ...this.environment, ...this.bucketEnvironment(app.buckets), ...(app.sendsEmail ? this.emailEnvironment : {}) };
     const kitEnvironment = renamed(app, kitOwn);
     const secrets = renamed(app, { ...this.secrets });
@@ -177,6 +177,9 @@ class AppRuntime {
       logEncryptionKey: this.data.dataKey.key,
       stopTimeout: Duration.seconds(app.stopTimeoutSeconds),
       writablePaths: app.writablePaths,
+      writableRootFilesystem: app.readOnlyRootFilesystem
+        ? undefined
+        : `${app.name}.readOnlyRootFilesystem is false in the settings: the operator chose a writable root filesystem for ${app.name}, whose image writes outside /tmp and writablePaths when it starts; /tmp and writablePaths stay task-scoped volumes.`,
       tracing: c.telemetry.collectorImage === null ? undefined : { collectorImage: c.telemetry.collectorImage, samplePercent: c.telemetry.tracingSamplePercent, serviceName: app.name },
       trustStore: c.database.sslMode === 'verify-full' ? { url: caBundleUrl(this.data.region), image: CA_BUNDLE_IMAGE, path: CA_BUNDLE_PATH } : undefined,
     };

@@ -154,7 +154,7 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
       if (destructive && !blocked && stateClass === 'transient') notes.push(facts.blastRadius ?? 'rebuilt from empty');
       const note = notes.length > 0 ? `${notes.join('; ')}${blocked ? '; the upgrade is blocked' : ''}` : undefined;
       const role = impact === 'updated in place' ? facts.roleChanges?.find((r) => r.when(change.oldProperties ?? {}, change.newProperties ?? {})) : undefined;
-      const roleChange = role && `${role.summary} (${role.detail})`;
+      const roleChange = role ? `${role.summary} (${role.detail})` : impact === 'added' && type === DB_INSTANCE ? failbackReplica(before[stack], change.newProperties ?? {}) : undefined;
       changes.push({ stack, logicalId, type, impact, stateClass, causes, note, blocked, ...(roleChange ? { roleChange } : {}) });
     });
   }
@@ -165,6 +165,23 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
     blocked: changes.filter((c) => c.blocked),
     warnings: changes.filter((c) => !c.blocked && c.stateClass === 'transient' && c.note !== undefined && c.impact !== 'updated in place'),
   };
+}
+
+const DB_INSTANCE = 'AWS::RDS::DBInstance';
+
+/**
+ * A cross-region read replica added beside a standalone database of the same stack: a
+ * failback (ADR 0029) making the region the standby of the region its source
+ * is in. Nothing is replaced or removed, but what the region's database is
+ * changes, so the plan says so.
+ */
+function failbackReplica(before: Templates[string] | undefined, added: Record<string, unknown>): string | undefined {
+  // Only a cross-region replica names a key: a same-region one inherits its source's (CreateDBInstanceReadReplica, KmsKeyId).
+  if (added.SourceDBInstanceIdentifier === undefined || added.KmsKeyId === undefined) return undefined;
+  const region = JSON.stringify(added.SourceDBInstanceIdentifier).match(/:rds:([a-z]{2}(?:-[a-z]+)+-\d+):/)?.[1] ?? 'another region';
+  const standalone = Object.values(resourcesIn(before)).some((r) => r.Type === DB_INSTANCE && r.Properties?.SourceDBInstanceIdentifier === undefined && r.Properties?.DBClusterIdentifier === undefined);
+  if (!standalone) return undefined;
+  return `failback: a replica of ${region}'s promoted database, ${String(added.DBInstanceIdentifier)}, added beside the region's first database (kept as it is); the region waits as the promoted region's standby until the switch back (ADR 0029)`;
 }
 
 interface Read {

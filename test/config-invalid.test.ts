@@ -61,7 +61,7 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['__proto__ in a service\'s environment', json('{"services": [{"name": "web", "environment": {"__proto__": "x"}}]}'), 'services.web.environment.__proto__: unknown field; allowed: a setting named in docs/settings.md'],
   ['constructor in an object', { settings: { database: { constructor: 1 } } }, 'database.constructor: unknown field; allowed: engineVersion, instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, backupRetentionDays, performanceInsightsRetentionDays, readReplicas, applicationLogin, backupPlanRetentionDays, sslMode'],
   ['hasOwnProperty in a phase overlay', { settings: { phases: { phase3: { hasOwnProperty: 1 } } } }, `phases.phase3.hasOwnProperty: unknown field; allowed: ${TOP_FIELDS}`],
-  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, connectionUrls, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, containerHealthCommand, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, scaling, deployment, standbyTasks, migrationCommand'],
+  ['valueOf in a service', web({ valueOf: 1 }), 'services.web.valueOf: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, connectionUrls, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, containerHealthCommand, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, readOnlyRootFilesystem, scaling, deployment, standbyTasks, migrationCommand'],
   ['an overlay for a phase that does not exist', { settings: { phases: { phase4: {} } } }, 'phases.phase4: unknown field; allowed: phase1, phase2, phase3'],
 
   // Keys inside edge.staticPaths[] and edge.originPrefixListIds.
@@ -281,7 +281,19 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a hosted zone id in lower case', { settings: { ingress: { hostedZone: { id: 'z0123', name: 'example.com' }, domainName: 'app.example.com' } } }, 'ingress.hostedZone.id: "z0123" is not allowed; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
   ['a certificate that is not an ARN', { settings: { ingress: { certificateArn: 'my-cert' } } }, 'ingress.certificateArn: "my-cert" is not allowed; allowed: an ACM certificate ARN'],
   ['an upper-case domain', { settings: { ingress: { domainName: 'Shop.Example.com' } } }, 'ingress.domainName: "Shop.Example.com" is not allowed; allowed: a lower-case DNS name such as app.example.com'],
-  ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted"'],
+  ['a standby role that is not one', phase3({ standby: { role: 'primary' } }), 'standby.role: "primary" is not allowed; allowed: "standby", "promoted", "failback"'],
+  [
+    'a failback without the promoted database\'s secret',
+    phase3({ standby: { role: 'failback', databaseGeneration: 2 } }),
+    'standby.databaseSecretArn: missing value; required with standby.role "failback", since the primary region\'s new replica and its tasks read the promoted database\'s credentials; allowed: the ARN, in us-west-2, of the secret the promotion made standalone (docs/runbooks.md, regional failover)',
+  ],
+  [
+    'a failback on the first database',
+    phase3({ standby: { role: 'failback', databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop-AbCdEf' } }),
+    'standby.databaseGeneration: 1 is not allowed with standby.role "failback"; allowed: 2 (the primary region\'s new database, a replica of the promoted one)',
+  ],
+  ['a second database without a failback', phase3({ standby: { databaseGeneration: 2 } }), 'standby.databaseGeneration: 2 is not allowed with standby.role "standby"; allowed: 1 (the switch back to the second database is not built, ADR 0029)'],
+  ['a third database', phase3({ standby: { databaseGeneration: 3 } }), 'standby.databaseGeneration: 3 is not allowed; allowed: a whole number from 1 to 2'],
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 0 to 40 (the smallest scaling.maxTasks of a service without standbyTasks)'],
   // Workers, scheduled tasks and standby task counts.
   ['a worker scaling signal that does not exist', phase2({ workers: [{ name: 'worker', scaling: { signal: 'memory' } }] }), 'workers.worker.scaling.signal: "memory" is not allowed; allowed: "backlog", "cpu", "metric", "schedule", "fixed", "singleton"'],
@@ -316,6 +328,10 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   ['a relative writable path', web({ writablePaths: ['app/tmp'] }), 'services.web.writablePaths[0]: "app/tmp" is not allowed; allowed: an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx'],
   ['a writable path that climbs out', web({ writablePaths: ['/app/../etc'] }), 'services.web.writablePaths[0]: "/app/../etc" is not allowed; allowed: an absolute directory path other than / and /tmp, such as /app/tmp or /var/cache/nginx'],
   ['a writable path twice', web({ writablePaths: ['/a', '/a'] }), 'services.web.writablePaths: ["/a","/a"] is not allowed; allowed: distinct directory paths'],
+  ['a read-only root as a string', web({ readOnlyRootFilesystem: 'false' }), 'services.web.readOnlyRootFilesystem: "false" is not allowed; allowed: true, false'],
+  ['a worker\'s read-only root as a number', worker({ readOnlyRootFilesystem: 0 }), 'workers.worker.readOnlyRootFilesystem: 0 is not allowed; allowed: true, false'],
+  ['a schedule\'s read-only root as null', { settings: { schedules: [{ name: 'nightly', command: ['x'], readOnlyRootFilesystem: null }] } }, 'schedules.nightly.readOnlyRootFilesystem: null is not allowed; allowed: true, false'],
+  ['a misspelt read-only root', web({ readonlyRootFilesystem: false }), 'services.web.readonlyRootFilesystem: unknown field; allowed: name, image, user, buckets, environment, secrets, variableNames, connectionUrls, sendsEmail, containerPort, cpu, memoryMiB, command, healthCheckPath, healthCheck, containerHealthCommand, pathPatterns, hostHeaders, priority, stickiness, stopTimeoutSeconds, writablePaths, readOnlyRootFilesystem, scaling, deployment, standbyTasks, migrationCommand'],
   ['a stickiness cookie named like the load balancer\'s own', web({ stickiness: { cookieName: 'AWSALBX' } }), 'services.web.stickiness.cookieName: "AWSALBX" is not allowed; allowed: a cookie name of letters, digits and !#$%&\'*+.^_`|~- not starting with AWSALB, AWSALBAPP or AWSALBTG'],
   ['a rolling maximum no higher than its minimum', web({ deployment: { maxPercent: 100 } }), 'services.web.deployment.maxPercent: 100 is not above deployment.minHealthyPercent (100), so a deployment could neither start nor stop a task; allowed: 101 to 200'],
   ['an origin response timeout beyond CloudFront\'s', phase2({ edge: { originResponseTimeoutSeconds: 120 } }), 'edge.originResponseTimeoutSeconds: 120 is not allowed; allowed: a whole number from 1 to 60 (CloudFront allows more only through a quota increase)'],

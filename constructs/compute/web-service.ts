@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { LoadBalancerCapacity } from '../ingress/public-load-balancer';
 import { acknowledge } from '../security/acknowledge';
 import { appService, AppServiceOptions } from './app-service';
-import { AppTask, AppTaskProps } from './app-task';
+import { AppTask, AppTaskProps, writableRootReason } from './app-task';
 
 export interface WebServiceScaling {
   readonly minTasks: number;
@@ -165,7 +165,7 @@ export class WebService extends Construct {
 
     this.task = new AppTask(this, 'Task', {
       ...props,
-      writableRootFilesystem: props.ecsExec,
+      writableRootFilesystem: writableRootReason(props.ecsExec, props.writableRootFilesystem),
       healthCheck: containerHealthCommand === null ? undefined : {
         command: containerHealthCommand,
         interval: props.healthCheck.interval,

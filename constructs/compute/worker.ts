@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowConsume } from '../security/messaging-access';
 import { appService } from './app-service';
-import { AppTask, AppTaskProps } from './app-task';
+import { AppTask, AppTaskProps, writableRootReason } from './app-task';
 
 interface TaskRange {
   readonly minTasks: number;
@@ -100,7 +100,7 @@ export class Worker extends Construct {
 
     this.task = new AppTask(this, 'Task', {
       ...props,
-      writableRootFilesystem: props.ecsExec,
+      writableRootFilesystem: writableRootReason(props.ecsExec, props.writableRootFilesystem),
       environment: props.queue ? { ...props.environment, QUEUE_URL: props.queue.queue.queueUrl } : props.environment,
     });
     if (props.queue) allowConsume(this.task.taskDefinition.taskRole, props.queue.queue, props.queue.key);

@@ -28,6 +28,12 @@ export interface Deployment {
   /** In dependency order. */
   readonly stacks: readonly StackDeployment[];
   readonly pageAlarms: readonly AlarmLocation[];
+  /**
+   * Stacks of the whole deployment that this one leaves alone although its
+   * stacks depend on them (a one-region deploy): they must be deployed
+   * already, and nothing here reads their region.
+   */
+  readonly outside?: readonly { readonly stack: string; readonly region: string; readonly neededBy: readonly string[] }[];
 }
 
 /**
@@ -98,4 +104,22 @@ export function deploymentOf(assembly: CloudAssembly, config: Pick<BlueprintConf
       .map(() => ({ region: s.region, alarmName })),
   );
   return { stacks: inDependencyOrder(stacks), pageAlarms };
+}
+
+/**
+ * The part of a deployment in one region: its stacks, in the same order, and
+ * the page alarms of that region only. A failover deploys the standby region
+ * while the primary's APIs may not answer, so nothing of another region is
+ * planned, deployed, protected or read, not even its alarms; the stacks it
+ * depends on there are listed in `outside`, since they must already exist.
+ */
+export function deploymentIn(deployment: Deployment, region: string): Deployment {
+  const stacks = deployment.stacks.filter((s) => s.region === region);
+  if (stacks.length === 0) throw new Error(`The deployment has no stack in ${region}`);
+  const chosen = new Set(stacks.map((s) => s.name));
+  const outside = deployment.stacks
+    .filter((s) => !chosen.has(s.name))
+    .map((s) => ({ stack: s.name, region: s.region, neededBy: stacks.filter((c) => c.dependsOn.includes(s.name)).map((c) => c.name) }))
+    .filter((o) => o.neededBy.length > 0);
+  return { stacks, pageAlarms: deployment.pageAlarms.filter((a) => a.region === region), outside };
 }

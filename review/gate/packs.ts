@@ -33,6 +33,7 @@ import { StackQuotas } from './rules/quotas/stack-quotas';
 import { WebAclCapacity } from './rules/quotas/web-acl-capacity';
 import { DeadLetterKeyAllowsScheduler } from './rules/schedules/dead-letter-key-allows-scheduler';
 import { SchedulerPassesTaskRoles } from './rules/schedules/scheduler-passes-task-roles';
+import { CrossRegionReplicaKey } from './rules/regions/cross-region-replica-key';
 import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
@@ -71,7 +72,7 @@ export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicRe
 export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections];
 
 /** Regional failover that moves on the right signal, and a region that finds what it reads in its own region. */
-export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve];
+export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve, CrossRegionReplicaKey];
 
 /** Amazon ECS features that need more than one resource to agree. */
 export const ECS: readonly GateRule[] = [EcsNativeDeploymentListener, EcsNativeDeploymentWatchesBothTargetGroups, EcsExecLoggingPermissions, FargateStopTimeout, SingletonNeverRunsTwo, WritableVolumesOwned];

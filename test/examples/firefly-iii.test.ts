@@ -1,6 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { join } from 'node:path';
-import { PHASES, readSettingsFile, resolveConfig, STAGES } from '../../config';
+import { notes, PHASES, readSettingsFile, resolveConfig, STAGES } from '../../config';
+import { acknowledgements } from '../../lib/compliance';
 import { DEPLOYABILITY, formatFinding, runGate } from '../../review/gate';
 import { deploymentFromAssembly } from '../../review/gate/assembly';
 import { planUpgrade, Templates, templatesOf } from '../../review/plan';
@@ -36,7 +38,19 @@ type Container = {
   PortMappings?: { ContainerPort: number }[];
   MountPoints?: { ContainerPath: string; ReadOnly: boolean; SourceVolume?: string }[];
   ReadonlyRootFilesystem?: boolean;
+  HealthCheck?: { Command: string[] };
 };
+
+/** Every container of every task definition in the deployment, as `<stack>/<container>`, with its root filesystem setting. */
+function rootFilesystems(b: Synthesized): Record<string, boolean | undefined> {
+  const out: Record<string, boolean | undefined> = {};
+  for (const stack of b.app.node.findAll().filter(Stack.isStack)) {
+    for (const def of Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))) {
+      for (const c of def.Properties.ContainerDefinitions as Container[]) out[`${stack.stackName}/${c.Name}`] = c.ReadonlyRootFilesystem;
+    }
+  }
+  return out;
+}
 
 /** The application container of a stack's one task definition (not the tracing or CA sidecars). */
 function app(t: Template): Container {
@@ -114,9 +128,17 @@ describe.each(['phase1', 'phase3'] as const)('Firefly III %s: the web service', 
     });
   });
 
-  test('THEN Laravel\'s storage and bootstrap cache are the only writable directories besides /tmp on a read-only root (finalize-image.sh creates storage/*; the entrypoint writes bootstrap/cache and storage/oauth-*.key)', () => {
-    expect(c.ReadonlyRootFilesystem).toBe(true);
-    expect((c.MountPoints ?? []).map((m) => m.ContainerPath).sort()).toEqual(['/tmp', '/var/www/html/bootstrap/cache', '/var/www/html/storage']);
+  test('THEN the container probes itself with curl, which the image has (and wget it lacks), on nginx and PHP-FPM\'s own /healthcheck, which needs no database (serversideup/php fpm-nginx Dockerfile: HEALTHCHECK curl ... ${HEALTHCHECK_PATH}, "/healthcheck"; php-fpm pool: ping.path)', () => {
+    expect(c.HealthCheck!.Command).toEqual(['CMD', 'curl', '--fail', '--silent', '--show-error', '--max-time', '4', 'http://localhost:8080/healthcheck']);
+    // A probe that needs no database: a database failover does not make ECS replace every task.
+    web.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'App', HealthCheck: Match.objectLike({ Timeout: 5, StartPeriod: 300 }) })]),
+    });
+  });
+
+  test('THEN its root filesystem is writable, as the image\'s start needs, and only /tmp is a volume: storage/ and bootstrap/cache are the image\'s own, owned by www-data (serversideup 10-init-webserver-config.sh writes /etc/nginx; Firefly\'s entrypoint.sh runs composer dump-autoload into vendor/, package:discover and config:cache into bootstrap/cache; finalize-image.sh creates storage/*)', () => {
+    expect(c.ReadonlyRootFilesystem).toBe(false);
+    expect((c.MountPoints ?? []).map((m) => m.ContainerPath).sort()).toEqual(['/tmp']);
   });
 
   test('THEN it logs to standard output, which the kit ships to CloudWatch, instead of rotating files in storage/logs (config/logging.php: LOG_CHANNEL stdout)', () => {
@@ -254,25 +276,41 @@ describe('Firefly III phase 3: the edge and the standby region', () => {
   });
 });
 
-describe('Firefly III: the facts behind the README\'s "What the kit cannot do yet"', () => {
-  const b = built.phase1;
-  const task = Object.values(b.stack('service-web').findResources('AWS::ECS::TaskDefinition'))[0]!.Properties;
-  const c = app(b.stack('service-web'));
+describe.each(['phase1', 'phase3'] as const)('Firefly III %s: the writable root filesystem, an acknowledged exception', (phase) => {
+  const b = built[phase];
+  const writable = ['service-web', 'migrate-web', 'schedule-cron', ...(phase === 'phase3' ? ['standby-service-web', 'standby-migrate-web', 'standby-schedule-cron'] : [])];
 
-  test('THEN the container health check runs wget, which the image (curl only) lacks: the README\'s fix is a curl fallback', () => {
-    const check = (task.ContainerDefinitions as { Name: string; HealthCheck: { Command: string[] } }[]).find((x) => x.Name === 'App')!.HealthCheck.Command;
-    expect(check).toEqual(['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/health || exit 1']);
+  test('THEN exactly the Laravel containers have a writable root: every volume owner, collector, CA download and other task keeps a read-only one', () => {
+    const open = Object.entries(rootFilesystems(b)).filter(([, readOnly]) => readOnly !== true).map(([name]) => name).sort();
+    expect(open).toEqual(writable.map((role) => `firefly-prod-${role}/App`).sort());
   });
 
-  test('THEN storage/ is a task-scoped volume, with no shared file system: attachments stay on one task and go with it', () => {
-    const volumes = task.Volumes as { Name: string; Host?: unknown; EFSVolumeConfiguration?: unknown }[];
-    const storage = volumes.find((v) => v.Name === 'writable-var-www-html-storage')!;
-    expect(storage).toEqual({ Name: 'writable-var-www-html-storage' });
-    expect(c.MountPoints).toEqual(expect.arrayContaining([{ ContainerPath: '/var/www/html/storage', ReadOnly: false, SourceVolume: 'writable-var-www-html-storage' }]));
+  test.each(writable)('GIVEN %s THEN the Control Tower read-only check is acknowledged on its task definition, naming the setting and the app', (role) => {
+    const stack = b.app.node.findChild(`firefly-prod-${role}`);
+    const reasons = acknowledgements(stack).filter((a) => a.id === 'cdk-validator-cfnguard::ecs_containers_readonly_access_check');
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]!.reason).toMatch(role.endsWith('cron') ? /^cron\.readOnlyRootFilesystem is false/ : /^web\.readOnlyRootFilesystem is false/);
+    expect(reasons[0]!.path).toMatch(/\/Definition$/);
   });
 
-  test('THEN the root filesystem is read-only, where the image\'s start writes /etc/nginx and /run', () => {
-    expect(c.ReadonlyRootFilesystem).toBe(true);
-    expect((c.MountPoints ?? []).map((m) => m.ContainerPath)).not.toEqual(expect.arrayContaining(['/etc/nginx']));
+  test.each(writable)('GIVEN %s THEN a short root container hands /tmp to www-data (33:33) before the app starts (ADR 0034)', (role) => {
+    const def = Object.values(b.stack(role).findResources('AWS::ECS::TaskDefinition'))[0]!.Properties;
+    const owner = (def.ContainerDefinitions as (Container & { EntryPoint?: string[] })[]).find((x) => x.Name === 'VolumeOwner')!;
+    expect(owner.EntryPoint).toEqual(['chown']);
+    expect(owner.Command).toEqual(['33:33', '/volumes/tmp']);
+  });
+
+  test('THEN synth prints one note for each, so a reviewer sees the exception', () => {
+    expect(notes(b.config).filter((n) => n.includes('readOnlyRootFilesystem'))).toEqual([
+      expect.stringMatching(/^services\.web\.readOnlyRootFilesystem is false: its container \(and its migration task's\)/),
+      expect.stringMatching(/^schedules\.cron\.readOnlyRootFilesystem is false/),
+    ]);
+  });
+
+  test('THEN no task has a shared file system: attachments in storage/upload stay on one task and go with it', () => {
+    for (const role of writable) {
+      const def = Object.values(b.stack(role).findResources('AWS::ECS::TaskDefinition'))[0]!.Properties;
+      for (const v of def.Volumes as { EFSVolumeConfiguration?: unknown }[]) expect(v.EFSVolumeConfiguration).toBeUndefined();
+    }
   });
 });

@@ -80,3 +80,18 @@ describe('AppTask writable volumes', () => {
     expect(app.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
   });
 });
+
+describe('AppTask writable root filesystem', () => {
+  test('GIVEN no reason THEN the app container\'s root is read-only', () => {
+    expect(containers({}).find((x) => x.Name === 'App')!.ReadonlyRootFilesystem).toBe(true);
+  });
+
+  test('GIVEN a reason THEN the app container\'s root is writable and every other container\'s stays read-only', () => {
+    const c = containers({ writableRootFilesystem: 'The image writes /etc/nginx when it starts.' });
+    expect(c.map((x) => [x.Name, x.ReadonlyRootFilesystem])).toEqual([['App', false], ['VolumeOwner', true]]);
+  });
+
+  test('GIVEN an empty reason THEN it refuses, naming the prop', () => {
+    expect(() => containers({ writableRootFilesystem: ' ' })).toThrow('AppTask: writableRootFilesystem is an empty reason');
+  });
+});
