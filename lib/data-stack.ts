@@ -163,14 +163,7 @@ export class DataStack extends BlueprintStack {
       vpc: this.network.vpc,
       subnets: this.network.subnets('data'),
       instanceIdentifier: `${prefix}-postgres`,
-      engineVersion: c.database.engineVersion,
-      instanceClass: c.database.instanceClass,
-      maxConnections: maxConnectionsFor(c.database.instanceClass),
-      replicaParameters: HOT_STANDBY_PARAMETERS,
-      allocatedStorageGiB: c.database.allocatedStorageGiB,
-      maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
-      backupRetentionDays: c.database.backupRetentionDays,
-      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+      ...databaseSizing(c),
       readReplicas: c.database.readReplicas,
       replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
       promoted: props.role.kind === 'standby' && props.role.promoted === true,
@@ -444,14 +437,7 @@ export class DataStack extends BlueprintStack {
       vpc: this.network.vpc,
       subnets: this.network.subnets('data'),
       instanceIdentifier: f.replicaIdentifier,
-      engineVersion: c.database.engineVersion,
-      instanceClass: c.database.instanceClass,
-      maxConnections: maxConnectionsFor(c.database.instanceClass),
-      replicaParameters: HOT_STANDBY_PARAMETERS,
-      allocatedStorageGiB: c.database.allocatedStorageGiB,
-      maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
-      backupRetentionDays: c.database.backupRetentionDays,
-      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+      ...databaseSizing(c),
       readReplicas: 0,
       replicaOf: {
         instance: source,
@@ -525,4 +511,18 @@ function redisDatabasesRead(c: BlueprintConfig): Map<string, number[]> {
     }
   }
   return read;
+}
+
+/** What every database of a deployment takes from `database`, whatever its role. */
+function databaseSizing(c: BlueprintConfig) {
+  return {
+    engineVersion: c.database.engineVersion,
+    instanceClass: c.database.instanceClass,
+    maxConnections: maxConnectionsFor(c.database.instanceClass),
+    replicaParameters: HOT_STANDBY_PARAMETERS,
+    allocatedStorageGiB: c.database.allocatedStorageGiB,
+    maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
+    backupRetentionDays: c.database.backupRetentionDays,
+    performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+  };
 }

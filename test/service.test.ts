@@ -106,7 +106,7 @@ describe('WebService', () => {
         Match.objectLike({
           Name: 'App',
           Image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
-          Memory: 1024 - 256,
+          Memory: 1024 - 256 - 16,
           ReadonlyRootFilesystem: true,
           PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
           MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
@@ -206,7 +206,8 @@ describe('tracing and logs', () => {
     const collector = container(http.web, 'OtelCollector');
     expect(collector).toMatchObject({ Image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest', Essential: false, Memory: 256, User: '10001' });
     expect(env(collector).AOT_CONFIG_CONTENT).toMatch(/exporters:\n {2}awsxray:/);
-    expect(container(http.web, 'App').Memory).toBe(1024 - 256);
+    expect(container(http.web, 'App').Memory).toBe(1024 - 256 - 16);
+    expect(container(http.web, 'VolumeOwner').Memory).toBe(16);
     expect(container(https.web, 'OtelCollector').ReadonlyRootFilesystem).toBe(true);
     const taskPolicy = Object.entries(https.web.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('WebTaskDefinitionTaskRole'))![1];
     const xray = taskPolicy.Properties.PolicyDocument.Statement.find((st: { Action: string[] }) => ([] as string[]).concat(st.Action).includes('xray:PutTraceSegments'));

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { dirname, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks, TASK_ROLE_WILDCARDS } from '../security/acknowledge';
-import { acknowledgeRootPreparation, addVolumeOwner } from './volume-owner';
+import { acknowledgeRootPreparation, addVolumeOwner, VOLUME_OWNER_MEMORY_MIB } from './volume-owner';
 
 export interface AppTaskProps {
   /**
@@ -208,7 +208,7 @@ export class AppTask extends Construct {
       command: props.command?.length ? [...props.command] : undefined,
       user: props.user,
       essential: true,
-      memoryLimitMiB: props.memoryMiB - collectorMemory - (props.trustStore ? TRUST_STORE_MEMORY_MIB : 0),
+      memoryLimitMiB: props.memoryMiB - collectorMemory - VOLUME_OWNER_MEMORY_MIB - (props.trustStore ? TRUST_STORE_MEMORY_MIB : 0),
       readonlyRootFilesystem: props.writableRootFilesystem === undefined,
       stopTimeout,
       portMappings: props.containerPort ? [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }] : [],

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -82,6 +82,15 @@ export class ScheduledTask extends Construct {
       'AwsSolutions-SQS3',
       controlTower('sqs_dlq_check'),
     );
+    // The Guard rule accepts a literal key id or a key of the same template; a key of another stack arrives as an import.
+    const localKey = props.deadLetterKey instanceof kms.Key && Stack.of(props.deadLetterKey) === Stack.of(this);
+    if (!localKey && Token.isUnresolved(props.deadLetterKey.keyArn)) {
+      acknowledge(
+        this.deadLetterQueue,
+        'Encrypted with the deployment\'s data key (tested); the key ARN reaches this stack as a cross-stack reference (Fn::ImportValue), which the Guard rule cannot resolve to a key: it accepts only a literal key id or a key of the same template.',
+        controlTower('sqs_queue_encrypted_check'),
+      );
+    }
 
     this.role = new iam.Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler starts this scheduled task',

@@ -5,6 +5,14 @@ import { acknowledge, controlTower } from '../security/acknowledge';
 /** A small image with `chown` (BusyBox, from ECR Public's mirror of the Docker official images). */
 export const VOLUME_OWNER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
+/**
+ * Hard memory limit of the volume owner, MiB, taken from the task's memory
+ * (Fargate refuses a task whose containers' limits add up to more). Every
+ * container needs one of at least 4 MiB (Control Tower CT.ECS.PR.7); a
+ * BusyBox `chown` uses a few hundred KiB.
+ */
+export const VOLUME_OWNER_MEMORY_MIB = 16;
+
 export interface VolumeOwnerProps {
   readonly taskDefinition: ecs.TaskDefinition;
   /** The non-root container that writes the volumes; it starts after the hand-over succeeded. */
@@ -34,6 +42,7 @@ export function addVolumeOwner(scope: Construct, props: VolumeOwnerProps): ecs.C
     user: '0',
     linuxParameters: new ecs.LinuxParameters(scope, 'VolumeOwnerLinux', { initProcessEnabled: false }),
     essential: false,
+    memoryLimitMiB: VOLUME_OWNER_MEMORY_MIB,
     readonlyRootFilesystem: true,
     logging: props.logging,
   });

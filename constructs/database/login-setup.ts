@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeployTaskRun } from '../compute/deploy-task-run';
-import { acknowledgeRootPreparation, addVolumeOwner } from '../compute/volume-owner';
+import { acknowledgeRootPreparation, addVolumeOwner, VOLUME_OWNER_MEMORY_MIB } from '../compute/volume-owner';
 import { admitFrom } from '../network/admit';
 import { acknowledge, acknowledgeLogGroup, inCompliancePacks } from '../security/acknowledge';
 import { CLONE_SUFFIX } from './application-login';
@@ -117,7 +117,8 @@ export class LoginSetup extends Construct {
       // The image's postgres user; the trust bundle goes to a scratch /tmp, the root filesystem stays read-only.
       user: '70',
       readonlyRootFilesystem: true,
-      memoryLimitMiB: 512,
+      // The task's memory less the volume owner's: Fargate refuses containers' limits above the task's.
+      memoryLimitMiB: 512 - VOLUME_OWNER_MEMORY_MIB,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'setup' }),
       environment: {
         AWS_REGION: Stack.of(this).region,

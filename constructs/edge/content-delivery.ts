@@ -203,20 +203,7 @@ export class ContentDelivery extends Construct {
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
       cachePolicy,
       compress: true,
-      responseHeadersPolicy:
-        corsOrigins.length > 0
-          ? new cloudfront.ResponseHeadersPolicy(this, `${id}Cors`, {
-              comment: `CORS for ${path.pathPattern}`,
-              corsBehavior: {
-                accessControlAllowOrigins: [...corsOrigins],
-                accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-                accessControlAllowHeaders: ['*'],
-                accessControlAllowCredentials: false,
-                accessControlMaxAge: Duration.hours(1),
-                originOverride: true,
-              },
-            })
-          : undefined,
+      responseHeadersPolicy: readOnlyCors(this, `${id}Cors`, `CORS for ${path.pathPattern}`, corsOrigins),
     };
     Annotations.of(this).acknowledgeWarning(
       '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
@@ -224,4 +211,24 @@ export class ContentDelivery extends Construct {
     );
     return behavior;
   }
+}
+
+/**
+ * CORS for objects read from a bucket: the origins given, GET/HEAD/OPTIONS,
+ * no credentials, preflight cached for an hour, overriding any header the
+ * origin sent; none without origins.
+ */
+export function readOnlyCors(scope: Construct, id: string, comment: string, origins: readonly string[]): cloudfront.ResponseHeadersPolicy | undefined {
+  if (origins.length === 0) return undefined;
+  return new cloudfront.ResponseHeadersPolicy(scope, id, {
+    comment,
+    corsBehavior: {
+      accessControlAllowOrigins: [...origins],
+      accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      accessControlAllowHeaders: ['*'],
+      accessControlAllowCredentials: false,
+      accessControlMaxAge: Duration.hours(1),
+      originOverride: true,
+    },
+  });
 }

@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from '../security/acknowledge';
+import { readOnlyCors } from './content-delivery';
 
 export interface PublicFilesProps {
   /** The bucket, whose own stack lets this distribution read it (constructs/storage/app-bucket.ts). */
@@ -77,20 +78,7 @@ export class PublicFiles extends Construct {
           enableAcceptEncodingGzip: true,
           enableAcceptEncodingBrotli: true,
         }),
-        responseHeadersPolicy:
-          corsOrigins.length > 0
-            ? new cloudfront.ResponseHeadersPolicy(this, 'Cors', {
-                comment: `CORS for ${props.host}`,
-                corsBehavior: {
-                  accessControlAllowOrigins: [...corsOrigins],
-                  accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-                  accessControlAllowHeaders: ['*'],
-                  accessControlAllowCredentials: false,
-                  accessControlMaxAge: Duration.hours(1),
-                  originOverride: true,
-                },
-              })
-            : undefined,
+        responseHeadersPolicy: readOnlyCors(this, 'Cors', `CORS for ${props.host}`, corsOrigins),
         compress: true,
       },
       domainNames: [props.host],

@@ -25,10 +25,11 @@ function containers(props: Partial<AppTaskProps>): Container[] {
 }
 
 describe('AppTask trust store', () => {
-  test('GIVEN no trust store THEN the app container has the whole memory and waits only for its volumes', () => {
+  test('GIVEN no trust store THEN the app container has the task\'s memory less the volume owner\'s 16 MiB, and waits only for its volumes', () => {
     const c = containers({});
     expect(c.map((x) => x.Name)).toEqual(['App', 'VolumeOwner']);
-    expect(c[0]!.Memory).toBe(1024);
+    // Every container has a hard limit of at least 4 MiB (Control Tower CT.ECS.PR.7), and together they fit the task.
+    expect(c.map((x) => x.Memory)).toEqual([1024 - 16, 16]);
     expect(c[0]!.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
   });
 
@@ -36,7 +37,8 @@ describe('AppTask trust store', () => {
     const c = containers({ trustStore: { url: 'https://example.com/ca.pem', image: 'public.ecr.aws/amazonlinux/amazonlinux:2023', path: '/etc/ca/bundle.pem' } });
     const app = c.find((x) => x.Name === 'App')!;
     const download = c.find((x) => x.Name === 'TrustStore')!;
-    expect(app.Memory! + download.Memory!).toBe(1024);
+    expect(c.reduce((sum, x) => sum + x.Memory!, 0)).toBe(1024);
+    expect(download.Memory).toBe(32);
     expect(app.DependsOn).toEqual([
       { ContainerName: 'VolumeOwner', Condition: 'SUCCESS' },
       { ContainerName: 'TrustStore', Condition: 'SUCCESS' },

@@ -42,7 +42,9 @@ describe('LoginSetup', () => {
     expect(container.Image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:/);
     expect(container.Command).toEqual([LOGIN_SETUP_SCRIPT]);
     // Not root, read-only root filesystem with a scratch /tmp, a hard memory limit.
-    expect(container).toMatchObject({ User: '70', ReadonlyRootFilesystem: true, Memory: 512, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }] });
+    expect(container).toMatchObject({ User: '70', ReadonlyRootFilesystem: true, Memory: 512 - 16, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }] });
+    // Every container has a hard limit (Control Tower CT.ECS.PR.7), and together they fit the task's 512 MiB.
+    expect(task!.Properties.ContainerDefinitions.map((c: { Memory: number }) => c.Memory)).toEqual([512 - 16, 16]);
   });
 
   test('THEN the execution role decrypts the secrets through Secrets Manager only, and the data stack\'s key policy is untouched', () => {
