@@ -503,6 +503,19 @@ export const workerSchema = obj({
   user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
   ...appSettings,
   command: d(command, 'Command overriding the image\'s; with a queue, its URL is in QUEUE_URL.'),
+  containerHealthCommand: d(
+    list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'), 1, 100, 'a non-empty list of strings (a command in exec form), or null for none').nullable(),
+    'The container\'s health check, run inside it in exec form (no shell; `["sh", "-c", "..."]` for one), exit 0 meaning healthy, e.g. `["celery", "--app", "proj", "inspect", "ping"]`: ECS replaces a task whose check fails `containerHealthCheck.retries` times in a row; null: none (a worker has no port to probe), so only a task whose process exits is replaced.',
+  ),
+  containerHealthCheck: d(
+    obj({
+      intervalSeconds: d(int(5, 300), 'Seconds between two runs of the command.'),
+      timeoutSeconds: d(int(2, 120), 'Seconds one run may take before it counts as a failure; below intervalSeconds.'),
+      retries: d(int(1, 10), 'Failures in a row before the container is unhealthy and ECS replaces the task.'),
+      startPeriodSeconds: d(int(0, 300), 'Seconds after the start during which failures do not count (0: none).'),
+    }),
+    'When and how long containerHealthCommand runs; read only with a containerHealthCommand.',
+  ),
   ...containerSettings,
   cpu: d(cpu, 'Fargate task CPU units.'),
   memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),

@@ -166,6 +166,10 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
     if (taken.has(w.name)) p.add(`${at}.name`, `"${w.name}" is already the name of a service or worker; allowed: a name no other service or worker has`);
     taken.add(w.name);
     validateTask(p, at, w, c);
+    const hc = w.containerHealthCheck;
+    if (hc.timeoutSeconds >= hc.intervalSeconds) {
+      p.add(`${at}.containerHealthCheck.timeoutSeconds`, `${hc.timeoutSeconds} is not below containerHealthCheck.intervalSeconds (${hc.intervalSeconds}); allowed: less than ${hc.intervalSeconds}`);
+    }
     const s = w.scaling;
     if (s.signal === 'backlog' && w.queue === null) {
       p.add(`${at}.scaling.signal`, `"backlog" needs the worker's queue, and queue is null; allowed: "cpu", "metric", "schedule", "fixed" or "singleton", or a queue object`);

@@ -532,6 +532,13 @@ export class WorkerStack extends BlueprintStack {
       subnets: data.network.subnets('private'),
       queue: queues ? { queue: queues.queue, key: data.dataKey.key } : undefined,
       scaling: workerScaling(w.scaling),
+      healthCheck: w.containerHealthCommand === null ? undefined : {
+        command: w.containerHealthCommand,
+        interval: Duration.seconds(w.containerHealthCheck.intervalSeconds),
+        timeout: Duration.seconds(w.containerHealthCheck.timeoutSeconds),
+        retries: w.containerHealthCheck.retries,
+        startPeriod: Duration.seconds(w.containerHealthCheck.startPeriodSeconds),
+      },
       ecsExec: c.operatorAccess.ecsExec,
       securityGroup: tasksGroup(this, app),
     });
