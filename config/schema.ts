@@ -245,7 +245,7 @@ const connectionUrl = obj({
   redisDatabase: d(int(0, 15).optional(), 'Redis database number in the URL path (Redis targets only; cluster mode has only 0). Default 0.'),
   query: d(
     dict(text(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a parameter name of letters, digits, _ . -'), text(/^[\s\S]{0,256}$/, 'a text value of at most 256 characters'), 'an object of URL parameter names and values').optional(),
-    'Extra URL parameters, URL-encoded (database targets only), e.g. `{ "uselibpqcompat": "true" }` for node-postgres.',
+    'Extra URL parameters, values URL-encoded, e.g. `{ "uselibpqcompat": "true" }` for node-postgres, or `{ "ssl_cert_reqs": "required" }` for Celery\'s Redis broker, which otherwise skips the certificate check on a `rediss://` URL. A Redis URL with a query is one more key (and dynamic reference) in its group\'s URL secret (ADR 0031).',
   ),
 });
 
@@ -268,7 +268,7 @@ const appSettings = {
   ),
   connectionUrls: d(
     dict(variableName, connectionUrl, 'an object of variable names and { "to": "database" | "database-reader" | "cache" | "redis:<name>", "redisDatabase"?: 0-15, "query"?: { name: value } }'),
-    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
+    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>[?<query>]`) holds the AUTH token and arrives as a secret (ADR 0031).',
   ),
   sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };

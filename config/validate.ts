@@ -387,7 +387,6 @@ function validateConnectionUrls(p: Problems, at: string, t: AppSettings, c: Blue
       }
       continue;
     }
-    if (url.query !== undefined) p.add(`${f}.query`, `is not allowed with "to": "${url.to}"; allowed: query only with database or database-reader`);
     const group = url.to === 'cache' ? c.cache : c.redis.find((r) => `redis:${r.name}` === url.to);
     if (group === undefined) {
       p.add(`${f}.to`, `${show(url.to)} is not a Redis group of this deployment; allowed: database, database-reader, cache${groups.map((g) => `, redis:${g}`).join('')}`);
