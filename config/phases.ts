@@ -85,6 +85,10 @@ export const SAMPLE_WORKER: WorkerConfig = {
       '[ "$handle" = "None" ] && continue; echo "{\"message\": \"$body\"}"; ' +
       'aws sqs delete-message --queue-url "$QUEUE_URL" --receipt-handle "$handle"; done; done',
   ],
+  // No health check: a worker has no port to probe, and a generic command cannot know the application's liveness.
+  containerHealthCommand: null,
+  // ECS's own interval, timeout and retries, with a minute for the process to start.
+  containerHealthCheck: { intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
   cpu: 512,
   memoryMiB: 1024,
   scaling: {

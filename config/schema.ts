@@ -261,7 +261,7 @@ const connectionUrl = obj({
   redisDatabase: d(int(0, 15).optional(), 'Redis database number in the URL path (Redis targets only; cluster mode has only 0). Default 0.'),
   query: d(
     dict(text(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a parameter name of letters, digits, _ . -'), text(/^[\s\S]{0,256}$/, 'a text value of at most 256 characters'), 'an object of URL parameter names and values').optional(),
-    'Extra URL parameters, URL-encoded (database targets only), e.g. `{ "uselibpqcompat": "true" }` for node-postgres.',
+    'Extra URL parameters, values URL-encoded, e.g. `{ "uselibpqcompat": "true" }` for node-postgres, or `{ "ssl_cert_reqs": "required" }` for Celery\'s Redis broker, which otherwise skips the certificate check on a `rediss://` URL. A Redis URL with a query is one more key (and dynamic reference) in its group\'s URL secret (ADR 0031).',
   ),
 });
 
@@ -284,7 +284,7 @@ const appSettings = {
   ),
   connectionUrls: d(
     dict(variableName, connectionUrl, 'an object of variable names and { "to": "database" | "database-reader" | "cache" | "redis:<name>", "redisDatabase"?: 0-15, "query"?: { name: value } }'),
-    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>`) holds the AUTH token and arrives as a secret (ADR 0031).',
+    'Variables holding a whole connection URL, for applications that read one (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL). A database URL is `postgresql://<host>:<port>/<database>?sslmode=...` with neither user nor password: drivers read them from PGUSER and PGPASSWORD, so it survives a rotation. A Redis URL (`rediss://:<token>@<host>:6379/<redisDatabase>[?<query>]`) holds the AUTH token and arrives as a secret (ADR 0031).',
   ),
   sendsEmail: d(bool(), 'Grants ses:SendEmail and ses:SendRawEmail on the deployment\'s email identity (`email`), and sets the SES variables; false: no email permission.'),
 };
@@ -519,6 +519,19 @@ export const workerSchema = obj({
   user: d(user, 'Non-root user (uid or uid:gid) the container runs as.'),
   ...appSettings,
   command: d(command, 'Command overriding the image\'s; with a queue, its URL is in QUEUE_URL.'),
+  containerHealthCommand: d(
+    list(text(/^[\s\S]{1,4096}$/, 'a non-empty string of at most 4096 characters'), 1, 100, 'a non-empty list of strings (a command in exec form), or null for none').nullable(),
+    'The container\'s health check, run inside it in exec form (no shell; `["sh", "-c", "..."]` for one), exit 0 meaning healthy, e.g. `["celery", "--app", "proj", "inspect", "ping"]`: ECS replaces a task whose check fails `containerHealthCheck.retries` times in a row; null: none (a worker has no port to probe), so only a task whose process exits is replaced.',
+  ),
+  containerHealthCheck: d(
+    obj({
+      intervalSeconds: d(int(5, 300), 'Seconds between two runs of the command.'),
+      timeoutSeconds: d(int(2, 120), 'Seconds one run may take before it counts as a failure; below intervalSeconds.'),
+      retries: d(int(1, 10), 'Failures in a row before the container is unhealthy and ECS replaces the task.'),
+      startPeriodSeconds: d(int(0, 300), 'Seconds after the start during which failures do not count (0: none).'),
+    }),
+    'When and how long containerHealthCommand runs; read only with a containerHealthCommand.',
+  ),
   ...containerSettings,
   cpu: d(cpu, 'Fargate task CPU units.'),
   memoryMiB: d(memoryMiB, 'Fargate task memory in MiB, valid for `cpu`.'),

@@ -166,6 +166,10 @@ function validateWorkers(p: Problems, c: BlueprintConfig): void {
     if (taken.has(w.name)) p.add(`${at}.name`, `"${w.name}" is already the name of a service or worker; allowed: a name no other service or worker has`);
     taken.add(w.name);
     validateTask(p, at, w, c);
+    const hc = w.containerHealthCheck;
+    if (hc.timeoutSeconds >= hc.intervalSeconds) {
+      p.add(`${at}.containerHealthCheck.timeoutSeconds`, `${hc.timeoutSeconds} is not below containerHealthCheck.intervalSeconds (${hc.intervalSeconds}); allowed: less than ${hc.intervalSeconds}`);
+    }
     const s = w.scaling;
     if (s.signal === 'backlog' && w.queue === null) {
       p.add(`${at}.scaling.signal`, `"backlog" needs the worker's queue, and queue is null; allowed: "cpu", "metric", "schedule", "fixed" or "singleton", or a queue object`);
@@ -382,7 +386,6 @@ function validateConnectionUrls(p: Problems, at: string, t: AppSettings, c: Blue
       }
       continue;
     }
-    if (url.query !== undefined) p.add(`${f}.query`, `is not allowed with "to": "${url.to}"; allowed: query only with database or database-reader`);
     const group = url.to === 'cache' ? c.cache : c.redis.find((r) => `redis:${r.name}` === url.to);
     if (group === undefined) {
       p.add(`${f}.to`, `${show(url.to)} is not a Redis group of this deployment; allowed: database, database-reader, cache${groups.map((g) => `, redis:${g}`).join('')}`);

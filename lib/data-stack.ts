@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, bucketName, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrlSecret, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
+import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrl, RedisUrlSecret, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
@@ -271,13 +271,13 @@ export class DataStack extends BlueprintStack {
       ]),
     );
 
-    // Only the groups and databases some app reads: each URL is one dynamic reference, at most 60 a template.
+    // Only the groups, databases and queries some app reads: each URL is one dynamic reference, at most 60 a template.
     this.redisUrls = new Map(
-      [...redisDatabasesRead(c)].map(([to, databases]) => [
+      [...redisUrlsRead(c)].map(([to, urls]) => [
         to,
         new RedisUrlSecret(this, to === 'cache' ? 'CacheUrls' : `Redis-${to.slice('redis:'.length)}-Urls`, {
           cache: to === 'cache' ? this.cache : this.redis.get(to.slice('redis:'.length))!,
-          databases,
+          urls,
           encryptionKey: key,
         }),
       ]),
@@ -501,13 +501,13 @@ export class DataStack extends BlueprintStack {
   }
 }
 
-/** The Redis databases the apps' connection URLs read, by target (`cache`, `redis:<name>`). */
-function redisDatabasesRead(c: BlueprintConfig): Map<string, number[]> {
-  const read = new Map<string, number[]>();
+/** The Redis URLs (database and query) the apps' connection URLs read, by target (`cache`, `redis:<name>`). */
+function redisUrlsRead(c: BlueprintConfig): Map<string, RedisUrl[]> {
+  const read = new Map<string, RedisUrl[]>();
   for (const app of [...c.services, ...c.workers, ...c.schedules]) {
     for (const url of Object.values(app.connectionUrls)) {
       if (url.to === 'database' || url.to === 'database-reader') continue;
-      read.set(url.to, [...(read.get(url.to) ?? []), url.redisDatabase ?? 0]);
+      read.set(url.to, [...(read.get(url.to) ?? []), { database: url.redisDatabase ?? 0, query: url.query }]);
     }
   }
   return read;

@@ -20,6 +20,7 @@ import {
   AlarmSpec,
   queueSpecs,
   RedisCache,
+  redisUrlKey,
   ScheduledTask,
   scheduleSpecs,
   serviceAlarmName,
@@ -61,7 +62,7 @@ class AppRuntime {
   /** Where a database connection URL points, by `to`: host and query of the URL (ADR 0031). */
   private readonly databaseUrls: Record<'database' | 'database-reader', { readonly host: string; readonly query: string }>;
   /** Each Redis URL secret of the data stack, imported by ARN like the other secrets, keyed by `to`. */
-  private readonly redisUrls = new Map<string, { readonly secret: secretsmanager.ISecret; readonly keys: ReadonlyMap<number, string> }>();
+  private readonly redisUrls = new Map<string, secretsmanager.ISecret>();
 
   constructor(
     private readonly scope: Construct,
@@ -114,7 +115,7 @@ class AppRuntime {
       'database-reader': { host: readHost, query: sslQuery },
     };
     for (const [to, urls] of data.redisUrls) {
-      this.redisUrls.set(to, { secret: secretsmanager.Secret.fromSecretCompleteArn(scope, `RedisUrls-${to.replace(':', '-')}`, urls.secret.secretArn), keys: urls.keys });
+      this.redisUrls.set(to, secretsmanager.Secret.fromSecretCompleteArn(scope, `RedisUrls-${to.replace(':', '-')}`, urls.secret.secretArn));
     }
     for (const [name, q] of queues) this.environment[`QUEUE_URL_${envName(name)}`] = q.queue.queueUrl;
     if (eventStream) this.environment.EVENT_STREAM_NAME = eventStream.stream.streamName;
@@ -206,8 +207,8 @@ class AppRuntime {
 
   /**
    * The app's connection URLs: a database URL as a plain variable joined from
-   * the same tokens as PGHOST, a Redis URL (which holds the AUTH token) as one
-   * JSON key of its group's URL secret; ECS grants the execution role read
+   * the same tokens as PGHOST, a Redis URL (which holds the AUTH token) as the
+   * JSON key of its database and query in its group's URL secret; ECS grants the execution role read
    * on exactly that secret.
    */
   private connectionUrls(urls: AppSettings['connectionUrls']): { environment: Record<string, string>; secrets: Record<string, ecs.Secret> } {
@@ -220,8 +221,7 @@ class AppRuntime {
         const extra = Object.entries(url.query ?? {}).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
         environment[name] = Fn.join('', ['postgresql://', host, ':', database.instance.dbInstanceEndpointPort, `/${database.databaseName}?${query}`, ...extra]);
       } else {
-        const group = this.redisUrls.get(url.to)!;
-        secrets[name] = ecs.Secret.fromSecretsManager(group.secret, group.keys.get(url.redisDatabase ?? 0)!);
+        secrets[name] = ecs.Secret.fromSecretsManager(this.redisUrls.get(url.to)!, redisUrlKey({ database: url.redisDatabase ?? 0, query: url.query }));
       }
     }
     return { environment, secrets };
@@ -532,6 +532,13 @@ export class WorkerStack extends BlueprintStack {
       subnets: data.network.subnets('private'),
       queue: queues ? { queue: queues.queue, key: data.dataKey.key } : undefined,
       scaling: workerScaling(w.scaling),
+      healthCheck: w.containerHealthCommand === null ? undefined : {
+        command: w.containerHealthCommand,
+        interval: Duration.seconds(w.containerHealthCheck.intervalSeconds),
+        timeout: Duration.seconds(w.containerHealthCheck.timeoutSeconds),
+        retries: w.containerHealthCheck.retries,
+        startPeriod: Duration.seconds(w.containerHealthCheck.startPeriodSeconds),
+      },
       ecsExec: c.operatorAccess.ecsExec,
       securityGroup: tasksGroup(this, app),
     });

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { resolveConfig } from '../config';
+import { redisUrlKey } from '../constructs';
 import { stackName } from '../lib/blueprint';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { synthesizeDeployment } from '../review/plan';
@@ -7,7 +8,8 @@ import { CDK_CONTEXT, synthesize } from './support/blueprint';
 
 /**
  * GIVEN phase 1 with an application login, a job store without cluster mode
- * beside the preset cache (cluster mode), and a web service reading five URLs.
+ * beside the preset cache (cluster mode), and a web service reading six URLs,
+ * two of them database 1 of the job store, one with a query.
  */
 const s = synthesize({
   phase: 'phase1',
@@ -22,6 +24,7 @@ const s = synthesize({
           READ_DATABASE_URL: { to: 'database-reader' },
           REDIS_URL: { to: 'cache' },
           CELERY_BROKER_URL: { to: 'redis:jobs', redisDatabase: 1 },
+          CELERY_RESULT_BACKEND: { to: 'redis:jobs', redisDatabase: 1, query: { ssl_cert_reqs: 'required' } },
           X_URL: { to: 'database', query: { uselibpqcompat: 'true', application_name: 'web &1' } },
         },
       },
@@ -89,8 +92,11 @@ describe('Connection URLs (ADR 0031)', () => {
     expect(all).toHaveLength(2);
     const jobs = all.find((x) => x.props.Description.includes('blueprint-dev-jobs'))!;
     const json = secretJson(jobs.props);
-    // Only the database the apps read (db1 alone): each URL costs one of the template's 60 dynamic references.
-    expect(json).toMatch(/^\{"db1":"rediss:\/\/:\{\{resolve:secretsmanager:\{"Ref":"RedisjobsAuthToken[0-9A-F]+"\}:SecretString:::\}\}@\{"Fn::GetAtt":\["RedisjobsReplicationGroup[0-9A-F]+","PrimaryEndPoint.Address"\]\}:\{"Fn::GetAtt":\["RedisjobsReplicationGroup[0-9A-F]+","PrimaryEndPoint.Port"\]\}\/1"\}$/);
+    // Only the URLs the apps read (db1, bare and with its query): each URL costs one of the template's 60 dynamic references.
+    const url = (path: string) =>
+      `rediss:\\/\\/:\\{\\{resolve:secretsmanager:\\{"Ref":"RedisjobsAuthToken[0-9A-F]+"\\}:SecretString:::\\}\\}@\\{"Fn::GetAtt":\\["RedisjobsReplicationGroup[0-9A-F]+","PrimaryEndPoint.Address"\\]\\}:\\{"Fn::GetAtt":\\["RedisjobsReplicationGroup[0-9A-F]+","PrimaryEndPoint.Port"\\]\\}${path}`;
+    const key = redisUrlKey({ database: 1, query: { ssl_cert_reqs: 'required' } });
+    expect(json).toMatch(new RegExp(`^\\{"db1":"${url('\\/1')}","${key}":"${url('\\/1\\?ssl_cert_reqs=required')}"\\}$`));
     expect(jobs.props.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
     expect(jobs.metadata['blueprint:state-class']).toBe('stateless');
   });
@@ -103,6 +109,7 @@ describe('Connection URLs (ADR 0031)', () => {
   test('THEN the task reads the JSON key of its database as the variable, and the execution role may read exactly those URL secrets', () => {
     const sec = secrets(s.web);
     expect(sec.CELERY_BROKER_URL).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/RedisjobsUrls/) }, ':db1::']] });
+    expect(sec.CELERY_RESULT_BACKEND).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/RedisjobsUrls/) }, `:${redisUrlKey({ database: 1, query: { ssl_cert_reqs: 'required' } })}::`]] });
     expect(sec.REDIS_URL).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': expect.stringMatching(/CacheUrls/) }, ':db0::']] });
     const statements = Object.values(s.web.findResources('AWS::IAM::Policy'))
       .filter((p) => /ExecutionRole/.test(JSON.stringify(p.Properties.Roles)))

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowConsume } from '../security/messaging-access';
 import { appService } from './app-service';
-import { AppTask, AppTaskProps, writableRootReason } from './app-task';
+import { AppTask, AppTaskProps, ContainerHealthCheck, writableRootReason } from './app-task';
 
 interface TaskRange {
   readonly minTasks: number;
@@ -54,6 +54,15 @@ export interface WorkerQueue {
 
 export interface WorkerProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheck'> {
   readonly cluster: ecs.ICluster;
+  /**
+   * The container's own liveness check: a worker has no port a load balancer
+   * could probe, so this is the only way a process that hangs without exiting
+   * (a stuck job loop) is noticed. ECS stops a service's task whose essential
+   * container is UNHEALTHY and starts a replacement (Amazon ECS API Reference,
+   * HealthCheck: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html).
+   * @default - none: only a task whose process exits is replaced
+   */
+  readonly healthCheck?: ContainerHealthCheck;
   /** ECS Exec into the tasks (their root filesystem is then writable, as its agent needs). */
   readonly ecsExec: boolean;
   /** The private tier. */

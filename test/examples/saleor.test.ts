@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BlueprintConfig, readSettingsFile, resolveConfig } from '../../config';
+import { redisUrlKey } from '../../constructs';
 import { stackName } from '../../lib/blueprint';
 import { planUpgrade, synthesizeTemplates, Templates } from '../../review/plan';
 import { CDK_CONTEXT } from '../support/blueprint';
@@ -14,6 +15,8 @@ import { CDK_CONTEXT } from '../support/blueprint';
  */
 const SETTINGS = readSettingsFile('docs/examples/saleor/blueprint.settings.json', true);
 const IMAGE = 'ghcr.io/saleor/saleor:3.23.28';
+/** The JSON key of the broker URL, database 0 with `ssl_cert_reqs=required`, in the jobs group's URL secret. */
+const BROKER_KEY = redisUrlKey({ database: 0, query: { ssl_cert_reqs: 'required' } });
 
 interface Phase {
   readonly config: BlueprintConfig;
@@ -113,6 +116,18 @@ describe('Saleor, phase 1 prod: Celery worker and beat (task-queue.mdx)', () => 
     worker.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
     // Celery's warm shutdown finishes the running tasks: Fargate's most.
     expect(app(worker).StopTimeout).toBe(120);
+  });
+
+  test('THEN ECS pings the worker\'s own Celery node every minute, in exec form, and replaces a task that misses three', () => {
+    expect(app(worker).HealthCheck).toEqual({
+      Command: ['CMD', 'python3', '-c', "import socket, sys; from saleor.celeryconf import app; sys.exit(0 if app.control.ping(destination=['celery@' + socket.gethostname()], timeout=10) else 1)"],
+      Interval: 60,
+      Timeout: 30,
+      Retries: 3,
+      StartPeriod: 120,
+    });
+    // Beat answers no ping: it keeps no health check.
+    expect(app(beat).HealthCheck).toBeUndefined();
   });
 
   test('THEN beat runs with Saleor\'s database scheduler, so it writes no schedule file on the read-only root', () => {
@@ -239,16 +254,19 @@ describe('Saleor, phase 1 prod: the URLs Saleor reads whole (configuration.mdx; 
 
   test.each(roles)('THEN %s gets CELERY_BROKER_URL from the jobs group and CACHE_URL from the cache, as secrets: they hold the AUTH token', (role) => {
     const t = phase1.stack(role);
-    expect(text(secretFrom(t, 'CELERY_BROKER_URL'))).toMatch(/^<[^>]*RedisjobsUrlsSecret[^>]*>:db0::$/);
+    expect(text(secretFrom(t, 'CELERY_BROKER_URL'))).toMatch(new RegExp(`^<[^>]*RedisjobsUrlsSecret[^>]*>:${BROKER_KEY}::$`));
     expect(text(secretFrom(t, 'CACHE_URL'))).toMatch(/^<[^>]*CacheUrlsSecret[^>]*>:db0::$/);
     expect(env(t)).not.toHaveProperty('CELERY_BROKER_URL');
     expect(env(t)).not.toHaveProperty('CACHE_URL');
   });
 
-  test('THEN the URL secrets are rediss:// URLs of each group\'s primary, database 0', () => {
+  test('THEN the URL secrets are rediss:// URLs of each group\'s primary, database 0; the broker\'s asks kombu to verify the server', () => {
     const secrets = phase1.stack('data').findResources('AWS::SecretsManager::Secret');
     const url = (prefix: string) => text(Object.entries(secrets).find(([id]) => id.startsWith(prefix))![1].Properties.SecretString);
-    expect(url('RedisjobsUrlsSecret')).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:<RedisjobsAuthToken\w+>:SecretString:::\}\}@<RedisjobsReplicationGroup\w+\.PrimaryEndPoint\.Address>:<RedisjobsReplicationGroup\w+\.PrimaryEndPoint\.Port>\/0"\}$/);
+    // Without ssl_cert_reqs kombu connects to a rediss:// URL with CERT_NONE (kombu/connection.py, _init_params).
+    expect(url('RedisjobsUrlsSecret')).toMatch(
+      new RegExp(`^\\{"${BROKER_KEY}":"rediss:\\/\\/:\\{\\{resolve:secretsmanager:<RedisjobsAuthToken\\w+>:SecretString:::\\}\\}@<RedisjobsReplicationGroup\\w+\\.PrimaryEndPoint\\.Address>:<RedisjobsReplicationGroup\\w+\\.PrimaryEndPoint\\.Port>\\/0\\?ssl_cert_reqs=required"\\}$`),
+    );
     expect(url('CacheUrlsSecret')).toMatch(/^\{"db0":"rediss:\/\/:\{\{resolve:secretsmanager:<CacheAuthToken\w+>:SecretString:::\}\}@<CacheReplicationGroup\w+\.PrimaryEndPoint\.Address>:<CacheReplicationGroup\w+\.PrimaryEndPoint\.Port>\/0"\}$/);
   });
 

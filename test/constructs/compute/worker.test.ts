@@ -3,11 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Worker, WorkerQueue, WorkerScaling } from '../../../constructs';
+import { ContainerHealthCheck, Worker, WorkerQueue, WorkerScaling } from '../../../constructs';
 import { computeStack, taskBasics } from '../../support/compute';
 
 /** GIVEN a bare stack with a VPC, a cluster and a key; WHEN a worker is added with `scaling` and maybe a queue. */
-function given(scaling: WorkerScaling, withQueue: boolean) {
+function given(scaling: WorkerScaling, withQueue: boolean, healthCheck?: ContainerHealthCheck) {
   const { stack, cluster, key } = computeStack();
   const queue: WorkerQueue | undefined = withQueue ? { queue: new sqs.Queue(stack, 'Queue', { encryptionMasterKey: key }), key } : undefined;
   const worker = new Worker(stack, 'Worker', {
@@ -15,6 +15,7 @@ function given(scaling: WorkerScaling, withQueue: boolean) {
     cluster,
     queue,
     scaling,
+    healthCheck,
   });
   return { worker, template: Template.fromStack(stack) };
 }
@@ -23,7 +24,25 @@ const cooldowns = { scaleOutCooldown: Duration.minutes(1), scaleInCooldown: Dura
 const env = (t: Template): string[] =>
   (Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0].Environment ?? []).map((e: { Name: string }) => e.Name);
 
+const healthCheck = (t: Template): unknown => Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties.ContainerDefinitions[0].HealthCheck;
+
 describe('Worker', () => {
+  test('GIVEN no health check THEN the container has none', () => {
+    const { template } = given({ signal: 'fixed', tasks: 1 }, false);
+    expect(healthCheck(template)).toBeUndefined();
+  });
+
+  test('GIVEN a health command THEN it runs in exec form with its interval, timeout, retries and start period', () => {
+    const { template } = given({ signal: 'fixed', tasks: 1 }, false, {
+      command: ['celery', 'inspect', 'ping'],
+      interval: Duration.seconds(60),
+      timeout: Duration.seconds(20),
+      retries: 2,
+      startPeriod: Duration.seconds(90),
+    });
+    expect(healthCheck(template)).toEqual({ Command: ['CMD', 'celery', 'inspect', 'ping'], Interval: 60, Timeout: 20, Retries: 2, StartPeriod: 90 });
+  });
+
   test('GIVEN a queue and backlog scaling THEN QUEUE_URL, consume rights and target tracking on visible messages per running task', () => {
     const { template } = given({ signal: 'backlog', minTasks: 1, maxTasks: 5, backlogPerTask: 50, ...cooldowns }, true);
     expect(env(template)).toContain('QUEUE_URL');
