@@ -196,7 +196,7 @@ function sla(phase: PhaseName): BlueprintConfig['sla'] {
 }
 
 /** Phase 1's cache; the later phases change only its node type and shards. */
-const PHASE1_CACHE: NonNullable<PhasePreset['cache']> = {
+export const PHASE1_CACHE: NonNullable<PhasePreset['cache']> = {
   // 1.37 GiB per node: sessions and hot keys for 1K req/s.
   nodeType: 'cache.t4g.small',
   // Valkey 8: Redis-compatible, cheaper per node (ADR 0003).

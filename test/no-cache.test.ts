@@ -135,3 +135,15 @@ describe('the planner when a running deployment turns its cache off, and back on
     expect(data(on, 'AWS::ElastiCache::ReplicationGroup')).toEqual([expect.objectContaining({ impact: 'added' })]);
   });
 });
+
+describe('a settings file that turns the cache off, then on again in a later phase', () => {
+  const settings = { cache: null, phases: { phase3: { cache: { nodeType: 'cache.r7g.large', shards: 2 } } } };
+
+  test('GIVEN phase 1 THEN there is no cache', () => {
+    expect(resolveConfig({ phase: 'phase1', settings }).cache).toBeNull();
+  });
+
+  test('GIVEN phase 3 THEN the overlay\'s cache starts from phase 1\'s preset cache, resized by the overlay', () => {
+    expect(resolveConfig({ phase: 'phase3', settings }).cache).toEqual({ nodeType: 'cache.r7g.large', engineVersion: '8.0', clusterMode: true, shards: 2, replicasPerShard: 1, snapshotRetentionDays: 15 });
+  });
+});
