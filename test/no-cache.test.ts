@@ -1,6 +1,7 @@
 import { resolveConfig } from '../config';
 import { DEPLOYABILITY, formatFinding, runGate } from '../review/gate';
 import { Deployment } from '../review/gate/template';
+import { phaseDoc } from '../review/phase-doc';
 import { planUpgrade, synthesizeDeployment, templatesOf } from '../review/plan';
 import { PRODUCTION_SETTINGS } from '../review/production-settings';
 import { CDK_CONTEXT } from './support/blueprint';
@@ -8,7 +9,8 @@ import { CDK_CONTEXT } from './support/blueprint';
 // GIVEN an application that needs no Redis (`cache: null`) in phase 1, and the same in phase 3 with its
 // standby region and a job store of its own; the phase-1 preset as it runs, for the planner. Each
 // synthesized once with the compliance plugins on: a cdk-nag finding throws here.
-const phase1 = synthesizeDeployment(resolveConfig({ phase: 'phase1', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, cache: null } }), CDK_CONTEXT, { pathMetadata: true });
+const phase1Config = resolveConfig({ phase: 'phase1', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, cache: null } });
+const phase1 = synthesizeDeployment(phase1Config, CDK_CONTEXT, { pathMetadata: true });
 const phase3Config = resolveConfig({ phase: 'phase3', stage: 'prod', settings: { ...PRODUCTION_SETTINGS, cache: null, redis: [{ name: 'jobs' }] } });
 const phase3 = synthesizeDeployment(phase3Config, CDK_CONTEXT, { pathMetadata: true });
 const preset1 = synthesizeDeployment(resolveConfig({ phase: 'phase1', stage: 'prod', settings: PRODUCTION_SETTINGS }), CDK_CONTEXT, { pathMetadata: true });
@@ -63,6 +65,13 @@ describe('cache null in phase 1: an application that needs no Redis gets none', 
 
   test('THEN the deployability gate finds nothing', () => {
     expect(runGate(DEPLOYABILITY, { deployment: phase1 }).map(formatFinding)).toEqual([]);
+  });
+
+  test('THEN the phase document (costs, diagrams, alarms, data protection) says nothing of a cache', () => {
+    const { markdown } = phaseDoc({ config: phase1Config, templates: templatesOf(phase1) });
+    expect(markdown.split('\n').filter((l) => /cache|valkey|redis|6379/i.test(l))).toEqual([]);
+    const preset = resolveConfig({ phase: 'phase1', stage: 'prod', settings: PRODUCTION_SETTINGS });
+    expect(phaseDoc({ config: preset, templates: templatesOf(preset1) }).markdown).toMatch(/Valkey cache/);
   });
 });
 
