@@ -327,6 +327,10 @@ function sourceIn(p: Problems, field: string, value: string, what: string, regio
   }
 }
 
+/** What each Valkey group sets (lib/service-stacks.ts): the cache's REDIS_<SUFFIX>, a `redis` group's REDIS_<NAME>_<SUFFIX>. */
+const REDIS_SUFFIXES = ['HOST', 'PORT', 'TLS', 'CLUSTER', 'READER_HOST', 'AUTH_TOKEN'];
+const CACHE_VARIABLES = REDIS_SUFFIXES.map((v) => `REDIS_${v}`);
+
 /**
  * Why the kit does not set `name` in this app's container, when it does not:
  * a rename of a variable that is absent would silently do nothing.
@@ -339,12 +343,14 @@ function absentBecause(name: string, t: ServiceConfig | WorkerConfig, c: Bluepri
   if (name === 'EVENT_STREAM_NAME' && c.eventStream === null) return 'eventStream is null';
   if (CACHE_VARIABLES.includes(name) && c.cache === null) return 'cache is null';
   if (name === 'REDIS_READER_HOST' && c.cache?.clusterMode === true) return 'cache.clusterMode is true, which has no reader endpoint';
+  if (name.startsWith('REDIS_') && !CACHE_VARIABLES.includes(name)) {
+    const group = c.redis.find((r) => REDIS_SUFFIXES.some((v) => name === `REDIS_${r.name.toUpperCase().replace(/-/g, '_')}_${v}`));
+    if (group === undefined) return 'no redis group has that variable';
+    if (name.endsWith('_READER_HOST') && group.clusterMode) return `redis.${group.name}.clusterMode is true, which has no reader endpoint`;
+  }
   if (name.startsWith('QUEUE_URL_') && !c.workers.some((w) => `QUEUE_URL_${w.name.toUpperCase().replace(/-/g, '_')}` === name)) return 'no worker has that queue';
   return undefined;
 }
-
-/** The cache's variables (lib/service-stacks.ts): REDIS_<NAME>_* of the `redis` groups have longer names. */
-const CACHE_VARIABLES = ['REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS', 'REDIS_CLUSTER', 'REDIS_READER_HOST', 'REDIS_AUTH_TOKEN'];
 
 /** Renames: of variables the kit sets in this container, to names used once. */
 function validateVariableNames(p: Problems, at: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): void {
