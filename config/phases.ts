@@ -199,6 +199,22 @@ function sla(phase: PhaseName): BlueprintConfig['sla'] {
   };
 }
 
+/** Phase 1's cache; the later phases change only its node type and shards. */
+export const PHASE1_CACHE: NonNullable<PhasePreset['cache']> = {
+  // 1.37 GiB per node: sessions and hot keys for 1K req/s.
+  nodeType: 'cache.t4g.small',
+  // Valkey 8: Redis-compatible, cheaper per node (ADR 0003).
+  engineVersion: '8.0',
+  // Cluster mode on from day one so later phases reshard in place (ADR 0003); clients that cannot
+  // speak cluster mode get a group without it from the redis list.
+  clusterMode: true,
+  shards: 1,
+  // One replica per shard in every phase: Multi-AZ failover; changing it would replace the cache.
+  replicasPerShard: 1,
+  // 15 days: the compliance packs' minimum for cache backups.
+  snapshotRetentionDays: 15,
+};
+
 /** Phase 1, simple: 0-1K req/s on about $500 a month. */
 const phase1: PhasePreset = {
   network: {
@@ -239,20 +255,7 @@ const phase1: PhasePreset = {
     // Tasks log in as an application login whose rotation alternates users, so they survive it; the app stack creates it during the deploy (ADR 0027, ADR 0032).
     applicationLogin: 'app',
   },
-  cache: {
-    // 1.37 GiB per node: sessions and hot keys for 1K req/s.
-    nodeType: 'cache.t4g.small',
-    // Valkey 8: Redis-compatible, cheaper per node (ADR 0003).
-    engineVersion: '8.0',
-    // Cluster mode on from day one so later phases reshard in place (ADR 0003); clients that cannot
-    // speak cluster mode get a group without it from the redis list.
-    clusterMode: true,
-    shards: 1,
-    // One replica per shard in every phase: Multi-AZ failover; changing it would replace the cache.
-    replicasPerShard: 1,
-    // 15 days: the compliance packs' minimum for cache backups.
-    snapshotRetentionDays: 15,
-  },
+  cache: PHASE1_CACHE,
   services: [
     {
       ...SAMPLE_WEB,
@@ -301,7 +304,7 @@ const phase2: PhasePreset = {
     readReplicas: 2,
   },
   cache: {
-    ...phase1.cache,
+    ...PHASE1_CACHE,
     // 13 GiB per node, memory-optimised: 39 GiB across shards for 10K req/s of sessions and hot keys.
     nodeType: 'cache.r7g.large',
     // 3 shards x (primary + replica): writes spread, a shard fails over alone.
@@ -355,7 +358,7 @@ const phase3: PhasePreset = {
     readReplicas: SCALING_TABLE.readReplicas.max,
   },
   cache: {
-    ...phase2.cache,
+    ...PHASE1_CACHE,
     // 26 GiB per node x 6 shards: 158 GiB for 10K+ req/s.
     nodeType: 'cache.r7g.xlarge',
     shards: 6,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { Problems, show } from './checks';
 import { DEFAULT_PHASE, DEFAULT_STAGE, USER_DEFAULTS } from './defaults';
-import { FIREWALL, PHASE_PRESETS, REDIS_TEMPLATE, SAMPLE_WORKER, SCHEDULE_TEMPLATE, STANDBY_TEMPLATE } from './phases';
+import { FIREWALL, PHASE_PRESETS, PHASE1_CACHE, REDIS_TEMPLATE, SAMPLE_WORKER, SCHEDULE_TEMPLATE, STANDBY_TEMPLATE } from './phases';
 import { configSchema, configShape } from './schema';
 import { settingsSchema } from './settings-schema';
 import { STAGE_DEFAULTS } from './stages';
@@ -53,6 +53,8 @@ const TEMPLATES: Readonly<Record<string, unknown>> = {
   buckets: { name: 'files', noncurrentVersionExpirationDays: 30, infrequentAccessAfterDays: 90, abortIncompleteUploadDays: 7, corsOrigins: [], public: null } satisfies BucketConfig,
   workers: SAMPLE_WORKER,
   redis: REDIS_TEMPLATE,
+  // A cache turned back on in a phase overlay after `cache: null`: phase 1's, which the overlay resizes.
+  cache: PHASE1_CACHE,
   schedules: SCHEDULE_TEMPLATE,
   // A worker that turns its queue on from null.
   'workers.queue': SAMPLE_WORKER.queue,

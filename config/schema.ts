@@ -754,8 +754,8 @@ export const configShape = {
       shards: d(cacheShards, 'Shards (node groups). Grows in place: online resharding. Exactly 1 without cluster mode.'),
       replicasPerShard: d(int(1, 5), 'Replicas per shard. CloudFormation replaces the group when this changes in cluster mode, so presets keep it fixed.'),
       snapshotRetentionDays: d(int(1, 35), 'Daily snapshot retention in days.'),
-    }),
-    'The Valkey cache (ElastiCache): may evict, rebuilt from empty; its endpoint is REDIS_HOST.',
+    }).nullable(),
+    'The Valkey cache (ElastiCache): may evict, rebuilt from empty; its endpoint is REDIS_HOST. `null`: no cache, no REDIS_* variables in any task, and no standby cache; the `redis` groups stay as they are.',
   ),
   redis: d(
     list(redisSchema),
@@ -896,7 +896,7 @@ export const configShape = {
       ),
       cache: d(
         obj({ nodeType: d(cacheNodeType, 'Standby cache node type.'), shards: d(cacheShards, 'Standby cache shards.') }),
-        'The standby cache: smaller until a failover.',
+        'The standby cache: smaller until a failover. With `cache` null the standby has none either, and these values are not used.',
       ),
       minTasks: d(int(0, 1000), 'Tasks each service runs in the standby until a failover (at most its maxTasks), unless the service sets standbyTasks; their maximum stays the primary\'s.'),
       workerTasks: d(

@@ -59,7 +59,8 @@ export function standbyConfig(c: BlueprintConfig): BlueprintConfig {
     env: { account: c.env.account, region: s.region, availabilityZones: s.availabilityZones },
     network: { ...c.network, vpcCidr: s.vpcCidr, natGateways: promoted ? c.network.natGateways : s.natGateways },
     database: { ...c.database, readReplicas: 0 },
-    cache: { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
+    // No cache in the primary, none in the standby: standby.cache sizes only a cache that exists.
+    cache: c.cache === null ? null : { ...c.cache, nodeType: s.cache.nodeType, shards: s.cache.shards },
     ...(promoted ? {} : waitingScaling(c)),
     ingress: { ...c.ingress, certificateArn: s.certificateArn },
     standby: null,

@@ -74,7 +74,7 @@ function cacheAlarms(shards: number, replicasPerShard: number): number {
  * and all their alarms fit the budget together.
  */
 function validateRedis(p: Problems, c: BlueprintConfig): void {
-  const groups = [{ at: 'cache', ...c.cache }, ...c.redis.map((r) => ({ at: `redis.${r.name}`, ...r }))];
+  const groups = [...(c.cache === null ? [] : [{ at: 'cache', ...c.cache }]), ...c.redis.map((r) => ({ at: `redis.${r.name}`, ...r }))];
   for (const g of groups) {
     if (!g.clusterMode && g.shards !== 1) {
       p.add(`${g.at}.shards`, `${g.shards} is not allowed with ${g.at}.clusterMode false; allowed: 1 (a group without cluster mode has one primary and its replicas; set clusterMode true to shard)`);
@@ -87,7 +87,7 @@ function validateRedis(p: Problems, c: BlueprintConfig): void {
     seen.add(r.name);
   }
   const others = c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0);
-  validateCache(p, 'cache', c.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - others);
+  if (c.cache !== null) validateCache(p, 'cache', c.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - others);
 }
 
 function validateCache(p: Problems, at: string, shards: number, replicasPerShard: number, budget = CACHE_ALARM_BUDGET): void {
@@ -331,16 +331,26 @@ function sourceIn(p: Problems, field: string, value: string, what: string, regio
   }
 }
 
+/** What each Valkey group sets (lib/service-stacks.ts): the cache's REDIS_<SUFFIX>, a `redis` group's REDIS_<NAME>_<SUFFIX>. */
+const REDIS_SUFFIXES = ['HOST', 'PORT', 'TLS', 'CLUSTER', 'READER_HOST', 'AUTH_TOKEN'];
+const CACHE_VARIABLES = REDIS_SUFFIXES.map((v) => `REDIS_${v}`);
+
 /**
  * Why the kit does not set `name` in this app's container, when it does not:
- * a rename of a variable that is absent would silently do nothing. Names of
- * the cache (REDIS_*) are checked when the task is built.
+ * a rename of a variable that is absent would silently do nothing.
  */
 function absentBecause(name: string, t: ServiceConfig | WorkerConfig, c: BlueprintConfig): string | undefined {
   if ((name === 'DB_SSLROOTCERT' || name === 'PGSSLROOTCERT') && c.database.sslMode !== 'verify-full') return 'database.sslMode is not "verify-full"';
   if (['SES_REGION', 'SES_CONFIGURATION_SET', 'MAIL_FROM_DOMAIN', 'SMTP_HOST', 'SMTP_PORT'].includes(name) && !t.sendsEmail) return 'sendsEmail is false';
   if (name === 'SES_CONFIGURATION_SET' && c.email?.configurationSet !== true) return 'email.configurationSet is not true';
   if (name === 'EVENT_STREAM_NAME' && c.eventStream === null) return 'eventStream is null';
+  if (CACHE_VARIABLES.includes(name) && c.cache === null) return 'cache is null';
+  if (name === 'REDIS_READER_HOST' && c.cache?.clusterMode === true) return 'cache.clusterMode is true, which has no reader endpoint';
+  if (name.startsWith('REDIS_') && !CACHE_VARIABLES.includes(name)) {
+    const group = c.redis.find((r) => REDIS_SUFFIXES.some((v) => name === `REDIS_${r.name.toUpperCase().replace(/-/g, '_')}_${v}`));
+    if (group === undefined) return 'no redis group has that variable';
+    if (name.endsWith('_READER_HOST') && group.clusterMode) return `redis.${group.name}.clusterMode is true, which has no reader endpoint`;
+  }
   if (name.startsWith('QUEUE_URL_') && !c.workers.some((w) => `QUEUE_URL_${w.name.toUpperCase().replace(/-/g, '_')}` === name)) return 'no worker has that queue';
   return undefined;
 }
@@ -387,8 +397,9 @@ function validateConnectionUrls(p: Problems, at: string, t: AppSettings, c: Blue
       continue;
     }
     const group = url.to === 'cache' ? c.cache : c.redis.find((r) => `redis:${r.name}` === url.to);
-    if (group === undefined) {
-      p.add(`${f}.to`, `${show(url.to)} is not a Redis group of this deployment; allowed: database, database-reader, cache${groups.map((g) => `, redis:${g}`).join('')}`);
+    if (group === null || group === undefined) {
+      const allowed = ['database', 'database-reader', ...(c.cache === null ? [] : ['cache']), ...groups.map((g) => `redis:${g}`)].join(', ');
+      p.add(`${f}.to`, group === null ? `"cache" is not allowed: cache is null; allowed: ${allowed}` : `${show(url.to)} is not a Redis group of this deployment; allowed: ${allowed}`);
       continue;
     }
     if (group.clusterMode && (url.redisDatabase ?? 0) !== 0) {
@@ -591,9 +602,12 @@ function validateStandby(p: Problems, c: BlueprintConfig): void {
   } else if (s.role !== 'failback' && s.databaseGeneration !== 1) {
     p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role ${show(s.role)}; allowed: 1 (the switch back to the second database is not built, ADR 0029)`);
   }
-  validateCache(p, 'standby.cache', s.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0));
-  if (!c.cache.clusterMode && s.cache.shards !== 1) {
-    p.add('standby.cache.shards', `${s.cache.shards} is not allowed with cache.clusterMode false; allowed: 1`);
+  // With cache null the standby builds no cache, so standby.cache sizes nothing (its description says so).
+  if (c.cache !== null) {
+    validateCache(p, 'standby.cache', s.cache.shards, c.cache.replicasPerShard, CACHE_ALARM_BUDGET - c.redis.reduce((n, r) => n + cacheAlarms(r.shards, r.replicasPerShard), 0));
+    if (!c.cache.clusterMode && s.cache.shards !== 1) {
+      p.add('standby.cache.shards', `${s.cache.shards} is not allowed with cache.clusterMode false; allowed: 1`);
+    }
   }
   const ceiling = Math.min(...c.services.filter((x) => x.standbyTasks === null).map((x) => x.scaling.maxTasks));
   if (s.minTasks > ceiling) p.add('standby.minTasks', `${s.minTasks} is not allowed; allowed: a whole number from 0 to ${ceiling} (the smallest scaling.maxTasks of a service without standbyTasks)`);

@@ -166,7 +166,7 @@ export class AppStack extends BlueprintStack {
       ports: c.services.map((s) => s.containerPort),
     });
     admitFrom(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), this.tasks.securityGroup, 'Application tasks to PostgreSQL');
-    admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
+    if (cache) admitFrom(cache.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, 'Application tasks to Valkey');
     for (const group of redis.values()) admitFrom(group.securityGroup, ec2.Port.tcp(REDIS_PORT), this.tasks.securityGroup, `Application tasks to Valkey ${group.replicationGroupId}`);
 
     const login = props.data.applicationLogin;
@@ -248,7 +248,7 @@ export class AppStack extends BlueprintStack {
 
     const db = { instance: database.instance, maxConnections: database.maxConnections };
     const sat = c.sla.saturation;
-    const monitoredCache = { replicationGroupId: cache.replicationGroupId, shards: c.cache.shards, replicasPerShard: c.cache.replicasPerShard, clusterMode: c.cache.clusterMode };
+    const monitoredCache = cache && c.cache ? [{ replicationGroupId: cache.replicationGroupId, shards: c.cache.shards, replicasPerShard: c.cache.replicasPerShard, clusterMode: c.cache.clusterMode }] : [];
     const monitoredRedis = c.redis.map((r) => ({ replicationGroupId: redis.get(r.name)!.replicationGroupId, shards: r.shards, replicasPerShard: r.replicasPerShard, clusterMode: r.clusterMode, role: r.role, label: r.name }));
     this.alarms = new SlaAlarms(this, 'SlaAlarms', {
       specs: [
@@ -262,7 +262,7 @@ export class AppStack extends BlueprintStack {
           maxAllocatedStorageGiB: c.database.maxAllocatedStorageGiB,
           memoryGiB: DB_INSTANCE_MEMORY_GIB[c.database.instanceClass]!,
         }),
-        ...[monitoredCache, ...monitoredRedis].flatMap((m) => cacheSaturationSpecs(prefix, sat, m)),
+        ...[...monitoredCache, ...monitoredRedis].flatMap((m) => cacheSaturationSpecs(prefix, sat, m)),
         ...(eventStream ? streamSpecs(prefix, sat.streamIteratorAgeSeconds, eventStream.stream) : []),
       ],
       topics: this.topics,
@@ -313,7 +313,7 @@ export class AppStack extends BlueprintStack {
       loadBalancer: this.ingress.loadBalancer,
       clusterName: this.cluster.clusterName,
       database: db,
-      cacheNodeIds: [monitoredCache, ...monitoredRedis].flatMap(cacheNodeIds),
+      cacheNodeIds: [...monitoredCache, ...monitoredRedis].flatMap(cacheNodeIds),
       queues: [...queues].map(([name, q]) => ({ name, queue: q.queue })),
       thresholds: {
         latencyP95Ms: c.sla.latencyP95.alertAboveMs,

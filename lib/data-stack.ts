@@ -122,8 +122,8 @@ export class DataStack extends BlueprintStack {
   public readonly applicationSecret: secretsmanager.ISecret;
   /** One host for all same-region read replicas, when there are any. */
   public readonly readerEndpoint?: ReaderEndpoint;
-  /** The cache (setting `cache`): its endpoint is REDIS_HOST. */
-  public readonly cache: RedisCache;
+  /** The cache (setting `cache`): its endpoint is REDIS_HOST. None when `cache` is null. */
+  public readonly cache?: RedisCache;
   /** One Valkey group per `redis` entry, keyed by its name. */
   public readonly redis: ReadonlyMap<string, RedisCache>;
   /**
@@ -239,18 +239,20 @@ export class DataStack extends BlueprintStack {
       });
     }
 
-    this.cache = new RedisCache(this, 'Cache', {
-      vpc: this.network.vpc,
-      subnets: this.network.subnets('data'),
-      replicationGroupId: `${prefix}-cache`,
-      nodeType: c.cache.nodeType,
-      engineVersion: c.cache.engineVersion,
-      clusterMode: c.cache.clusterMode,
-      shards: c.cache.shards,
-      replicasPerShard: c.cache.replicasPerShard,
-      snapshotRetentionDays: c.cache.snapshotRetentionDays,
-      encryptionKey: key,
-    });
+    if (c.cache !== null) {
+      this.cache = new RedisCache(this, 'Cache', {
+        vpc: this.network.vpc,
+        subnets: this.network.subnets('data'),
+        replicationGroupId: `${prefix}-cache`,
+        nodeType: c.cache.nodeType,
+        engineVersion: c.cache.engineVersion,
+        clusterMode: c.cache.clusterMode,
+        shards: c.cache.shards,
+        replicasPerShard: c.cache.replicasPerShard,
+        snapshotRetentionDays: c.cache.snapshotRetentionDays,
+        encryptionKey: key,
+      });
+    }
     // Keyed by name like the queues: adding a group never renames another.
     this.redis = new Map(
       c.redis.map((r) => [
@@ -276,7 +278,8 @@ export class DataStack extends BlueprintStack {
       [...redisUrlsRead(c)].map(([to, urls]) => [
         to,
         new RedisUrlSecret(this, to === 'cache' ? 'CacheUrls' : `Redis-${to.slice('redis:'.length)}-Urls`, {
-          cache: to === 'cache' ? this.cache : this.redis.get(to.slice('redis:'.length))!,
+          // Validation refuses a URL to a group that does not exist (config/validate.ts).
+          cache: (to === 'cache' ? this.cache : this.redis.get(to.slice('redis:'.length)))!,
           urls,
           encryptionKey: key,
         }),

@@ -76,7 +76,6 @@ class AppRuntime {
     // stack's key policy and make the stacks depend on each other.
     // The application login when one is set (its alternating-users rotation leaves a task's credentials valid for a whole period), else the master secret (ADR 0027).
     const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'DatabaseSecret', data.applicationSecret.secretArn);
-    const cacheToken = secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn);
     // A standby reads the primary region's database secret, encrypted with that region's key.
     const keys = [{ keyArn: dataKey.key.keyArn, region: data.region }, ...(database.sourceSecretKey ? [database.sourceSecretKey] : [])];
     this.decryptSecrets = new iam.PolicyStatement({
@@ -98,7 +97,8 @@ class AppRuntime {
       PGDATABASE: database.databaseName,
       PGSSLMODE: sslMode,
       ...caBundle,
-      ...redisEnvironment('REDIS', cache),
+      // No cache (`cache` null): no REDIS_* variables; the redis groups' REDIS_<NAME>_* are set below either way.
+      ...(cache ? redisEnvironment('REDIS', cache) : {}),
     };
     // Both in every phase and region, so a rename holds everywhere: the replicas (their weighted name; their
     // endpoints, each on the RDS certificate), or the region's own database where it has none (phase 1, a standby).
@@ -126,8 +126,10 @@ class AppRuntime {
       DB_PASSWORD: password,
       PGUSER: username,
       PGPASSWORD: password,
-      REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(cacheToken),
     };
+    if (cache) {
+      this.secrets.REDIS_AUTH_TOKEN = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(scope, 'CacheAuthToken', cache.authToken.secretArn));
+    }
     for (const [name, group] of redis) {
       const prefix = `REDIS_${envName(name)}`;
       Object.assign(this.environment, redisEnvironment(prefix, group));

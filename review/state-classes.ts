@@ -149,7 +149,12 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::S3::Bucket': { stateClass: 'durable', nameProperty: 'BucketName' },
   'AWS::KMS::Key': { stateClass: 'durable' },
   'AWS::KMS::Alias': { stateClass: 'durable', nameProperty: 'AliasName' },
-  'AWS::SecretsManager::Secret': { stateClass: 'durable', nameProperty: 'Name' },
+  'AWS::SecretsManager::Secret': {
+    stateClass: 'durable',
+    nameProperty: 'Name',
+    // Retained with its value, e.g. a cache's AUTH token when `cache` turns null; a stack that still reads it is a stranded consumer, reported apart.
+    whenOrphaned: 'kept in the account with its value, no longer managed by the stack (a monthly secret charge until deleted); a later secret of the same custom name would fail to create until it is deleted',
+  },
   'AWS::SQS::Queue': { stateClass: 'durable', nameProperty: 'QueueName' },
   'AWS::Kinesis::Stream': { stateClass: 'durable', nameProperty: 'Name' },
   'AWS::Backup::BackupVault': { stateClass: 'durable', nameProperty: 'BackupVaultName' },

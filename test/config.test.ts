@@ -254,7 +254,7 @@ describe('generated from the settings schema', () => {
 
   test('GIVEN the JSON Schema THEN an editor accepts a valid file and flags unknown keys, overlays included, and bad values', () => {
     const schema = JSON.parse(files['blueprint.settings.schema.json']!);
-    expect(schema.$defs.settings.properties.cache.properties.engineVersion.enum).toEqual(['7.2', '8.0', '8.1']);
+    expect(schema.$defs.settings.properties.cache.anyOf[0].properties.engineVersion.enum).toEqual(['7.2', '8.0', '8.1']);
     const check = new Ajv2020({ strict: false }).compile(schema);
     const valid = {
       $schema: './blueprint.settings.schema.json',
@@ -268,6 +268,7 @@ describe('generated from the settings schema', () => {
     expect(check({ phases: { phase3: { phase: 'phase1' } } })).toBe(false);
     expect(check({ services: [{ name: 'web', image: 'Nginx:1.27' }] })).toBe(false);
     expect(check({ cache: { engineVersion: '6.2' } })).toBe(false);
+    expect(check({ cache: null })).toBe(true);
   });
 
   test('GIVEN a settings file naming its schema THEN it is accepted', () => {

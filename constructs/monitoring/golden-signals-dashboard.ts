@@ -22,7 +22,7 @@ export interface GoldenSignalsDashboardProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly clusterName: string;
   readonly database: { readonly instance: rds.IDatabaseInstance; readonly maxConnections: number };
-  /** Cache node ids (cluster mode: `<group>-<shard>-<node>`). */
+  /** Cache node ids (cluster mode: `<group>-<shard>-<node>`); none: no cache widget. */
   readonly cacheNodeIds: readonly string[];
   /** Work queues, by worker name. */
   readonly queues: readonly { readonly name: string; readonly queue: sqs.IQueue }[];
@@ -130,12 +130,17 @@ export class GoldenSignalsDashboard extends Construct {
     const cacheMetric = (metricName: string): cloudwatch.Metric[] =>
       props.cacheNodeIds.map((id) => new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: id }, statistic: 'Average', period: p, label: id }));
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Saturation: cache engine CPU and memory per node (%)',
-        left: [...cacheMetric('EngineCPUUtilization'), ...cacheMetric('DatabaseMemoryUsagePercentage')],
-        leftAnnotations: [line(props.thresholds.cacheEngineCpuPercent, 'engine CPU alarm')],
-        width: 12,
-      }),
+      // No Valkey group, no cache widget: an empty graph would only say "no data".
+      ...(props.cacheNodeIds.length === 0
+        ? []
+        : [
+            new cloudwatch.GraphWidget({
+              title: 'Saturation: cache engine CPU and memory per node (%)',
+              left: [...cacheMetric('EngineCPUUtilization'), ...cacheMetric('DatabaseMemoryUsagePercentage')],
+              leftAnnotations: [line(props.thresholds.cacheEngineCpuPercent, 'engine CPU alarm')],
+              width: 12,
+            }),
+          ]),
       new cloudwatch.GraphWidget({
         title: 'Saturation: queue backlog and oldest message age',
         left: props.queues.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: p, label: `${q.name} visible` })),

@@ -277,13 +277,26 @@ describe('Miniflux phase 3: the edge', () => {
 });
 
 describe('Miniflux: what the kit creates and the application does not use', () => {
-  test.each(['phase1', 'phase3'] as const)('GIVEN %s THEN no read replica, event stream, bucket, queue or extra Redis group; the cache the kit always makes is the smallest node', (phase) => {
+  test.each(['phase1', 'phase3'] as const)('GIVEN %s THEN no read replica, event stream, bucket or queue', (phase) => {
     const b = built[phase];
     // Miniflux has one DATABASE_URL: replicas would take no reads. The data stack keeps the primary alone.
     b.data.resourceCountIs('AWS::RDS::DBInstance', 1);
     b.data.resourceCountIs('AWS::Kinesis::Stream', 0);
     b.data.resourceCountIs('AWS::SQS::Queue', 0);
-    b.data.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
-    b.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.micro', NumNodeGroups: 1 });
+  });
+
+  // Miniflux reads no Redis option (configuration.html): `"cache": null` builds none, in the standby region either.
+  test.each(['phase1', 'phase3'] as const)('GIVEN %s THEN no ElastiCache resource in any stack, and no REDIS_ variable or secret in any task', (phase) => {
+    const all = Object.entries(templates(built[phase])).flatMap(([stack, t]) =>
+      Object.entries((t.Resources ?? {}) as Record<string, { Type: string; Properties: Record<string, any> }>).map(([id, r]) => ({ where: `${stack}/${id}`, ...r })),
+    );
+    expect(all.filter((r) => r.Type.startsWith('AWS::ElastiCache::')).map((r) => r.where)).toEqual([]);
+    const tasks = all.filter((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    expect(tasks.length).toBeGreaterThan(1);
+    for (const t of tasks) {
+      const names = (t.Properties.ContainerDefinitions as Container[]).flatMap((c) => [...(c.Environment ?? []).map((e) => e.Name), ...(c.Secrets ?? []).map((x) => x.Name)]);
+      expect([t.where, names.filter((n) => n.startsWith('REDIS_'))]).toEqual([t.where, []]);
+    }
+    if (phase === 'phase3') expect(all.some((r) => r.where.includes('standby-data'))).toBe(true);
   });
 });
