@@ -43,7 +43,7 @@ function standbyWorkerScaling(w: WorkerConfig, tasks: number): WorkerConfig['sca
  * The configuration the standby region is built from: the primary's, moved
  * to the standby's region, network and certificate, with the smaller cache
  * and NAT gateways it waits with, and its task counts (workers off by
- * default). Its schedules are built disabled (lib/service-stacks.ts). Its
+ * default). Its schedules are built disabled (lib/schedule-stack.ts). Its
  * database is a replica, so no same-region replicas of its own. Once
  * promoted (`standby.role`, ADR 0029), the primary's scaling and NAT gateways
  * (one per zone), since it carries the primary's load.

@@ -331,7 +331,7 @@ function sourceIn(p: Problems, field: string, value: string, what: string, regio
   }
 }
 
-/** What each Valkey group sets (lib/service-stacks.ts): the cache's REDIS_<SUFFIX>, a `redis` group's REDIS_<NAME>_<SUFFIX>. */
+/** What each Valkey group sets (lib/app-runtime.ts): the cache's REDIS_<SUFFIX>, a `redis` group's REDIS_<NAME>_<SUFFIX>. */
 const REDIS_SUFFIXES = ['HOST', 'PORT', 'TLS', 'CLUSTER', 'READER_HOST', 'AUTH_TOKEN'];
 const CACHE_VARIABLES = REDIS_SUFFIXES.map((v) => `REDIS_${v}`);
 

@@ -8,7 +8,10 @@ import { EdgeStack } from './edge-stack';
 import { NotificationsStack } from './notifications-stack';
 import { crossRegion } from './references';
 import { RecoveryStack } from './recovery-stack';
-import { MigrationStack, ScheduleStack, WebServiceStack, WorkerStack } from './service-stacks';
+import { MigrationStack } from './migration-stack';
+import { ScheduleStack } from './schedule-stack';
+import { WebServiceStack } from './web-service-stack';
+import { WorkerStack } from './worker-stack';
 
 /** One region's stacks. */
 export interface Site {

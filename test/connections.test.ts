@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { KIT_VARIABLES, resolveConfig } from '../config';
-import { CA_BUNDLE_PATH } from '../lib/service-stacks';
+import { CA_BUNDLE_PATH } from '../lib/app-runtime';
 import { DEPLOYABILITY, runGate } from '../review/gate';
 import { deploymentFromAssembly } from '../review/gate/assembly';
 import { synthesize, TEST_CERTIFICATE_ARN } from './support/blueprint';

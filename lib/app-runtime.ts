@@ -1,16 +1,12 @@
-import { Aws, CfnOutput, Duration, Fn, TimeZone } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Aws, Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppSettings, BlueprintConfig, BucketAccess, bucketGrants, deploymentName, publicHost, ScheduleConfig, SecretRef, ServiceConfig, WorkerConfig } from '../config';
+import { AppSettings, BlueprintConfig, BucketAccess, bucketGrants, publicHost, SecretRef, ServiceConfig } from '../config';
 import {
   acknowledge,
   allowProduce,
@@ -18,22 +14,12 @@ import {
   AppTask,
   AppTaskProps,
   AlarmSpec,
-  queueSpecs,
   RedisCache,
   redisUrlKey,
-  ScheduledTask,
-  scheduleSpecs,
-  serviceAlarmName,
-  serviceAlarmSpecs,
-  serviceSaturationSpecs,
   SlaAlarms,
-  WebService,
-  WebServiceDeployment,
-  Worker,
-  WorkerScaling,
 } from '../constructs';
 import { AppStack, mailConfigurationSetName, RUNBOOK_URL } from './app-stack';
-import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
+import { BlueprintStackProps } from './blueprint-stack';
 import { DataStack } from './data-stack';
 
 export interface RuntimeStackProps extends BlueprintStackProps {
@@ -53,7 +39,7 @@ export interface RuntimeStackProps extends BlueprintStackProps {
  * access to the data tier and permission to produce to the queues and the
  * event stream.
  */
-class AppRuntime {
+export class AppRuntime {
   public readonly environment: Record<string, string>;
   public readonly secrets: Record<string, ecs.Secret>;
   /** What an app that sends email gets besides. */
@@ -365,26 +351,13 @@ function userSecret(scope: Construct, name: string, ref: SecretRef): ecs.Secret 
  * The app stack's task security group, imported immutably: the app stack owns
  * its rules, so constructs in this stack attach tasks to it and add none.
  */
-function tasksGroup(scope: Construct, app: AppStack): ec2.ISecurityGroup {
+export function tasksGroup(scope: Construct, app: AppStack): ec2.ISecurityGroup {
   return ec2.SecurityGroup.fromSecurityGroupId(scope, 'TasksGroup', app.tasks.securityGroup.securityGroupId, { mutable: false });
 }
 
 /** A task stack's alarms, to the app stack's paging and notify topics. */
-function taskAlarms(scope: Construct, app: AppStack, specs: readonly AlarmSpec[]): SlaAlarms {
+export function taskAlarms(scope: Construct, app: AppStack, specs: readonly AlarmSpec[]): SlaAlarms {
   return new SlaAlarms(scope, 'SlaAlarms', { specs, topics: app.topics, runbookUrl: RUNBOOK_URL });
-}
-
-/** A service's deployment settings as the web service takes them: only the fields its strategy uses. */
-function webDeployment(d: ServiceConfig['deployment']): WebServiceDeployment {
-  const bakeTime = Duration.minutes(d.bakeMinutes);
-  switch (d.strategy) {
-    case 'rolling':
-      return { strategy: 'rolling', minHealthyPercent: d.minHealthyPercent, maxPercent: d.maxPercent };
-    case 'blue-green':
-      return { strategy: 'blue-green', bakeTime };
-    default:
-      return { strategy: d.strategy, stepPercent: d.stepPercent, bakeTime };
-  }
 }
 
 /**
@@ -405,235 +378,4 @@ function redisEnvironment(prefix: string, group: RedisCache): Record<string, str
 /** `order-events` → `ORDER_EVENTS`, for environment variable names. */
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
-}
-
-export interface WebServiceStackProps extends RuntimeStackProps {
-  readonly service: ServiceConfig;
-}
-
-/** One web service: its task, Fargate service, listener rule, scaling and SLA alarms. */
-export class WebServiceStack extends BlueprintStack {
-  public readonly web: WebService;
-  public readonly alarms: SlaAlarms;
-
-  constructor(scope: Construct, id: string, props: WebServiceStackProps) {
-    super(scope, id, props);
-    const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c, props.emailRegion);
-    // The rule is created in this stack. Both security groups are immutable imports: the app
-    // stack holds the one rule pair between the load balancer and all tasks, so this stack adds none.
-    const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
-      listenerArn: app.ingress.listener.listenerArn,
-      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'LoadBalancerGroup', app.ingress.securityGroup.securityGroupId, {
-        allowAllOutbound: false,
-        mutable: false,
-      }),
-    });
-
-    const task = runtime.taskProps(s);
-    this.web = new WebService(this, 'Web', {
-      ...task,
-      // Proxies in front of the tasks that append to X-Forwarded-For: the load balancer, and CloudFront
-      // when there is an edge. The application trusts exactly these (docs/deploy.md, "The client's address").
-      environment: { ...task.environment, TRUSTED_PROXY_HOPS: c.edge ? '2' : '1' },
-      cluster: app.cluster,
-      subnets: data.network.subnets('private'),
-      listener,
-      capacity: app.ingress,
-      securityGroup: tasksGroup(this, app),
-      containerPort: s.containerPort,
-      healthCheckPath: s.healthCheckPath,
-      // [] in the settings: the kit's wget probe.
-      containerHealthCommand: s.containerHealthCommand?.length === 0 ? undefined : s.containerHealthCommand,
-      healthCheck: {
-        interval: Duration.seconds(s.healthCheck.intervalSeconds),
-        timeout: Duration.seconds(s.healthCheck.timeoutSeconds),
-        healthyThreshold: s.healthCheck.healthyThreshold,
-        unhealthyThreshold: s.healthCheck.unhealthyThreshold,
-        gracePeriod: Duration.seconds(s.healthCheck.gracePeriodSeconds),
-        deregistrationDelay: Duration.seconds(s.healthCheck.deregistrationDelaySeconds),
-      },
-      pathPatterns: s.pathPatterns,
-      hostHeaders: s.hostHeaders,
-      requiredHeader: app.originHeader,
-      priority: s.priority,
-      scaling: s.scaling,
-      deployment: webDeployment(s.deployment),
-      stickiness: s.stickiness === null ? undefined : { duration: Duration.seconds(s.stickiness.durationSeconds), cookieName: s.stickiness.cookieName },
-      ecsExec: c.operatorAccess.ecsExec,
-    });
-    runtime.wire(this.web.task, s);
-
-    const prefix = deploymentName(c);
-    this.alarms = taskAlarms(this, app, [
-      ...serviceAlarmSpecs(prefix, c.sla, { name: s.name, service: this.web.service, targetGroup: this.web.targetGroup }),
-      ...serviceSaturationSpecs(prefix, c.sla.saturation, s.name, this.web.service),
-    ]);
-    // A deployment that trips the latency or error-rate alarm rolls back by itself. Names, not
-    // references: the alarms watch this service's own metrics.
-    this.web.service.enableDeploymentAlarms(
-      [serviceAlarmName(prefix, s.name, 'latency-p95'), serviceAlarmName(prefix, s.name, 'error-rate')],
-      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
-    );
-  }
-}
-
-export interface WorkerStackProps extends RuntimeStackProps {
-  readonly worker: WorkerConfig;
-}
-
-/** A worker's scaling settings as the construct takes them. */
-function workerScaling(s: WorkerConfig['scaling']): WorkerScaling {
-  const cooldowns = (x: { scaleOutCooldownSeconds: number; scaleInCooldownSeconds: number }) => ({
-    scaleOutCooldown: Duration.seconds(x.scaleOutCooldownSeconds),
-    scaleInCooldown: Duration.seconds(x.scaleInCooldownSeconds),
-  });
-  switch (s.signal) {
-    case 'backlog':
-      return { signal: 'backlog', minTasks: s.minTasks, maxTasks: s.maxTasks, backlogPerTask: s.backlogPerTask, ...cooldowns(s) };
-    case 'cpu':
-      return { signal: 'cpu', minTasks: s.minTasks, maxTasks: s.maxTasks, cpuTargetPercent: s.cpuTargetPercent, ...cooldowns(s) };
-    case 'metric':
-      return {
-        signal: 'metric',
-        minTasks: s.minTasks,
-        maxTasks: s.maxTasks,
-        metric: new cloudwatch.Metric({ namespace: s.namespace, metricName: s.metricName, dimensionsMap: { ...s.dimensions }, statistic: s.statistic }),
-        targetValue: s.targetValue,
-        ...cooldowns(s),
-      };
-    case 'schedule':
-      return {
-        signal: 'schedule',
-        minTasks: s.minTasks,
-        maxTasks: s.maxTasks,
-        timeZone: TimeZone.of(s.timezone),
-        actions: s.actions.map((a) => ({ name: a.name, schedule: appscaling.Schedule.expression(a.schedule), minTasks: a.minTasks, maxTasks: a.maxTasks })),
-      };
-    default:
-      return s;
-  }
-}
-
-/**
- * One worker: its task, Fargate service, scaling and saturation alarms; its
- * queue's alarms when it has the kit's queue.
- */
-export class WorkerStack extends BlueprintStack {
-  public readonly worker: Worker;
-  public readonly alarms: SlaAlarms;
-
-  constructor(scope: Construct, id: string, props: WorkerStackProps) {
-    super(scope, id, props);
-    const { config: c, data, app, worker: w } = props;
-    const runtime = new AppRuntime(this, data, c, props.emailRegion);
-    const queues = data.queues.get(w.name);
-    this.worker = new Worker(this, 'Worker', {
-      ...runtime.taskProps(w),
-      cluster: app.cluster,
-      subnets: data.network.subnets('private'),
-      queue: queues ? { queue: queues.queue, key: data.dataKey.key } : undefined,
-      scaling: workerScaling(w.scaling),
-      healthCheck: w.containerHealthCommand === null ? undefined : {
-        command: w.containerHealthCommand,
-        interval: Duration.seconds(w.containerHealthCheck.intervalSeconds),
-        timeout: Duration.seconds(w.containerHealthCheck.timeoutSeconds),
-        retries: w.containerHealthCheck.retries,
-        startPeriod: Duration.seconds(w.containerHealthCheck.startPeriodSeconds),
-      },
-      ecsExec: c.operatorAccess.ecsExec,
-      securityGroup: tasksGroup(this, app),
-    });
-    runtime.wire(this.worker.task, w);
-
-    const prefix = deploymentName(c);
-    this.alarms = taskAlarms(this, app, [
-      ...(queues ? queueSpecs(prefix, c.sla.saturation, w.name, queues.queue, queues.deadLetterQueue) : []),
-      ...serviceSaturationSpecs(prefix, c.sla.saturation, w.name, this.worker.service),
-    ]);
-  }
-}
-
-export interface ScheduleStackProps extends RuntimeStackProps {
-  readonly schedule: ScheduleConfig;
-  /** Whether the schedule starts tasks: not in a standby region until a failover promotes it. */
-  readonly enabled: boolean;
-}
-
-/**
- * One scheduled task: its task definition, EventBridge Scheduler schedule,
- * dead-letter queue and alarms. A stack per schedule, like workers: each
- * deploys, changes image and is removed on its own, and no stack nears
- * CloudFormation's resource limit as jobs are added.
- */
-export class ScheduleStack extends BlueprintStack {
-  public readonly job: ScheduledTask;
-  public readonly alarms: SlaAlarms;
-
-  constructor(scope: Construct, id: string, props: ScheduleStackProps) {
-    super(scope, id, props);
-    const { config: c, data, app, schedule: s } = props;
-    const runtime = new AppRuntime(this, data, c, props.emailRegion);
-    const prefix = deploymentName(c);
-    // Imported by ARN: a grant through the key object would edit the data stack's key policy.
-    const key = kms.Key.fromKeyArn(this, 'DataKey', data.dataKey.key.keyArn);
-    this.job = new ScheduledTask(this, 'Job', {
-      ...runtime.taskProps({ ...s, image: s.image ?? c.services[0]!.image }),
-      command: s.command,
-      cluster: app.cluster,
-      subnets: data.network.subnets('private'),
-      securityGroup: tasksGroup(this, app),
-      schedule: s.schedule,
-      timeZone: s.timezone,
-      scheduleGroupName: `${prefix}-${s.name}`,
-      retries: s.retries,
-      maxEventAge: Duration.seconds(s.maxEventAgeSeconds),
-      deadLetterKey: key,
-      enabled: props.enabled,
-    });
-    runtime.wire(this.job.task, s);
-
-    this.alarms = taskAlarms(this, app, scheduleSpecs(prefix, c.sla.saturation.deadLetterMessages, s.name, this.job.deadLetterQueue, `${prefix}-${s.name}`, this.job.failedRuns));
-  }
-}
-
-export interface MigrationStackProps extends RuntimeStackProps {
-  readonly service: ServiceConfig;
-}
-
-/**
- * A web service's database migration: a task definition with the service's
- * image, settings and database access, run on demand. Its own stack, which
- * the service's depends on, so it can be deployed, run and checked before
- * the new version rolls out (docs/deploy.md, ADR 0012).
- */
-export class MigrationStack extends BlueprintStack {
-  public readonly task: AppTask;
-  /** The deployment's shared task security group, which the data tier admits. */
-  public readonly securityGroup: ec2.ISecurityGroup;
-
-  constructor(scope: Construct, id: string, props: MigrationStackProps) {
-    super(scope, id, props);
-    const { config: c, data, app, service: s } = props;
-    const runtime = new AppRuntime(this, data, c, props.emailRegion);
-    // A one-off run: no tracing sidecar to outlive it.
-    this.task = new AppTask(this, 'Task', { ...runtime.taskProps(s), command: s.migrationCommand, tracing: undefined });
-    this.securityGroup = tasksGroup(this, app);
-    runtime.wire(this.task, s);
-
-    const cluster = app.cluster.clusterName;
-    const subnets = data.network.vpc.selectSubnets(data.network.subnets('private')).subnetIds;
-    const network = Fn.join('', ['awsvpcConfiguration={subnets=[', Fn.join(',', subnets), '],securityGroups=[', this.securityGroup.securityGroupId, '],assignPublicIp=DISABLED}']);
-    new CfnOutput(this, 'MigrationCommand', {
-      description: `Runs ${s.name}'s migration and waits for it; prints the container's exit code (0 = success)`,
-      value: Fn.join('', [
-        `TASK=$(aws ecs run-task --cluster `, cluster,
-        ` --task-definition `, this.task.taskDefinition.taskDefinitionArn,
-        ` --launch-type FARGATE --network-configuration '`, network,
-        `' --query 'tasks[0].taskArn' --output text) && aws ecs wait tasks-stopped --cluster `, cluster,
-        ` --tasks $TASK && aws ecs describe-tasks --cluster `, cluster,
-        ` --tasks $TASK --query 'tasks[0].containers[?name==\`${this.task.container.containerName}\`].exitCode' --output text`,
-      ]),
-    });
-  }
 }
