@@ -1,12 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { join } from 'node:path';
-import { notes, PHASES, readSettingsFile, resolveConfig, STAGES } from '../../config';
+import { notes } from '../../config';
 import { acknowledgements } from '../../lib/compliance';
-import { DEPLOYABILITY, formatFinding, runGate } from '../../review/gate';
-import { deploymentFromAssembly } from '../../review/gate/assembly';
-import { planUpgrade, Templates, templatesOf } from '../../review/plan';
-import { Synthesized, synthesize } from '../support/blueprint';
+import { Synthesized } from '../support/blueprint';
+import { appContainer, describeExampleSettings, environmentOf, exampleSettings, secretFrom, secretNamesOf, synthesizeExample } from '../support/examples';
 
 /**
  * Firefly III 6.6.6 (image fireflyiii/core:version-6.6.6) on the kit, from
@@ -17,16 +14,11 @@ import { Synthesized, synthesize } from '../support/blueprint';
  * session.php, mail.php, trustedproxy.php, filesystems.php), its routes, or
  * the official Kubernetes chart (firefly-iii/kubernetes, charts/firefly-iii).
  */
-const SETTINGS = readSettingsFile(join(__dirname, '../../docs/examples/firefly-iii/blueprint.settings.json'), true);
+const SETTINGS = exampleSettings('firefly-iii');
 const IMAGE = 'fireflyiii/core:version-6.6.6';
 
 // One synthesis per phase, shared by every test below.
-const built: Record<'phase1' | 'phase2' | 'phase3', Synthesized> = {
-  phase1: synthesize({ phase: 'phase1', stage: 'prod', settings: SETTINGS }),
-  phase2: synthesize({ phase: 'phase2', stage: 'prod', settings: SETTINGS }),
-  phase3: synthesize({ phase: 'phase3', stage: 'prod', settings: SETTINGS }),
-};
-const templates = (b: Synthesized): Templates => templatesOf(deploymentFromAssembly(b.app.synth().directory));
+const built = synthesizeExample(SETTINGS);
 
 type Container = {
   Name: string;
@@ -52,15 +44,9 @@ function rootFilesystems(b: Synthesized): Record<string, boolean | undefined> {
   return out;
 }
 
-/** The application container of a stack's one task definition (not the tracing or CA sidecars). */
-function app(t: Template): Container {
-  const defs = Object.values(t.findResources('AWS::ECS::TaskDefinition'));
-  expect(defs).toHaveLength(1);
-  return (defs[0]!.Properties.ContainerDefinitions as Container[]).find((c) => c.Name === 'App')!;
-}
-const env = (c: Container): Record<string, unknown> => Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
-const secretNames = (c: Container): string[] => (c.Secrets ?? []).map((s) => s.Name);
-const secretFrom = (c: Container, name: string): string => JSON.stringify(c.Secrets!.find((s) => s.Name === name)!.ValueFrom);
+const app = appContainer;
+const env = environmentOf;
+const secretNames = secretNamesOf;
 
 /** Every process that boots Laravel: the web service, its migration task and the daily cron. */
 const laravelTasks = (b: Synthesized): [string, Container][] => [
@@ -69,25 +55,7 @@ const laravelTasks = (b: Synthesized): [string, Container][] => [
   ['cron', app(b.stack('schedule-cron'))],
 ];
 
-describe('Firefly III: the settings file', () => {
-  test.each(PHASES.flatMap((phase) => STAGES.map((stage) => [phase, stage] as const)))('GIVEN %s %s THEN it resolves', (phase, stage) => {
-    expect(() => resolveConfig({ phase, stage, settings: SETTINGS })).not.toThrow();
-  });
-
-  test.each(PHASES)('GIVEN %s prod THEN it synthesizes with every compliance pack and the deployability gate finds nothing', (phase) => {
-    const deployment = deploymentFromAssembly(built[phase].app.synth().directory);
-    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
-  });
-
-  test.each([
-    ['phase1', 'phase2'],
-    ['phase2', 'phase3'],
-  ] as const)('WHEN upgrading %s to %s THEN the planner blocks nothing and strands no consumer', (from, to) => {
-    const plan = planUpgrade(templates(built[from]), templates(built[to]));
-    expect(plan.blocked).toEqual([]);
-    expect(plan.stranded).toEqual([]);
-  });
-});
+describeExampleSettings('Firefly III', SETTINGS, built);
 
 describe.each(['phase1', 'phase3'] as const)('Firefly III %s: the web service', (phase) => {
   const b = built[phase];

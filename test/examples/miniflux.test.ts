@@ -1,10 +1,6 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { join } from 'node:path';
-import { maxConnectionsFor, PHASES, readSettingsFile, resolveConfig, STAGES } from '../../config';
-import { DEPLOYABILITY, formatFinding, runGate } from '../../review/gate';
-import { deploymentFromAssembly } from '../../review/gate/assembly';
-import { planUpgrade, Templates, templatesOf } from '../../review/plan';
-import { Synthesized, synthesize } from '../support/blueprint';
+import { Match } from 'aws-cdk-lib/assertions';
+import { maxConnectionsFor } from '../../config';
+import { appContainer, describeExampleSettings, environmentOf, exampleSettings, secretFrom, secretNamesOf, synthesizeExample, templatesOfExample } from '../support/examples';
 
 /**
  * Miniflux 2.3.3 on the kit, from docs/examples/miniflux. Each expectation
@@ -14,50 +10,21 @@ import { Synthesized, synthesize } from '../support/blueprint';
  * (docs/database.html) and the upgrade page (docs/upgrade.html), or the
  * source of v2.3.3 where the docs are silent.
  */
-const SETTINGS = readSettingsFile(join(__dirname, '../../docs/examples/miniflux/blueprint.settings.json'), true);
+const SETTINGS = exampleSettings('miniflux');
 
 // One synthesis per phase, shared by every test below.
-const built: Record<'phase1' | 'phase2' | 'phase3', Synthesized> = {
-  phase1: synthesize({ phase: 'phase1', stage: 'prod', settings: SETTINGS }),
-  phase2: synthesize({ phase: 'phase2', stage: 'prod', settings: SETTINGS }),
-  phase3: synthesize({ phase: 'phase3', stage: 'prod', settings: SETTINGS }),
-};
-const templates = (b: Synthesized): Templates => templatesOf(deploymentFromAssembly(b.app.synth().directory));
+const built = synthesizeExample(SETTINGS);
 
 type Container = { Name: string; Image: string; User?: string; Command?: string[]; Environment: { Name: string; Value: unknown }[]; Secrets?: { Name: string; ValueFrom: unknown }[]; PortMappings?: { ContainerPort: number }[]; HealthCheck?: { Command: string[] }; ReadonlyRootFilesystem?: boolean };
 
-/** The application container of a stack's one task definition (not the tracing or CA sidecars). */
-function app(t: Template): Container {
-  const defs = Object.values(t.findResources('AWS::ECS::TaskDefinition'));
-  expect(defs).toHaveLength(1);
-  return (defs[0]!.Properties.ContainerDefinitions as Container[]).find((c) => c.Name === 'App')!;
-}
-const env = (c: Container): Record<string, unknown> => Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
-const secretNames = (c: Container): string[] => (c.Secrets ?? []).map((s) => s.Name);
-const secretFrom = (c: Container, name: string): string => JSON.stringify(c.Secrets!.find((s) => s.Name === name)!.ValueFrom);
+const app = appContainer;
+const env = environmentOf;
+const secretNames = secretNamesOf;
 
 /** The PG* variables lib/pq v1.12 refuses to start with (connector.go, fromEnv). */
 const PQ_REFUSED = ['PGREQUIRESSL', 'PGSSLCOMPRESSION', 'PGREALM', 'PGGSSENCMODE', 'PGGSSDELEGATION', 'PGGSSLIB', 'PGREQUIREAUTH', 'PGCHANNELBINDING', 'PGSSLCERTMODE', 'PGSSLCRL', 'PGSSLCRLDIR', 'PGREQUIREPEER', 'PGKRBSRVNAME'];
 
-describe('Miniflux: the settings file', () => {
-  test.each(PHASES.flatMap((phase) => STAGES.map((stage) => [phase, stage] as const)))('GIVEN %s %s THEN it resolves', (phase, stage) => {
-    expect(() => resolveConfig({ phase, stage, settings: SETTINGS })).not.toThrow();
-  });
-
-  test.each(PHASES)('GIVEN %s prod THEN it synthesizes with every compliance pack and the deployability gate finds nothing', (phase) => {
-    const deployment = deploymentFromAssembly(built[phase].app.synth().directory);
-    expect(runGate(DEPLOYABILITY, { deployment }).map(formatFinding)).toEqual([]);
-  });
-
-  test.each([
-    ['phase1', 'phase2'],
-    ['phase2', 'phase3'],
-  ] as const)('WHEN upgrading %s to %s THEN the planner blocks nothing and strands no consumer', (from, to) => {
-    const plan = planUpgrade(templates(built[from]), templates(built[to]));
-    expect(plan.blocked).toEqual([]);
-    expect(plan.stranded).toEqual([]);
-  });
-});
+describeExampleSettings('Miniflux', SETTINGS, built);
 
 describe.each(['phase1', 'phase3'] as const)('Miniflux %s: the web service', (phase) => {
   const b = built[phase];
@@ -184,7 +151,7 @@ describe.each(['phase1', 'phase3'] as const)('Miniflux %s: the scheduler', (phas
   });
 
   test('THEN no other daemon of the deployment runs a scheduler: the web service disables it, the one-off tasks exit (cli.go: -migrate and -run-cleanup-tasks return before the daemon)', () => {
-    const daemons = Object.entries(templates(b))
+    const daemons = Object.entries(templatesOfExample(b))
       .filter(([stack]) => !stack.includes('standby'))
       .flatMap(([, t]) => Object.values((t.Resources ?? {}) as Record<string, { Type: string; Properties: { ContainerDefinitions: Container[] } }>))
       .filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
@@ -287,7 +254,7 @@ describe('Miniflux: what the kit creates and the application does not use', () =
 
   // Miniflux reads no Redis option (configuration.html): `"cache": null` builds none, in the standby region either.
   test.each(['phase1', 'phase3'] as const)('GIVEN %s THEN no ElastiCache resource in any stack, and no REDIS_ variable or secret in any task', (phase) => {
-    const all = Object.entries(templates(built[phase])).flatMap(([stack, t]) =>
+    const all = Object.entries(templatesOfExample(built[phase])).flatMap(([stack, t]) =>
       Object.entries((t.Resources ?? {}) as Record<string, { Type: string; Properties: Record<string, any> }>).map(([id, r]) => ({ where: `${stack}/${id}`, ...r })),
     );
     expect(all.filter((r) => r.Type.startsWith('AWS::ElastiCache::')).map((r) => r.where)).toEqual([]);
