@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { notes } from '../../config';
 import { acknowledgements } from '../../lib/compliance';
 import { Synthesized } from '../support/blueprint';
-import { appContainer, describeExampleSettings, environmentOf, exampleSettings, secretFrom, secretNamesOf, synthesizeExample } from '../support/examples';
+import { appContainer, describeExampleSettings, environmentOf, ExampleContainer, exampleSettings, secretFrom, secretNamesOf, synthesizeExample } from '../support/examples';
 
 /**
  * Firefly III 6.6.6 (image fireflyiii/core:version-6.6.6) on the kit, from
@@ -20,18 +20,7 @@ const IMAGE = 'fireflyiii/core:version-6.6.6';
 // One synthesis per phase, shared by every test below.
 const built = synthesizeExample(SETTINGS);
 
-type Container = {
-  Name: string;
-  Image: string;
-  User?: string;
-  Command?: string[];
-  Environment: { Name: string; Value: unknown }[];
-  Secrets?: { Name: string; ValueFrom: unknown }[];
-  PortMappings?: { ContainerPort: number }[];
-  MountPoints?: { ContainerPath: string; ReadOnly: boolean; SourceVolume?: string }[];
-  ReadonlyRootFilesystem?: boolean;
-  HealthCheck?: { Command: string[] };
-};
+type Container = ExampleContainer;
 
 /** Every container of every task definition in the deployment, as `<stack>/<container>`, with its root filesystem setting. */
 function rootFilesystems(b: Synthesized): Record<string, boolean | undefined> {
