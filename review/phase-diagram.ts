@@ -116,6 +116,8 @@ export const NOT_DRAWN: readonly string[] = [
   'AWS::EC2::SecurityGroupEgress',
   'AWS::EC2::VPCEndpoint',
   'AWS::Lambda::Function',
+  // The waiter of a deploy-time task run (the application login's setup): machinery of the deploy, like its functions.
+  'AWS::StepFunctions::StateMachine',
   'AWS::Lambda::Permission',
   'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::Version',
