@@ -204,7 +204,7 @@ describe('Scheduled tasks', () => {
     expect(pass.Resource).toHaveLength(2);
     expect(JSON.stringify(pass.Resource)).toMatch(/JobTaskDefinitionTaskRole/);
     expect(JSON.stringify(pass.Resource)).toMatch(/JobTaskDefinitionExecutionRole/);
-    expect(pass.Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
   test('THEN an alarm on a failed start, on dropped starts and on a run that failed, routed to notify', () => {

@@ -10,6 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeLogGroup, controlTower, inCompliancePacks } from '../security/acknowledge';
 import { DEPLOY_TASK_RUN_HANDLER } from './deploy-task-run-handler';
+import { runTaskGrant } from './run-task-grant';
 
 /** CloudFormation's own limit on one custom resource operation: `ServiceTimeout`, at most and by default 3,600 seconds. */
 export const CUSTOM_RESOURCE_TIMEOUT = Duration.hours(1);
@@ -114,20 +115,10 @@ export class DeployTaskRun extends Construct {
         logGroup: this.logGroup,
       });
 
-    // Any revision of the family (RunTask authorizes the revision it resolves), on this cluster only. RunTask takes
-    // the `task-definition` resource and the `ecs:cluster` condition; DescribeTasks takes the `task` resource, whose
-    // ARN names the cluster (Service Authorization Reference, "Actions, resources, and condition keys for Amazon
-    // Elastic Container Service": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
-    const family = `arn:${partition}:ecs:${region}:${account}:task-definition/${definition.family}:*`;
+    // DescribeTasks takes the `task` resource, whose ARN names the cluster (Service Authorization Reference, as in runTaskGrant).
+    const { family, statements: runTask } = runTaskGrant(definition, props.cluster);
     const tasks = `arn:${partition}:ecs:${region}:${account}:task/${props.cluster.clusterName}/*`;
-    this.onEventFunction = handler('onEvent', [
-      new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: [family], conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } } }),
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [definition.taskRole.roleArn, definition.obtainExecutionRole().roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-    ]);
+    this.onEventFunction = handler('onEvent', runTask);
     acknowledge(
       this.onEventFunction.role!,
       'ecs:RunTask on every revision of this one task definition family (`family:*`), on this cluster only: the resource runs the revision it names, which is new on every change.',

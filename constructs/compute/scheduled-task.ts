@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower, inCompliancePacks } from '../security/acknowledge';
 import { AppTask, AppTaskProps } from './app-task';
+import { runTaskGrant } from './run-task-grant';
 
 export interface ScheduledTaskProps extends Omit<AppTaskProps, 'containerPort' | 'healthCheck' | 'command'> {
   readonly cluster: ecs.ICluster;
@@ -98,17 +99,8 @@ export class ScheduledTask extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': account } } }),
     });
     // Any revision of the family, so a new revision needs no new grant; on this cluster only.
-    const family = `arn:${partition}:ecs:${region}:${account}:task-definition/${definition.family}:*`;
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: [family], conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } } }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [definition.taskRole.roleArn, definition.obtainExecutionRole().roleArn],
-        conditions: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-    );
+    const { family, statements: runTask } = runTaskGrant(definition, props.cluster);
+    for (const statement of runTask) this.role.addToPrincipalPolicy(statement);
     // The task carries its definition's tags (app, stage: cost allocation), as services' tasks do; tagging on
     // RunTask needs ecs:TagResource for that action (Amazon ECS Developer Guide, "Grant permission to tag
     // resources on creation"). Only while creating a task through RunTask, which this role may call only

@@ -88,7 +88,7 @@ describe('ScheduledTask', () => {
     expect(statements[1].Resource).toEqual(
       expect.arrayContaining([stack.resolve(job.task.taskDefinition.taskRole.roleArn), stack.resolve(job.task.taskDefinition.obtainExecutionRole().roleArn)]),
     );
-    expect(statements[1].Condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(statements[1].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
   test('THEN the task carries its definition\'s tags, and the scheduler role may tag only the tasks RunTask creates', () => {
