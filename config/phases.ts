@@ -5,6 +5,12 @@ import { BlueprintConfig, EdgeConfig, FirewallConfig, PhaseName, RedisConfig, Sc
 /** What a phase decides: sizes, counts and capabilities. Plain data. */
 export type PhasePreset = Pick<BlueprintConfig, 'network' | 'database' | 'cache' | 'redis' | 'services' | 'workers' | 'schedules' | 'eventStream' | 'firewall' | 'edge' | 'standby' | 'sla'>;
 
+/** What a service, worker or schedule starts with: no buckets, variables, secrets, renames, email or URLs of its own. */
+const NO_APP_SETTINGS = { buckets: {}, environment: {}, secrets: {}, variableNames: {}, sendsEmail: false, connectionUrls: {} } satisfies Partial<ServiceConfig>;
+
+/** ECS's 30 s stop timeout, no writable directory but /tmp, a read-only root filesystem. */
+const CONTAINER_DEFAULTS = { stopTimeoutSeconds: 30, writablePaths: [], readOnlyRootFilesystem: true } satisfies Partial<ServiceConfig>;
+
 /**
  * The sample web service every phase starts with. A non-root nginx image
  * (listens on 8080) so the container needs no privileges.
@@ -14,12 +20,7 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   image: 'public.ecr.aws/nginx/nginx-unprivileged:stable-alpine',
   // The image's own unprivileged nginx user.
   user: '101',
-  buckets: {},
-  environment: {},
-  secrets: {},
-  variableNames: {},
-  sendsEmail: false,
-  connectionUrls: {},
+  ...NO_APP_SETTINGS,
   command: [],
   containerPort: 8080,
   healthCheckPath: '/',
@@ -38,10 +39,8 @@ const SAMPLE_WEB: Omit<ServiceConfig, 'cpu' | 'memoryMiB' | 'scaling'> = {
   migrationCommand: [],
   // Requests are balanced anew: state lives in the database and the cache.
   stickiness: null,
-  // ECS's default: 30 s after SIGTERM for in-flight requests; the target group drains for as long.
-  stopTimeoutSeconds: 30,
-  writablePaths: [],
-  readOnlyRootFilesystem: true,
+  // ECS's default 30 s after SIGTERM for in-flight requests; the target group drains for as long.
+  ...CONTAINER_DEFAULTS,
 };
 
 /**
@@ -71,12 +70,7 @@ export const SAMPLE_WORKER: WorkerConfig = {
   image: 'public.ecr.aws/aws-cli/aws-cli:latest',
   // Any non-root uid: the CLI needs only HOME (/tmp) and task-role credentials.
   user: '1000',
-  buckets: {},
-  environment: {},
-  secrets: {},
-  variableNames: {},
-  sendsEmail: false,
-  connectionUrls: {},
+  ...NO_APP_SETTINGS,
   command: [
     'sh',
     '-c',
@@ -106,10 +100,8 @@ export const SAMPLE_WORKER: WorkerConfig = {
     retentionDays: 14,
     maxReceiveCount: 5,
   },
-  // A received message not deleted in time returns to the queue: 30 s ends the poll and the current message.
-  stopTimeoutSeconds: 30,
-  writablePaths: [],
-  readOnlyRootFilesystem: true,
+  // 30 s after SIGTERM: a received message not deleted in time returns to the queue.
+  ...CONTAINER_DEFAULTS,
   // The standby's own default (standby.workerTasks: none until a failover).
   standbyTasks: null,
 };
@@ -127,15 +119,8 @@ export const SCHEDULE_TEMPLATE: ScheduleConfig = {
   command: ['true'],
   cpu: 256,
   memoryMiB: 512,
-  buckets: {},
-  environment: {},
-  secrets: {},
-  variableNames: {},
-  sendsEmail: false,
-  connectionUrls: {},
-  stopTimeoutSeconds: 30,
-  writablePaths: [],
-  readOnlyRootFilesystem: true,
+  ...NO_APP_SETTINGS,
+  ...CONTAINER_DEFAULTS,
   // Two retries cover a transient RunTask refusal (capacity, throttling); within an hour the run is still the night's.
   retries: 2,
   maxEventAgeSeconds: 3600,
