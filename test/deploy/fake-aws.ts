@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { StackDeployment } from '../../review/deploy/assembly';
 import { StackPolicy, PolicyStatement } from '../../review/stack-policy';
 
 /** What CloudFormation computes for a stack's next change set. */
@@ -178,3 +179,16 @@ export function policyDenies(policy: StackPolicy, action: string, logicalId: str
   const matched = policy.Statement.filter(matches);
   return matched.some((s) => s.Effect === 'Deny') || !matched.some((s) => s.Effect === 'Allow');
 }
+
+/** A synthesized stack as the guarded deploy reads it, in account 123456789012, bootstrapped with the default qualifier. */
+export const fakeStack = (name: string, region: string, resources: StackDeployment['template']['Resources'], dependsOn: string[] = []): StackDeployment => ({
+  name,
+  account: '123456789012',
+  region,
+  template: { Resources: resources },
+  templateUrl: `https://s3.${region}.amazonaws.com/cdk-hnb659fds-assets-123456789012-${region}/${name}.json`,
+  executionRoleArn: `arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-${region}`,
+  tags: { 'blueprint:stage': 'prod' },
+  terminationProtection: name.endsWith('data'),
+  dependsOn,
+});

@@ -1,9 +1,9 @@
 import { CreateChangeSetCommand, DescribeStacksCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { Deployment, StackDeployment } from '../../review/deploy/assembly';
+import { Deployment } from '../../review/deploy/assembly';
 import { formatDeploymentPlan } from '../../review/deploy/format';
 import { GuardedDeploy, GuardError } from '../../review/deploy/guard';
-import { change, FakeRegion, FakeRegionOptions, policyDenies } from './fake-aws';
+import { change, FakeRegion, FakeRegionOptions, fakeStack, policyDenies } from './fake-aws';
 
 // GIVEN a deployment of three stacks in two regions: a data stack (a
 // database, a bucket, a subnet group) and an app stack in the primary
@@ -13,17 +13,7 @@ const PRIMARY = 'eu-west-1';
 const STANDBY = 'eu-central-1';
 const PAGE = 'shop-prod-availability-burn-page';
 
-const stack = (name: string, region: string, resources: StackDeployment['template']['Resources'], dependsOn: string[] = []): StackDeployment => ({
-  name,
-  account: '123456789012',
-  region,
-  template: { Resources: resources },
-  templateUrl: `https://s3.${region}.amazonaws.com/cdk-hnb659fds-assets-123456789012-${region}/${name}.json`,
-  executionRoleArn: `arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-${region}`,
-  tags: { 'blueprint:stage': 'prod' },
-  terminationProtection: name.endsWith('data'),
-  dependsOn,
-});
+const stack = fakeStack;
 
 const DEPLOYMENT: Deployment = {
   stacks: [

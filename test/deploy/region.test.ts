@@ -1,8 +1,8 @@
 import { CreateChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { Deployment, deploymentIn, StackDeployment } from '../../review/deploy/assembly';
+import { Deployment, deploymentIn } from '../../review/deploy/assembly';
 import { GuardedDeploy } from '../../review/deploy/guard';
-import { change, FakeRegion, FakeRegionOptions, policyDenies } from './fake-aws';
+import { change, FakeRegion, FakeRegionOptions, fakeStack, policyDenies } from './fake-aws';
 
 // GIVEN a two-region deployment whose primary region is down: the standby
 // stacks depend on the primary's data stack and on the edge stack in
@@ -12,16 +12,7 @@ const STANDBY = 'eu-central-1';
 const EDGE = 'us-east-1';
 const PAGE = 'shop-prod-availability-burn-page';
 
-const stack = (name: string, region: string, resources: StackDeployment['template']['Resources'], dependsOn: string[] = []): StackDeployment => ({
-  name,
-  account: '123456789012',
-  region,
-  template: { Resources: resources },
-  templateUrl: `https://s3.${region}.amazonaws.com/cdk-hnb659fds-assets-123456789012-${region}/${name}.json`,
-  tags: {},
-  terminationProtection: name.endsWith('data'),
-  dependsOn,
-});
+const stack = fakeStack;
 
 const WHOLE: Deployment = {
   stacks: [
