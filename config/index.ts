@@ -7,7 +7,7 @@ export { SCALING_TABLE, requestsPerTargetPerMinute, workerTaskRange } from './sc
 export { maxConnectionsFor, DB_INSTANCE_MEMORY_GIB } from './postgres';
 export { validateConfig } from './validate';
 export { CLOUDFRONT_ORIGIN_PREFIX_LISTS, EDGE_MAX_TTL_SECONDS, EDGE_REGION, originPrefixListId } from './edge';
-export { databaseIdentifier, primaryConfig, standbyConfig, standbyFailback, standbyPromoted, standbyVaultName } from './standby';
+export { databaseIdentifier, type DatabaseGenerations, primaryConfig, primaryGenerations, standbyConfig, standbyFailback, standbyGenerations, standbyPromoted, standbyVaultName } from './standby';
 export { USER_DEFAULTS } from './defaults';
 export { deploymentName, bucketName } from './names';
 export { bucketGrants, BucketGrant, publicHost } from './buckets';

@@ -166,8 +166,10 @@ export const STANDBY_TEMPLATE: StandbyConfig = {
   minTasks: 2,
   // Waiting; a failover sets `promoted` (ADR 0029).
   role: 'standby',
-  // The first database; a failback builds the second (ADR 0029).
+  // The first database; each failback builds the next (ADR 0029).
   databaseGeneration: 1,
+  // Until a switch back has left them behind and their data is no longer needed.
+  previousDatabases: 'keep',
   // Workers wait switched off: the standby's database is a read-only replica, so a job run there would fail
   // on its first write; the promotion's deploy starts them with the promoted database.
   workerTasks: 0,

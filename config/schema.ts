@@ -905,11 +905,15 @@ export const configShape = {
       ),
       role: d(
         oneOf(['standby', 'promoted', 'failback']),
-        'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the standby region\'s stacks while the primary region is down (`npm run deploy -- --region standby`, ADR 0029). `failback`: still serving, and the primary region rebuilt as its standby: a new database there (`databaseGeneration` 2) replicates the promoted one, and that region\'s services and workers wait at the standby\'s sizes.',
+        'What the standby region is. `standby`: it waits, its database a read replica of the primary\'s. `promoted`: a regional failover made it serve: its replica is promoted to a standalone Multi-AZ database with backups (irreversible), its services and workers run the primary\'s scaling, and the primary region\'s half of the DNS failover pair is held unhealthy. Deploy only the standby region\'s stacks while the primary region is down (`npm run deploy -- --region standby`, ADR 0029). `failback`: still serving, and the primary region rebuilt as its standby: a new database there (the next `databaseGeneration`) replicates the promoted one, and that region\'s services and workers wait at the standby\'s sizes. `standby` again with that generation is the switch back: the primary region\'s new database is promoted and serves, and the standby region gets a new replica of it.',
       ),
       databaseGeneration: d(
-        int(1, 2),
-        'Which database the primary region runs: 1, the first (`<app>-<stage>-postgres`); 2, the replica of the promoted database a failback builds there (`<app>-<stage>-postgres-2`), beside the first, which the failback leaves untouched (ADR 0029). 2 only with role `failback`.',
+        int(1, 99),
+        'Which database serves: 1, the first (`<app>-<stage>-postgres` in each region); each failback builds the next, `<app>-<stage>-postgres-<n>`, a new resource beside the previous one, since a standalone database never becomes a replica (ADR 0029). Raised by one with role `failback`, then kept through the switch back (role `standby`) and the next failover (`promoted`).',
+      ),
+      previousDatabases: d(
+        oneOf(['keep', 'unprotect', 'retire']),
+        'The databases of generation `databaseGeneration` - 1 in both regions, which the failback and the switch back leave as they were (the diverged writes stay readable there). `unprotect` turns their deletion protection off, a deploy that must come before `retire`, since CloudFormation cannot delete a protected instance and would leave it running outside the stack. `retire` removes them, each with a final snapshot; the plan and the guarded deploy refuse it without `--allow-replace` for each instance (docs/runbooks.md, regional failback). Not with role `failback`: the primary region\'s diverged database stays until the switch back.',
       ),
     }).nullable(),
     'A standby region kept warm for a regional failover; null: one region.',

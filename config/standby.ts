@@ -21,9 +21,42 @@ export function standbyFailback(c: BlueprintConfig): boolean {
   return c.standby?.role === 'failback';
 }
 
-/** `<app>-<stage>-postgres`, then `-postgres-<n>` for the database a failback builds (`standby.databaseGeneration`). */
+/** `<app>-<stage>-postgres`, then `-postgres-<n>` for the database each failback builds (`standby.databaseGeneration`). */
 export function databaseIdentifier(c: BlueprintConfig, generation: number): string {
   return generation === 1 ? `${deploymentName(c)}-postgres` : `${deploymentName(c)}-postgres-${generation}`;
+}
+
+/**
+ * The database generations a region holds (ADR 0029): the one its tasks
+ * use, and the one before it, which a failback and a switch back leave as
+ * it was until `standby.previousDatabases` retires it.
+ */
+export interface DatabaseGenerations {
+  readonly current: number;
+  readonly previous?: number;
+}
+
+/**
+ * The primary region's: `databaseGeneration`, and during a failback the
+ * diverged database before it, which stays until the switch back.
+ */
+export function primaryGenerations(c: BlueprintConfig): DatabaseGenerations {
+  const s = c.standby;
+  const current = s?.databaseGeneration ?? 1;
+  const keep = s !== null && current > 1 && (s.role === 'failback' || s.previousDatabases !== 'retire');
+  return keep ? { current, previous: current - 1 } : { current };
+}
+
+/**
+ * The standby region's: during a failback it still serves from the database
+ * the failover promoted, one generation behind the primary's new replica,
+ * and keeps nothing older (the switch back before it left that to retire).
+ */
+export function standbyGenerations(c: BlueprintConfig): DatabaseGenerations {
+  const s = c.standby!;
+  if (s.role === 'failback') return { current: s.databaseGeneration - 1 };
+  const current = s.databaseGeneration;
+  return current > 1 && s.previousDatabases !== 'retire' ? { current, previous: current - 1 } : { current };
 }
 
 /**

@@ -593,14 +593,21 @@ function validateStandby(p: Problems, c: BlueprintConfig): void {
   if (s.databaseSecretArn !== undefined && s.databaseSecretArn.split(':')[3] !== s.region) {
     p.add('standby.databaseSecretArn', `${show(s.databaseSecretArn)} is not allowed; allowed: a Secrets Manager secret ARN in ${s.region}`);
   }
-  // The failback's replica and its tasks need the promoted database's own credentials, and only a failback has a second database (ADR 0029).
+  // The failback's replica and its tasks need the promoted database's own credentials (ADR 0029).
   if (s.role === 'failback' && s.databaseSecretArn === undefined) {
     p.add('standby.databaseSecretArn', `missing value; required with standby.role "failback", since the primary region's new replica and its tasks read the promoted database's credentials; allowed: the ARN, in ${s.region}, of the secret the promotion made standalone (docs/runbooks.md, regional failover)`);
   }
-  if (s.role === 'failback' && s.databaseGeneration !== 2) {
-    p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role "failback"; allowed: 2 (the primary region's new database, a replica of the promoted one)`);
-  } else if (s.role !== 'failback' && s.databaseGeneration !== 1) {
-    p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role ${show(s.role)}; allowed: 1 (the switch back to the second database is not built, ADR 0029)`);
+  // After a switch back the standby's new replica reads the primary's new secret; the old one names a database left behind.
+  if (s.role === 'standby' && s.databaseGeneration > 1 && s.databaseSecretArn !== undefined) {
+    p.add('standby.databaseSecretArn', `${show(s.databaseSecretArn)} is not allowed with standby.role "standby" and databaseGeneration ${s.databaseGeneration}: it is the secret of the database the switch back leaves behind, and the standby's tasks now read the replica of the primary's new secret; allowed: unset (docs/runbooks.md, regional failback)`);
+  }
+  if (s.role === 'failback' && s.databaseGeneration < 2) {
+    p.add('standby.databaseGeneration', `${s.databaseGeneration} is not allowed with standby.role "failback"; allowed: a whole number from 2 to 99, the generation before the failback plus one (the primary region's new database, a replica of the promoted one)`);
+  }
+  if (s.previousDatabases !== 'keep' && s.databaseGeneration === 1) {
+    p.add('standby.previousDatabases', `${show(s.previousDatabases)} is not allowed with databaseGeneration 1: there is no previous database; allowed: "keep"`);
+  } else if (s.previousDatabases !== 'keep' && s.role === 'failback') {
+    p.add('standby.previousDatabases', `${show(s.previousDatabases)} is not allowed with standby.role "failback": the primary region's diverged database stays until the switch back; allowed: "keep"`);
   }
   // With cache null the standby builds no cache, so standby.cache sizes nothing (its description says so).
   if (c.cache !== null) {

@@ -171,9 +171,9 @@ export class AppStack extends BlueprintStack {
 
     const login = props.data.applicationLogin;
     if (login) {
-      // The login belongs to this region's own database: during a failback, the first one, left as it was (ADR 0029),
-      // not the read-only replica of the promoted region, which receives its logins by replication.
-      const own = props.data.divergedDatabase ?? database;
+      // The login belongs to this region's writable database: during a failback, the one before, left as it was
+      // (ADR 0029), not the read-only replica of the promoted region, which receives its logins by replication.
+      const own = props.data.loginDatabase!;
       this.loginSetup = new LoginSetup(this, 'LoginSetup', {
         cluster: this.cluster,
         database: { address: own.instance.dbInstanceEndpointAddress, port: POSTGRES_PORT, name: own.databaseName, securityGroup: own.securityGroup },

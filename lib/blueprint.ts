@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { BlueprintConfig, databaseIdentifier, deploymentName, EDGE_REGION, primaryConfig, standbyConfig, standbyFailback, standbyPromoted } from '../config';
+import { BlueprintConfig, deploymentName, EDGE_REGION, primaryConfig, primaryGenerations, standbyConfig, standbyFailback, standbyGenerations, standbyPromoted } from '../config';
 import { acknowledge } from '../constructs';
 import { AppStack } from './app-stack';
 import { addCompliancePlugins } from './compliance';
@@ -188,13 +188,9 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
     data: {
       kind: 'primary',
       standby: recovery ? { region: recovery.region, vaultArn: recovery.vaultArn, keyAliasName: recovery.keyAliasName, keyAliasArn: recovery.keyAliasArn } : undefined,
-      failback: failback && {
-        instanceIdentifier: databaseIdentifier(config, failback.databaseGeneration - 1),
-        region: failback.region,
-        secretArn: failback.databaseSecretArn!,
-        replicaIdentifier: databaseIdentifier(config, failback.databaseGeneration),
-        constructId: `Database${failback.databaseGeneration}`,
-      },
+      generations: primaryGenerations(config),
+      sourceRegion: config.standby?.region,
+      failback: failback && { secretArn: failback.databaseSecretArn! },
     },
     originSecretName,
     originFailover: originRecords ? 'PRIMARY' : undefined,
@@ -214,7 +210,8 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
       emailRegion: config.env.region,
       data: {
         kind: 'standby',
-        source: { instance: (primary.data.divergedDatabase ?? primary.data.database).instance, primaryDataStack: primary.data, secretKey: recovery.key },
+        source: { instances: new Map([...primary.data.databases].map(([g, d]) => [g, d.instance])), primaryDataStack: primary.data, secretKey: recovery.key },
+        generations: standbyGenerations(config),
         promoted: standbyPromoted(config),
         promotedSecretArn: config.standby!.databaseSecretArn,
         buckets: recovery.buckets,

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BlueprintConfig, bucketName, deploymentName, maxConnectionsFor } from '../config';
+import { BlueprintConfig, bucketName, databaseIdentifier, DatabaseGenerations, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
 import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrl, RedisUrlSecret, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
@@ -40,20 +40,13 @@ export interface StandbyRecovery {
 
 /**
  * A failback (ADR 0029, `standby.role` `failback`): the primary region
- * rebuilt as the standby of the promoted region. A second database there
+ * rebuilt as the standby of the promoted region. Its newest database
  * replicates the promoted one, named by ARN (its stack deploys first), and
  * its tasks read the promoted database's own secret in that region.
  */
 export interface FailbackSource {
-  /** The promoted database's identifier, in `region`. */
-  readonly instanceIdentifier: string;
-  readonly region: string;
-  /** The promoted database's secret (`standby.databaseSecretArn`), in `region`, encrypted with a key of that region. */
+  /** The promoted database's secret (`standby.databaseSecretArn`), in the standby region, encrypted with a key of that region. */
   readonly secretArn: string;
-  /** The new database's identifier in this region: `<app>-<stage>-postgres-2`. */
-  readonly replicaIdentifier: string;
-  /** Construct id of the new database: its resources never take the first database's logical ids. */
-  readonly constructId: string;
 }
 
 /**
@@ -72,22 +65,49 @@ export type DataRole =
    * The region serving traffic; with `standby`, each recovery point is
    * copied to its vault and the database secret is replicated there.
    */
-  | { readonly kind: 'primary'; readonly standby?: StandbyRecovery; readonly failback?: FailbackSource }
+  | {
+      readonly kind: 'primary';
+      readonly standby?: StandbyRecovery;
+      /** The databases the region holds (config/standby.ts): each generation after the first replicated the standby region's one before it. */
+      readonly generations: DatabaseGenerations;
+      /** The region the databases after the first were replicated from: the standby region. */
+      readonly sourceRegion?: string;
+      readonly failback?: FailbackSource;
+    }
   /**
-   * The standby region: its database replicates `source.instance`, and its
-   * tasks read `source.secretArn`'s replica in this region, encrypted with
+   * The standby region: its current database replicates the primary's of
+   * the same generation (`source.instances`), and its tasks read that
+   * database's secret's replica in this region, encrypted with
    * `source.secretKey`. `promoted`: a regional failover has made the
    * replica a standalone database (ADR 0029); its tasks keep reading the
    * same secret. `promotedSecretArn` (in this region), when set, replaces it.
    */
   | {
       readonly kind: 'standby';
-      readonly source: { readonly instance: rds.IDatabaseInstance; readonly primaryDataStack: { readonly stackName: string; readonly region: string }; readonly secretKey: kms.IKey };
+      readonly source: {
+        /** The primary region's databases, by generation. */
+        readonly instances: ReadonlyMap<number, rds.IDatabaseInstance>;
+        readonly primaryDataStack: { readonly stackName: string; readonly region: string };
+        readonly secretKey: kms.IKey;
+      };
+      readonly generations: DatabaseGenerations;
       readonly promoted?: boolean;
       readonly promotedSecretArn?: string;
       /** The replicas of the primary's buckets in this region, keyed by bucket name, which this region's tasks use. */
       readonly buckets: ReadonlyMap<string, AppBucket>;
     };
+
+type StandbyRole = Extract<DataRole, { kind: 'standby' }>;
+
+/**
+ * A database generation's name for one of its resources or outputs: the
+ * first database's names as they have always been, then `Database<n>...`
+ * (`ApplicationLogin<n>`), so a generation never takes another's logical ids.
+ */
+export function generationId(name: string, generation: number): string {
+  if (generation === 1) return name;
+  return name.startsWith('Database') ? `Database${generation}${name.slice('Database'.length)}` : `${name}${generation}`;
+}
 
 export interface DataStackProps extends BlueprintStackProps {
   readonly config: BlueprintConfig;
@@ -105,13 +125,18 @@ export class DataStack extends BlueprintStack {
   /** The database this region's tasks use: during a failback, the primary region's new replica of the promoted database. */
   public readonly database: PostgresDatabase;
   /**
-   * During a failback, the primary region's first database, left as it was:
-   * it diverged from the promoted one when the failover happened, and its
-   * backup plan, secret rotation and application login stay with it until
-   * the switch back retires it (ADR 0029).
+   * Every database the region holds, by generation (ADR 0029): `database`,
+   * and the one before it, which a failback and a switch back leave as it
+   * was until `standby.previousDatabases` retires it.
    */
-  public readonly divergedDatabase?: PostgresDatabase;
-  /** The primary's application login and its rotation (ADR 0027); the app stack creates it (ADR 0032). */
+  public readonly databases: ReadonlyMap<number, PostgresDatabase>;
+  /**
+   * The primary region's writable database, which the application login,
+   * the backup plan and the reader endpoint belong to: `database`, except
+   * during a failback, when it is the first one, left as it was.
+   */
+  public readonly loginDatabase?: PostgresDatabase;
+  /** The application login of `loginDatabase` and its rotation (ADR 0027); the app stack creates it (ADR 0032). */
   public readonly applicationLogin?: ApplicationLogin;
   /**
    * The credentials applications use: the application login's secret when
@@ -159,83 +184,76 @@ export class DataStack extends BlueprintStack {
       flowLogRetention: c.network.flowLogRetentionDays as logs.RetentionDays,
     });
 
-    const database = new PostgresDatabase(this, 'Database', {
-      vpc: this.network.vpc,
-      subnets: this.network.subnets('data'),
-      instanceIdentifier: `${prefix}-postgres`,
-      ...databaseSizing(c),
-      readReplicas: c.database.readReplicas,
-      replicaOf: props.role.kind === 'standby' ? this.replicaSource(props.role.source, props.role.promotedSecretArn) : undefined,
-      promoted: props.role.kind === 'standby' && props.role.promoted === true,
-      credentialReplicas: props.role.kind === 'primary' && props.role.standby ? [{ region: props.role.standby.region, kmsKeyId: props.role.standby.keyAliasArn }] : undefined,
-      // The rotation function needs Secrets Manager's endpoint, which the isolated data subnets cannot reach.
-      credentialRotation: { subnets: this.network.subnets('private') },
-      encryptionKey: key,
-      deletionProtection: c.protection.deletionProtection,
-      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-    });
-    // A secret RDS manages is RDS's to rotate.
-    if (props.role.kind === 'standby' && props.role.promoted === true && props.role.promotedSecretArn !== undefined && !rdsManaged(props.role.promotedSecretArn)) {
-      this.rotatePromotedSecret(database, props.role.promotedSecretArn, props.role.source.secretKey);
-    }
-    const failback = props.role.kind === 'primary' ? props.role.failback : undefined;
-    this.database = failback ? this.failbackReplica(c, key, failback) : database;
-    if (failback) {
-      this.divergedDatabase = database;
-      this.keepExports(database);
-    }
-
     if (props.role.kind === 'primary') {
-      const standby = props.role.standby;
-      const login = c.database.applicationLogin;
-      if (login !== null) {
-        this.applicationLogin = new ApplicationLogin(this, 'ApplicationLogin', {
-          instance: database.instance as rds.DatabaseInstance,
-          databaseName: database.databaseName,
-          masterSecret: database.secret,
-          databaseSecurityGroup: database.securityGroup,
-          port: POSTGRES_PORT,
-          vpc: this.network.vpc,
-          subnets: this.network.subnets('private'),
-          encryptionKey: key,
-          username: login,
-          credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
-        });
+      const role = props.role;
+      const standby = role.standby;
+      const { current, previous } = role.generations;
+      const databases = new Map<number, PostgresDatabase>();
+      for (const g of previous === undefined ? [current] : [previous, current]) {
+        const waiting = g === current ? role.failback : undefined;
+        databases.set(g, g === 1 ? this.firstDatabase(c, key, standby) : this.laterDatabase(c, key, g, role.sourceRegion!, standby, waiting));
       }
+      this.databases = databases;
+      this.database = databases.get(current)!;
+      const writable = role.failback ? databases.get(previous!)! : this.database;
+      this.loginDatabase = writable;
+      // Every writable database keeps its login; the tasks use the newest.
+      const logins = new Map([...databases].filter(([, d]) => !d.isReplica).map(([g, d]) => [g, this.applicationLoginOf(c, key, g, d, standby)] as const));
+      this.applicationLogin = logins.get(previous !== undefined && role.failback ? previous : current);
       // Without an application login, the master secret (ADR 0027); during a failback, the promoted database's.
-      this.applicationSecret = failback ? this.database.secret : (this.applicationLogin?.secret ?? database.secret);
+      this.applicationSecret = role.failback ? this.database.secret : (this.applicationLogin?.secret ?? writable.secret);
+      // Every standalone database of the region, the one a switch back leaves behind included, until it is retired.
       this.backup = new DatabaseBackup(this, 'Backup', {
-        database: database.instance,
+        databases: [...databases.values()].filter((d) => !d.isReplica).map((d) => d.instance),
         encryptionKey: key,
         retentionDays: c.database.backupPlanRetentionDays,
         copyTo: standby ? { vaultArn: standby.vaultArn, keyAlias: { region: standby.region, aliasName: standby.keyAliasName } } : undefined,
       });
       if (standby) {
-        new CfnOutput(this, SECRET_REPLICA_OUTPUT, {
-          value: database.secretReplicaArn(standby.region),
-          description: `ARN of the database master secret's replica in ${standby.region}`,
-        });
-        if (this.applicationLogin) {
-          new CfnOutput(this, APP_SECRET_REPLICA_OUTPUT, {
-            value: secretArnIn(this.applicationLogin.secret, standby.region),
-            description: `ARN of the application login secret's replica in ${standby.region}, which the standby's tasks read`,
+        for (const [g, d] of databases) {
+          if (d.isReplica) continue;
+          new CfnOutput(this, generationId(SECRET_REPLICA_OUTPUT, g), {
+            value: d.secretReplicaArn(standby.region),
+            description: `ARN of the database master secret's replica in ${standby.region}`,
           });
+          const login = logins.get(g);
+          if (login) {
+            new CfnOutput(this, generationId(APP_SECRET_REPLICA_OUTPUT, g), {
+              value: secretArnIn(login.secret, standby.region),
+              description: `ARN of the application login secret's replica in ${standby.region}, which the standby's tasks read`,
+            });
+          }
         }
       }
+      if (previous !== undefined) this.keepExports(databases.get(previous)!);
     } else {
-      this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(props.role);
+      const role = props.role;
+      const { current, previous } = role.generations;
+      const databases = new Map<number, PostgresDatabase>();
+      // The one before the current is a promoted database the switch back left behind: nothing reads it, nothing rotates it.
+      if (previous !== undefined) databases.set(previous, this.standbyDatabase(c, key, role, previous, true, undefined));
+      this.database = this.standbyDatabase(c, key, role, current, role.promoted === true, role.promotedSecretArn);
+      databases.set(current, this.database);
+      this.databases = databases;
+      if (previous !== undefined) {
+        if (c.database.applicationLogin !== null) this.standbyApplicationSecret(role, previous, true);
+        this.keepExports(databases.get(previous)!);
+      }
+      this.applicationSecret = c.database.applicationLogin === null ? this.database.secret : this.standbyApplicationSecret(role, current, role.promotedSecretArn !== undefined);
       // Tasks that read the master secret's replica before the login existed still import it until their own stacks
       // deploy, after this one; CloudFormation refuses to delete an export in use, so it stays.
-      if (this.applicationSecret !== this.database.secret && props.role.promotedSecretArn === undefined) this.exportValue(this.database.secret.secretArn);
+      if (this.applicationSecret !== this.database.secret && role.promotedSecretArn === undefined) this.exportValue(this.database.secret.secretArn);
     }
 
-    // The first database's: a failback's replica has none, and leaves the zone as it was.
-    if (database.replicas.length > 0) {
+    // The writable database's: a failback's replica has none, and leaves the zone as it was. One zone of this name per VPC
+    // (Route 53 refuses a second: ConflictingDomainExists), so a switch back points its records at the new replicas.
+    const readers = this.loginDatabase?.replicas ?? [];
+    if (readers.length > 0) {
       // Private zones are per VPC: the standby region's zone of the same name is another zone.
       this.readerEndpoint = new ReaderEndpoint(this, 'ReaderEndpoint', {
         vpc: this.network.vpc,
         zoneName: `${prefix}.internal`,
-        replicaAddresses: database.replicas.map((r) => r.dbInstanceEndpointAddress),
+        replicaAddresses: readers.map((r) => r.dbInstanceEndpointAddress),
       });
     }
 
@@ -345,26 +363,140 @@ export class DataStack extends BlueprintStack {
   }
 
   /**
-   * The standby tasks' credentials with an application login: the replica in
-   * this region of the primary's application login secret, read from the primary's output at
-   * deploy into a parameter of this region; after a promotion, the promoted
-   * database's secret.
+   * The primary region's first database, as it has always been built: a
+   * Multi-AZ primary with its own master secret, replicated to the standby
+   * region, and its same-region read replicas.
    */
-  private standbyApplicationSecret(role: Extract<DataRole, { kind: 'standby' }>): secretsmanager.ISecret {
-    const arn = new ssm.StringParameter(this, 'DatabaseAppSecretArn', {
-      description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
-      stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, APP_SECRET_REPLICA_OUTPUT, role.source.primaryDataStack.region),
+  private firstDatabase(c: BlueprintConfig, key: kms.IKey, standby: StandbyRecovery | undefined): PostgresDatabase {
+    return new PostgresDatabase(this, 'Database', {
+      ...this.databaseProps(c, key, 1),
+      readReplicas: c.database.readReplicas,
+      credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
     });
-    new CfnOutput(this, STANDBY_APP_SECRET_OUTPUT, {
+  }
+
+  /**
+   * A database a failback built in the primary region (ADR 0029): a
+   * cross-region read replica of the standby region's database of the
+   * generation before, under its own construct id and identifier, so nothing
+   * of the database before it is replaced or removed. CloudFormation
+   * replaces an instance whose SourceDBInstanceIdentifier changes, and RDS
+   * never makes a standalone instance a replica, so the database before
+   * cannot become this one in place (AWS::RDS::DBInstance,
+   * SourceDBInstanceIdentifier:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier).
+   * The source is named by ARN, as RDS requires for a source in another
+   * region, and the storage key is this region's data key: "If you create an
+   * encrypted read replica in a different AWS Region, then you must specify
+   * a KMS key identifier for the destination AWS Region"
+   * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html).
+   * While `waiting` (the failback) it replicates and its tasks read the
+   * promoted database's secret; after the switch back it is the same
+   * instance promoted, with a master secret of its own replicated to the
+   * standby region, and read replicas of its own.
+   */
+  private laterDatabase(c: BlueprintConfig, key: kms.IKey, generation: number, sourceRegion: string, standby: StandbyRecovery | undefined, waiting: FailbackSource | undefined): PostgresDatabase {
+    const sourceIdentifier = databaseIdentifier(c, generation - 1);
+    const sourceArn = this.formatArn({ region: sourceRegion, service: 'rds', resource: 'db', resourceName: sourceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, generationId('FailbackSource', generation), {
+      instanceIdentifier: sourceIdentifier,
+      instanceEndpointAddress: `${sourceIdentifier}.${sourceRegion}`,
+      port: POSTGRES_PORT,
+      securityGroups: [],
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(c.database.engineVersion, c.database.engineVersion.split('.')[0]!) }),
+    });
+    // While waiting, the promoted database's secret, whose key is in its region: Secrets Manager decrypts there for a
+    // task allowed to read that one secret. Once promoted, a secret of its own.
+    const promotedSecret = waiting && {
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, generationId('FailbackDatabaseSecret', generation), waiting.secretArn),
+      secretKey: { keyArn: this.formatArn({ region: sourceRegion, service: 'kms', resource: 'key', resourceName: '*' }), region: sourceRegion },
+    };
+    const database = new PostgresDatabase(this, generationId('Database', generation), {
+      ...this.databaseProps(c, key, generation),
+      readReplicas: waiting ? 0 : c.database.readReplicas,
+      replicaOf: { instance: source, ...promotedSecret },
+      promoted: !waiting,
+      ownCredentials: !waiting,
+      credentialReplicas: !waiting && standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
+    });
+    // The import's ARN would name this stack's region; the source is in the standby region.
+    if (waiting) (database.instance.node.defaultChild as rds.CfnDBInstance).sourceDbInstanceIdentifier = sourceArn;
+    return database;
+  }
+
+  /**
+   * The standby region's database of `generation`: a cross-region replica
+   * of the primary's of the same generation, or that replica promoted by a
+   * failover, its secret `promotedSecretArn` once named (rotated then).
+   */
+  private standbyDatabase(c: BlueprintConfig, key: kms.IKey, role: StandbyRole, generation: number, promoted: boolean, promotedSecretArn: string | undefined): PostgresDatabase {
+    const database = new PostgresDatabase(this, generationId('Database', generation), {
+      ...this.databaseProps(c, key, generation),
+      readReplicas: c.database.readReplicas,
+      replicaOf: this.replicaSource(role, generation, promotedSecretArn),
+      promoted,
+    });
+    // A secret RDS manages is RDS's to rotate.
+    if (promoted && promotedSecretArn !== undefined && !rdsManaged(promotedSecretArn)) this.rotatePromotedSecret(database, promotedSecretArn, role.source.secretKey);
+    return database;
+  }
+
+  /** What every database of this stack takes, whatever its generation and role. */
+  private databaseProps(c: BlueprintConfig, key: kms.IKey, generation: number) {
+    // A previous generation about to be retired: RDS deletes no protected instance (gate rule RemovedInstanceUnprotected).
+    const retiring = c.standby !== null && c.standby.previousDatabases === 'unprotect' && generation < c.standby.databaseGeneration;
+    return {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('data'),
+      instanceIdentifier: databaseIdentifier(c, generation),
+      ...databaseSizing(c),
+      // The rotation function needs Secrets Manager's endpoint, which the isolated data subnets cannot reach.
+      credentialRotation: { subnets: this.network.subnets('private') },
+      encryptionKey: key,
+      deletionProtection: c.protection.deletionProtection && !retiring,
+      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
+    };
+  }
+
+  /** The application login of a writable database of the primary region, when `database.applicationLogin` names one. */
+  private applicationLoginOf(c: BlueprintConfig, key: kms.IKey, generation: number, database: PostgresDatabase, standby: StandbyRecovery | undefined): ApplicationLogin | undefined {
+    const login = c.database.applicationLogin;
+    if (login === null) return undefined;
+    return new ApplicationLogin(this, generationId('ApplicationLogin', generation), {
+      instance: database.instance,
+      databaseName: database.databaseName,
+      masterSecret: database.secret,
+      databaseSecurityGroup: database.securityGroup,
+      port: POSTGRES_PORT,
+      vpc: this.network.vpc,
+      subnets: this.network.subnets('private'),
+      encryptionKey: key,
+      username: login,
+      credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
+    });
+  }
+
+  /**
+   * The standby tasks' credentials with an application login: the replica in
+   * this region of the primary's application login secret of `generation`,
+   * read from the primary's output at deploy into a parameter of this
+   * region; once the promoted database's secret is named (`promoted`), that one.
+   */
+  private standbyApplicationSecret(role: StandbyRole, generation: number, promoted: boolean): secretsmanager.ISecret {
+    const arn = new ssm.StringParameter(this, generationId('DatabaseAppSecretArn', generation), {
+      description: 'ARN of this region\'s replica of the database application login secret, which the tasks read',
+      stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, generationId(APP_SECRET_REPLICA_OUTPUT, generation), role.source.primaryDataStack.region),
+    });
+    new CfnOutput(this, generationId(STANDBY_APP_SECRET_OUTPUT, generation), {
       value: arn.stringValue,
       description: 'ARN of the application login secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });
-    if (role.promotedSecretArn !== undefined) {
+    if (promoted) {
       // Kept with its exports, as for the master secret's replica (replicaSource).
       this.exportValue(arn.stringValue);
-      return this.database.secret;
+      return this.databases?.get(generation)?.secret ?? this.database.secret;
     }
-    return secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseAppSecretReplica', arn.stringValue);
+    return secretsmanager.Secret.fromSecretCompleteArn(this, generationId('DatabaseAppSecretReplica', generation), arn.stringValue);
   }
 
   /**
@@ -396,10 +528,10 @@ export class DataStack extends BlueprintStack {
   }
 
   /**
-   * The exports other stacks of this region imported from the first
-   * database, kept while a failback points them at the new one: the data
-   * stack deploys first, and CloudFormation refuses to delete an export that
-   * a stack still imports (Fn::ImportValue:
+   * The exports other stacks of this region imported from a database its
+   * tasks no longer use, kept while it stays: the data stack deploys first,
+   * and CloudFormation refuses to delete an export that a stack still
+   * imports (Fn::ImportValue:
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
    */
   private keepExports(first: PostgresDatabase): void {
@@ -414,59 +546,15 @@ export class DataStack extends BlueprintStack {
   }
 
   /**
-   * The failback's database: a cross-region read replica of the promoted
-   * database, under its own construct id and identifier, so nothing of the
-   * first database is replaced or removed. CloudFormation replaces an
-   * instance whose SourceDBInstanceIdentifier changes, and RDS never makes a
-   * standalone instance a replica, so the first database cannot become this
-   * one in place (AWS::RDS::DBInstance, SourceDBInstanceIdentifier:
-   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier).
-   * The source is named by ARN, as RDS requires for a source in another
-   * region, and the storage key is this region's data key: "If you create an
-   * encrypted read replica in a different AWS Region, then you must specify
-   * a KMS key identifier for the destination AWS Region"
-   * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html).
-   */
-  private failbackReplica(c: BlueprintConfig, key: kms.IKey, f: FailbackSource): PostgresDatabase {
-    const sourceArn = this.formatArn({ region: f.region, service: 'rds', resource: 'db', resourceName: f.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'FailbackSource', {
-      instanceIdentifier: f.instanceIdentifier,
-      instanceEndpointAddress: `${f.instanceIdentifier}.${f.region}`,
-      port: POSTGRES_PORT,
-      securityGroups: [],
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(c.database.engineVersion, c.database.engineVersion.split('.')[0]!) }),
-    });
-    const replica = new PostgresDatabase(this, f.constructId, {
-      vpc: this.network.vpc,
-      subnets: this.network.subnets('data'),
-      instanceIdentifier: f.replicaIdentifier,
-      ...databaseSizing(c),
-      readReplicas: 0,
-      replicaOf: {
-        instance: source,
-        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'FailbackDatabaseSecret', f.secretArn),
-        // The promoted secret's key, in its region: Secrets Manager decrypts there for a task allowed to read that one secret.
-        secretKey: { keyArn: this.formatArn({ region: f.region, service: 'kms', resource: 'key', resourceName: '*' }), region: f.region },
-      },
-      credentialRotation: { subnets: this.network.subnets('private') },
-      encryptionKey: key,
-      deletionProtection: c.protection.deletionProtection,
-      logRetention: c.protection.logRetentionDays as logs.RetentionDays,
-    });
-    // The import's ARN would name this stack's region; the source is in the promoted one.
-    (replica.instance.node.defaultChild as rds.CfnDBInstance).sourceDbInstanceIdentifier = sourceArn;
-    return replica;
-  }
-
-  /**
    * The replica's source, and the credentials its tasks read: the replica in
-   * this region of the primary's master secret, which Secrets Manager keeps
-   * current and which stays readable while the primary region is down; once
-   * a failover has given the promoted database a secret of its own,
-   * `promotedSecretArn`.
+   * this region of the primary's master secret of the same generation, which
+   * Secrets Manager keeps current and which stays readable while the primary
+   * region is down; once a failover has given the promoted database a
+   * secret of its own, `promotedSecretArn`.
    */
-  private replicaSource(source: Extract<DataRole, { kind: 'standby' }>['source'], promotedSecretArn: string | undefined): PostgresSource {
-    const replicaArn = this.secretReplicaArn(source);
+  private replicaSource(role: StandbyRole, generation: number, promotedSecretArn: string | undefined): PostgresSource {
+    const instance = role.source.instances.get(generation)!;
+    const replicaArn = this.secretReplicaArn(role, generation);
     if (promotedSecretArn !== undefined) {
       // The parameter stays, and so do the exports the tasks imported until now: this stack deploys before
       // them, and CloudFormation refuses to delete an export still imported.
@@ -474,29 +562,29 @@ export class DataStack extends BlueprintStack {
       // The replica made standalone (docs/runbooks.md, regional failover) keeps the replica's key, the recovery key;
       // a secret RDS manages has the key RDS was given, this region's data key, which the tasks already use.
       return {
-        instance: source.instance,
+        instance,
         secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'PromotedDatabaseSecret', promotedSecretArn),
-        ...(rdsManaged(promotedSecretArn) ? {} : { secretKey: { keyArn: source.secretKey.keyArn, region: this.region } }),
+        ...(rdsManaged(promotedSecretArn) ? {} : { secretKey: { keyArn: role.source.secretKey.keyArn, region: this.region } }),
       };
     }
     return {
-      instance: source.instance,
-      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecretReplica', replicaArn),
-      secretKey: { keyArn: source.secretKey.keyArn, region: this.region },
+      instance,
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, generationId('DatabaseSecretReplica', generation), replicaArn),
+      secretKey: { keyArn: role.source.secretKey.keyArn, region: this.region },
     };
   }
 
-  /** This region's replica of the primary's master secret, by ARN, kept in a parameter of this region. */
-  private secretReplicaArn(source: Extract<DataRole, { kind: 'standby' }>['source']): string {
+  /** This region's replica of the primary's master secret of `generation`, by ARN, kept in a parameter of this region. */
+  private secretReplicaArn(role: StandbyRole, generation: number): string {
     // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
     // this region's service stacks take it from here and never read the primary region, even to deploy.
     // Unchanged by a promotion: CloudFormation resolves Fn::GetStackOutput only when the parameter itself is
     // created or updated, so the promotion's deploy reads nothing from the primary region.
-    const replicaArn = new ssm.StringParameter(this, 'DatabaseSecretArn', {
+    const replicaArn = new ssm.StringParameter(this, generationId('DatabaseSecretArn', generation), {
       description: 'ARN of this region\'s replica of the database master secret, which the tasks read',
-      stringValue: Fn.getStackOutput(source.primaryDataStack.stackName, SECRET_REPLICA_OUTPUT, source.primaryDataStack.region),
+      stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, generationId(SECRET_REPLICA_OUTPUT, generation), role.source.primaryDataStack.region),
     });
-    new CfnOutput(this, STANDBY_SECRET_OUTPUT, {
+    new CfnOutput(this, generationId(STANDBY_SECRET_OUTPUT, generation), {
       value: replicaArn.stringValue,
       description: 'ARN of the database secret\'s replica in this region, which the tasks read and a failover makes standalone',
     });

@@ -19,7 +19,8 @@ export interface BackupCopyTarget {
 }
 
 export interface DatabaseBackupProps {
-  readonly database: rds.IDatabaseInstance;
+  /** The instances backed up: one, or during a switch back the new primary and the database it leaves behind. */
+  readonly databases: readonly rds.IDatabaseInstance[];
   /** Encrypts the vault's recovery points. */
   readonly encryptionKey: kms.IKey;
   /** Days each daily recovery point is kept. */
@@ -65,7 +66,7 @@ export class DatabaseBackup extends Construct {
           : undefined,
       }),
     );
-    this.selection = this.plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(props.database)] });
+    this.selection = this.plan.addSelection('Database', { resources: props.databases.map((d) => backup.BackupResource.fromRdsDatabaseInstance(d)) });
     if (props.copyTo) {
       // The copy job runs as the selection's role; RDS copies the snapshot into the other region under the
       // destination vault's key, creating a grant on it for itself. The managed policy allows this for any key

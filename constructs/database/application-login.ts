@@ -11,7 +11,7 @@ export const CLONE_SUFFIX = '_clone';
 
 export interface ApplicationLoginProps {
   /** The primary the login is created in and whose master secret rotates it. */
-  readonly instance: rds.DatabaseInstance;
+  readonly instance: rds.IDatabaseInstance;
   readonly databaseName: string;
   /** The master secret: the rotation function logs in with it. */
   readonly masterSecret: secretsmanager.ISecret;

@@ -80,6 +80,16 @@ export interface PostgresDatabaseProps {
    */
   readonly promoted?: boolean;
   /**
+   * With `promoted`: a master secret of its own instead of the source's
+   * copy, for a replica promoted by a planned switch back (ADR 0029): a new
+   * generated secret whose password CloudFormation sets on the instance
+   * (`MasterUserPassword`, applied without interruption), attached to it,
+   * rotated, and replicated to `credentialReplicas`. Its user is
+   * `masterUsername`, the source's master user, which the replica kept.
+   * @default false
+   */
+  readonly ownCredentials?: boolean;
+  /**
    * Enhanced Monitoring granularity.
    * @default Duration.seconds(60)
    */
@@ -112,7 +122,8 @@ export interface CredentialReplica {
 /** The database a cross-region replica copies, and the secret holding its credentials. */
 export interface PostgresSource {
   readonly instance: rds.IDatabaseInstance;
-  readonly secret: secretsmanager.ISecret;
+  /** Required unless the replica is promoted with `ownCredentials`. */
+  readonly secret?: secretsmanager.ISecret;
   /** The key encrypting `secret` and its region, when it is not this construct's `encryptionKey`. */
   readonly secretKey?: { readonly keyArn: string; readonly region: string };
 }
@@ -132,7 +143,7 @@ export class PostgresDatabase extends Construct {
   /** The other region's key a replica's `secret` is encrypted with, if any. */
   public readonly sourceSecretKey?: { readonly keyArn: string; readonly region: string };
   public readonly replicas: readonly rds.DatabaseInstanceReadReplica[];
-  /** The master secret (`username`, `password`, `host`, ...); with `replicaOf`, the source's copy in this region. */
+  /** The master secret (`username`, `password`, `host`, ...); with `replicaOf`, the source's copy in this region, unless promoted with `ownCredentials`. */
   public readonly secret: secretsmanager.ISecret;
   /** The parameter group of the primary (with `replicaOf`, of this replica). */
   public readonly parameterGroup: rds.ParameterGroup;
@@ -163,8 +174,14 @@ export class PostgresDatabase extends Construct {
     if (props.promoted && !props.replicaOf) {
       throw new Error(`PostgresDatabase ${id}: promoted needs replicaOf; only a replica can be promoted`);
     }
-    if (props.replicaOf && (props.credentialReplicas?.length ?? 0) > 0) {
-      throw new Error(`PostgresDatabase ${id}: credentialReplicas and replicaOf conflict; a replica's credentials are its source's`);
+    if (props.ownCredentials && !props.promoted) {
+      throw new Error(`PostgresDatabase ${id}: ownCredentials needs promoted; a waiting replica's credentials are its source's`);
+    }
+    if (props.replicaOf && !props.ownCredentials && props.replicaOf.secret === undefined) {
+      throw new Error(`PostgresDatabase ${id}: replicaOf.secret is missing; a replica's credentials are its source's, unless promoted with ownCredentials`);
+    }
+    if (props.replicaOf && !props.ownCredentials && (props.credentialReplicas?.length ?? 0) > 0) {
+      throw new Error(`PostgresDatabase ${id}: credentialReplicas and replicaOf conflict; a replica's credentials are its source's, unless promoted with ownCredentials`);
     }
     const major = props.engineVersion.split('.')[0]!;
     const engine = rds.DatabaseInstanceEngine.postgres({
@@ -250,10 +267,18 @@ export class PostgresDatabase extends Construct {
       const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
       // Encryption is the source's; CloudFormation takes only the key (KmsKeyId) for a replica.
       cfn.addPropertyDeletionOverride('StorageEncrypted');
-      this.secret = props.replicaOf.secret;
-      this.sourceSecretKey = props.replicaOf.secretKey;
-      if (props.promoted) this.promote(cfn, props.backupRetentionDays);
+      if (props.promoted) this.promote(cfn, props.backupRetentionDays, props.ownCredentials === true);
       else this.acknowledgeWaitingReplica();
+      if (props.ownCredentials) {
+        const secret = this.generatedSecret(props);
+        // The password of the user the replica kept from its source; MasterUsername stays unset, since setting it replaces the instance.
+        cfn.masterUserPassword = secret.secretValueFromJson('password').unsafeUnwrap();
+        this.secret = secret.attach(this.instance);
+        this.rotateCredentials(props.vpc, rotation.subnets, rotation.every);
+      } else {
+        this.secret = props.replicaOf.secret!;
+        this.sourceSecretKey = props.replicaOf.secretKey;
+      }
     } else {
       const primary = new rds.DatabaseInstance(this, 'Instance', {
         ...shared,
@@ -276,10 +301,7 @@ export class PostgresDatabase extends Construct {
       });
       this.instance = primary;
       this.secret = primary.secret!;
-      const cfnSecret = primary.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret;
-      cfnSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
-      // Set on the L1: the L2 takes only key objects, whose ARN would be read from the other region's stack.
-      if (props.credentialReplicas?.length) cfnSecret.replicaRegions = props.credentialReplicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId }));
+      retainAndReplicate(primary.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret, props.credentialReplicas);
       this.rotateCredentials(props.vpc, rotation.subnets, rotation.every);
     }
     this.instance.node.addDependency(...logGroups);
@@ -333,7 +355,7 @@ export class PostgresDatabase extends Construct {
     if (!props.deletionProtection) {
       acknowledge(
         this,
-        'Deletion protection is off by configuration (a non-production stage, so it can be torn down); the removal policy still takes a final snapshot.',
+        'Deletion protection is off by configuration (a non-production stage, so it can be torn down, or a database generation about to be retired, ADR 0029); the removal policy still takes a final snapshot.',
         'AwsSolutions-RDS10',
         ...inCompliancePacks('RDSInstanceDeletionProtectionEnabled', 'PCI.DSS.321'),
         ...primaryOnly('rds_instance_deletion_protection_enabled_check'),
@@ -352,15 +374,28 @@ export class PostgresDatabase extends Construct {
    * takes BackupRetentionPeriod). The logical id is the replica's, so the
    * planner sees an update of the same instance (review/state-classes.ts).
    */
-  private promote(cfn: rds.CfnDBInstance, backupRetentionDays: number): void {
+  private promote(cfn: rds.CfnDBInstance, backupRetentionDays: number, inBackupPlan: boolean): void {
     cfn.sourceDbInstanceIdentifier = undefined;
     cfn.multiAz = true;
     cfn.backupRetentionPeriod = backupRetentionDays;
+    // A switch back's promoted database is the primary again, in its region's AWS Backup plan.
+    if (inBackupPlan) return;
     acknowledge(
       this.instance,
       'A database promoted by a regional failover has automated backups and point-in-time recovery in its own region; the AWS Backup plan stays with the primary region\'s data stack until the failback rebuilds the pair (ADR 0029).',
       ...inCompliancePacks('RDSInBackupPlan', 'PCI.DSS.321'),
     );
+  }
+
+  /**
+   * The master secret of a replica promoted with `ownCredentials`: what
+   * `Credentials.fromGeneratedSecret` makes for a new primary, which the
+   * read-replica construct does not take.
+   */
+  private generatedSecret(props: PostgresDatabaseProps): rds.DatabaseSecret {
+    const secret = new rds.DatabaseSecret(this, 'Secret', { username: props.masterUsername ?? 'dbadmin', encryptionKey: props.encryptionKey });
+    retainAndReplicate(secret.node.defaultChild as secretsmanager.CfnSecret, props.credentialReplicas);
+    return secret;
   }
 
   private acknowledgeWaitingReplica(): void {
@@ -413,6 +448,13 @@ export class PostgresDatabase extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
   }
+}
+
+/** A master secret outlives its database, and Secrets Manager keeps its copies in `replicas` current. */
+function retainAndReplicate(secret: secretsmanager.CfnSecret, replicas: readonly CredentialReplica[] | undefined): void {
+  secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  // Set on the L1: the L2 takes only key objects, whose ARN would be read from the other region's stack.
+  if (replicas?.length) secret.replicaRegions = replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AllocatedStorageUnchanged } from '../../../review/gate/rules/upgrades/allocated-storage-unchanged';
 import { CustomNamedReplacement } from '../../../review/gate/rules/upgrades/custom-named-replacement';
+import { RemovedInstanceUnprotected } from '../../../review/gate/rules/upgrades/removed-instance-unprotected';
 import { ReplicaMaxConnections } from '../../../review/gate/rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from '../../../review/gate/rules/upgrades/stranded-consumer';
 import { deployment, firing, messages, stackOutput } from '../support';
@@ -108,5 +109,22 @@ describe('ReplicaMaxConnections', () => {
       },
     });
     expect(firing(ReplicaMaxConnections, d)).toEqual(['standby-data Replica']);
+  });
+});
+
+describe('RemovedInstanceUnprotected', () => {
+  const data = (resources: Record<string, ReturnType<typeof db>>) => deployment({ data: { resources } });
+  const old = (protection: boolean) => db({ DBInstanceIdentifier: 'shop-prod-postgres', DeletionProtection: protection });
+  test('GIVEN an instance removed while its last template protects it THEN it fires: the delete fails and the instance is left running outside the stack', () => {
+    const input = { previous: data({ Old: old(true), New: db({}) }), deployment: data({ New: db({}) }) };
+    expect(firing(RemovedInstanceUnprotected, input)).toEqual(['data Old']);
+    expect(messages(RemovedInstanceUnprotected, input)[0]).toMatch(/^shop-prod-postgres is removed while its deletion protection is on/);
+  });
+  test('GIVEN the deploy before turned protection off THEN removing it passes', () => {
+    expect(firing(RemovedInstanceUnprotected, { previous: data({ Old: old(false) }), deployment: data({}) })).toEqual([]);
+  });
+  test('GIVEN a protected instance kept, or no previous phase THEN it passes', () => {
+    expect(firing(RemovedInstanceUnprotected, { previous: data({ Old: old(true) }), deployment: data({ Old: old(true) }) })).toEqual([]);
+    expect(firing(RemovedInstanceUnprotected, data({ Old: old(true) }))).toEqual([]);
   });
 });
