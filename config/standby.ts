@@ -34,6 +34,8 @@ export function databaseIdentifier(c: BlueprintConfig, generation: number): stri
 export interface DatabaseGenerations {
   readonly current: number;
   readonly previous?: number;
+  /** `previous` is about to be retired: its deletion protection is off (`standby.previousDatabases` `unprotect`). */
+  readonly previousUnprotected?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export function primaryGenerations(c: BlueprintConfig): DatabaseGenerations {
   const s = c.standby;
   const current = s?.databaseGeneration ?? 1;
   const keep = s !== null && current > 1 && (s.role === 'failback' || s.previousDatabases !== 'retire');
-  return keep ? { current, previous: current - 1 } : { current };
+  return keep ? { current, previous: current - 1, previousUnprotected: s.previousDatabases === 'unprotect' } : { current };
 }
 
 /**
@@ -56,7 +58,7 @@ export function standbyGenerations(c: BlueprintConfig): DatabaseGenerations {
   const s = c.standby!;
   if (s.role === 'failback') return { current: s.databaseGeneration - 1 };
   const current = s.databaseGeneration;
-  return current > 1 && s.previousDatabases !== 'retire' ? { current, previous: current - 1 } : { current };
+  return current > 1 && s.previousDatabases !== 'retire' ? { current, previous: current - 1, previousUnprotected: s.previousDatabases === 'unprotect' } : { current };
 }
 
 /**

@@ -191,7 +191,7 @@ export class DataStack extends BlueprintStack {
       const databases = new Map<number, PostgresDatabase>();
       for (const g of previous === undefined ? [current] : [previous, current]) {
         const waiting = g === current ? role.failback : undefined;
-        databases.set(g, g === 1 ? this.firstDatabase(c, key, standby) : this.laterDatabase(c, key, g, role.sourceRegion!, standby, waiting));
+        databases.set(g, g === 1 ? this.firstDatabase(c, key, role.generations, standby) : this.laterDatabase(c, key, g, role.generations, role.sourceRegion!, standby, waiting));
       }
       this.databases = databases;
       this.database = databases.get(current)!;
@@ -225,7 +225,7 @@ export class DataStack extends BlueprintStack {
           }
         }
       }
-      if (previous !== undefined) this.keepExports(databases.get(previous)!);
+      if (previous !== undefined) this.keepExports(databases.get(previous)!, logins.get(previous)?.secret);
     } else {
       const role = props.role;
       const { current, previous } = role.generations;
@@ -367,9 +367,9 @@ export class DataStack extends BlueprintStack {
    * Multi-AZ primary with its own master secret, replicated to the standby
    * region, and its same-region read replicas.
    */
-  private firstDatabase(c: BlueprintConfig, key: kms.IKey, standby: StandbyRecovery | undefined): PostgresDatabase {
+  private firstDatabase(c: BlueprintConfig, key: kms.IKey, generations: DatabaseGenerations, standby: StandbyRecovery | undefined): PostgresDatabase {
     return new PostgresDatabase(this, 'Database', {
-      ...this.databaseProps(c, key, 1),
+      ...this.databaseProps(c, key, 1, generations),
       readReplicas: c.database.readReplicas,
       credentialReplicas: standby ? [{ region: standby.region, kmsKeyId: standby.keyAliasArn }] : undefined,
     });
@@ -395,7 +395,7 @@ export class DataStack extends BlueprintStack {
    * instance promoted, with a master secret of its own replicated to the
    * standby region, and read replicas of its own.
    */
-  private laterDatabase(c: BlueprintConfig, key: kms.IKey, generation: number, sourceRegion: string, standby: StandbyRecovery | undefined, waiting: FailbackSource | undefined): PostgresDatabase {
+  private laterDatabase(c: BlueprintConfig, key: kms.IKey, generation: number, generations: DatabaseGenerations, sourceRegion: string, standby: StandbyRecovery | undefined, waiting: FailbackSource | undefined): PostgresDatabase {
     const sourceIdentifier = databaseIdentifier(c, generation - 1);
     const sourceArn = this.formatArn({ region: sourceRegion, service: 'rds', resource: 'db', resourceName: sourceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const source = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, generationId('FailbackSource', generation), {
@@ -412,7 +412,7 @@ export class DataStack extends BlueprintStack {
       secretKey: { keyArn: this.formatArn({ region: sourceRegion, service: 'kms', resource: 'key', resourceName: '*' }), region: sourceRegion },
     };
     const database = new PostgresDatabase(this, generationId('Database', generation), {
-      ...this.databaseProps(c, key, generation),
+      ...this.databaseProps(c, key, generation, generations),
       readReplicas: waiting ? 0 : c.database.readReplicas,
       replicaOf: { instance: source, ...promotedSecret },
       promoted: !waiting,
@@ -431,7 +431,7 @@ export class DataStack extends BlueprintStack {
    */
   private standbyDatabase(c: BlueprintConfig, key: kms.IKey, role: StandbyRole, generation: number, promoted: boolean, promotedSecretArn: string | undefined): PostgresDatabase {
     const database = new PostgresDatabase(this, generationId('Database', generation), {
-      ...this.databaseProps(c, key, generation),
+      ...this.databaseProps(c, key, generation, role.generations),
       readReplicas: c.database.readReplicas,
       replicaOf: this.replicaSource(role, generation, promotedSecretArn),
       promoted,
@@ -442,9 +442,9 @@ export class DataStack extends BlueprintStack {
   }
 
   /** What every database of this stack takes, whatever its generation and role. */
-  private databaseProps(c: BlueprintConfig, key: kms.IKey, generation: number) {
+  private databaseProps(c: BlueprintConfig, key: kms.IKey, generation: number, generations: DatabaseGenerations) {
     // A previous generation about to be retired: RDS deletes no protected instance (gate rule RemovedInstanceUnprotected).
-    const retiring = c.standby !== null && c.standby.previousDatabases === 'unprotect' && generation < c.standby.databaseGeneration;
+    const retiring = generation === generations.previous && generations.previousUnprotected === true;
     return {
       vpc: this.network.vpc,
       subnets: this.network.subnets('data'),
@@ -534,7 +534,9 @@ export class DataStack extends BlueprintStack {
    * imports (Fn::ImportValue:
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
    */
-  private keepExports(first: PostgresDatabase): void {
+  private keepExports(first: PostgresDatabase, loginSecret?: secretsmanager.ISecret): void {
+    // The app stack's login setup read the login of the database the switch back leaves behind.
+    if (loginSecret) this.exportValue(loginSecret.secretArn);
     const instances = [first.instance, ...first.replicas];
     for (const i of instances) {
       this.exportValue(i.instanceIdentifier);

@@ -132,6 +132,8 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
       if (destructive && stateClass === 'durable') {
         if (impact === 'orphaned' && facts.whenOrphaned) {
           notes.unshift(`durable, retained: ${facts.whenOrphaned}`);
+        } else if (impact === 'removed' && facts.heldBy && removedWithHolders(before[stack], after[stack], logicalId, facts.heldBy.type)) {
+          notes.unshift(`removed with every ${facts.heldBy.type} that used it: ${facts.heldBy.reason}`);
         } else {
           blocked = true;
           notes.unshift('durable: data would be lost or detached');
@@ -170,8 +172,20 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
 const DB_INSTANCE = 'AWS::RDS::DBInstance';
 
 /**
+ * Whether a resource removed from `stack` was used (by Ref) only by
+ * resources of `holderType` that the same upgrade removes: a database's
+ * parameter or subnet group retired with it.
+ */
+function removedWithHolders(before: Templates[string] | undefined, after: Templates[string] | undefined, logicalId: string, holderType: string): boolean {
+  const ref = JSON.stringify({ Ref: logicalId });
+  const holders = Object.entries(resourcesIn(before)).filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes(ref));
+  const remaining = resourcesIn(after);
+  return holders.length > 0 && holders.every(([id, r]) => r.Type === holderType && !(id in remaining));
+}
+
+/**
  * A cross-region read replica added beside a standalone database of the same stack: a
- * failback (ADR 0029) making the region the standby of the region its source
+ * failback or a switch back (ADR 0029) making the region the standby of the region its source
  * is in. Nothing is replaced or removed, but what the region's database is
  * changes, so the plan says so.
  */
@@ -181,7 +195,7 @@ function failbackReplica(before: Templates[string] | undefined, added: Record<st
   const region = JSON.stringify(added.SourceDBInstanceIdentifier).match(/:rds:([a-z]{2}(?:-[a-z]+)+-\d+):/)?.[1] ?? 'another region';
   const standalone = Object.values(resourcesIn(before)).some((r) => r.Type === DB_INSTANCE && r.Properties?.SourceDBInstanceIdentifier === undefined && r.Properties?.DBClusterIdentifier === undefined);
   if (!standalone) return undefined;
-  return `failback: a replica of ${region}'s promoted database, ${String(added.DBInstanceIdentifier)}, added beside the region's first database (kept as it is); the region waits as the promoted region's standby until the switch back (ADR 0029)`;
+  return `new cross-region replica: ${String(added.DBInstanceIdentifier)}, a replica of ${region}'s database, added beside this region's standalone database (kept as it is); this region becomes ${region}'s standby (ADR 0029)`;
 }
 
 interface Read {
@@ -254,7 +268,8 @@ function strandedConsumers(before: Templates, after: Templates, changes: readonl
     const outputBefore = ((before[r.producer]?.Outputs ?? {}) as Record<string, { Value: unknown }>)[r.output];
     const stillRead = afterReads.some((a) => a.consumer === r.consumer && a.logicalId === r.logicalId && a.producer === r.producer && a.output === r.output);
     if (!(r.output in outputsAfter)) {
-      if (after[r.consumer] === undefined) continue;
+      // A weak reader removed with what it read strands nothing; an importer still holds the export until its own stack deploys.
+      if (after[r.consumer] === undefined || (r.reference === 'Fn::GetStackOutput' && !(r.logicalId in resourcesIn(after[r.consumer])))) continue;
       add(
         r,
         stillRead

@@ -69,6 +69,11 @@ export interface ResourceTypeFacts {
    * reads: the upgrade then goes on with this as its note.
    */
   readonly whenOrphaned?: string;
+  /**
+   * A durable resource that holds no data itself but that resources of
+   * `type` use: its removal is safe when every one of them goes with it.
+   */
+  readonly heldBy?: { readonly type: string; readonly reason: string };
 }
 
 const positive = (v: unknown): boolean => Number(v) > 0;
@@ -144,8 +149,16 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
       },
     ],
   },
-  'AWS::RDS::DBSubnetGroup': { stateClass: 'durable', nameProperty: 'DBSubnetGroupName' },
-  'AWS::RDS::DBParameterGroup': { stateClass: 'durable', nameProperty: 'DBParameterGroupName' },
+  'AWS::RDS::DBSubnetGroup': {
+    stateClass: 'durable',
+    nameProperty: 'DBSubnetGroupName',
+    heldBy: { type: 'AWS::RDS::DBInstance', reason: 'a subnet group holds no data, and RDS deletes none an instance still uses' },
+  },
+  'AWS::RDS::DBParameterGroup': {
+    stateClass: 'durable',
+    nameProperty: 'DBParameterGroupName',
+    heldBy: { type: 'AWS::RDS::DBInstance', reason: 'a parameter group holds no data, and RDS deletes none an instance still uses' },
+  },
   'AWS::S3::Bucket': { stateClass: 'durable', nameProperty: 'BucketName' },
   'AWS::KMS::Key': { stateClass: 'durable' },
   'AWS::KMS::Alias': { stateClass: 'durable', nameProperty: 'AliasName' },

@@ -16,16 +16,18 @@ import { CLONE_SUFFIX } from './application-login';
 const SETUP_IMAGE = 'public.ecr.aws/docker/library/postgres:17-alpine';
 
 /**
- * Idempotent: creates the login and its twin if missing (with the secret's
- * current password for the one the secret names), makes the twin a member
- * of the login whose sessions run as the login (`SET role`), so every
- * object belongs to one role whichever twin created it, and grants the
- * login the database and its `public` schema. Never changes an existing
- * password: after the first rotation the function owns them.
+ * Idempotent: creates the login and its twin if missing, sets the password
+ * of the one the secret names to the secret's current value (what the
+ * rotation already set, so a no-op after it; what a new secret needs on a
+ * database that already has the logins, such as the replica a switch back
+ * promotes, ADR 0029), makes the twin a member of the login whose sessions
+ * run as the login (`SET role`), so every object belongs to one role
+ * whichever twin created it, and grants the login the database and its
+ * `public` schema. The twin's password stays the rotation's.
  */
 export const LOGIN_SETUP_SQL = [
-  "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'current', :'password') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'current') \\gexec",
   "SELECT format('CREATE ROLE %I LOGIN', r) FROM (VALUES (:'base'), (:'twin')) AS t(r) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) \\gexec",
+  "SELECT format('ALTER ROLE %I PASSWORD %L', :'current', :'password') \\gexec",
   "SELECT format('GRANT %I TO %I', :'base', :'twin') \\gexec",
   "SELECT format('ALTER ROLE %I SET role = %L', :'twin', :'base') \\gexec",
   "SELECT format('GRANT ALL ON DATABASE %I TO %I', current_database(), :'base') \\gexec",

@@ -316,18 +316,21 @@ export class GuardedDeploy {
     const cfn = this.cfn(stack);
     const overridden = changes.filter((c) => c.verdict === 'allowed by override');
     for (const c of overridden) this.options.log(`OVERRIDE ${c.stack}/${c.logicalId} (${c.type}) may be ${c.action === 'Remove' ? 'removed' : 'replaced'}: ${reason}`);
-    if (overridden.length > 0) {
+    // The protective policy denies removing any durable resource, also those the review let go without an
+    // override: one CloudFormation retains, a database's group removed with its instances.
+    const letGo = changes.filter((c) => c.verdict === 'allowed by override' || (c.stateClass === 'durable' && c.action === 'Remove' && c.verdict !== 'refused'));
+    if (letGo.length > 0) {
       // ExecuteChangeSet takes no StackPolicyDuringUpdateBody: the override is set before and replaced after.
       const removed = Object.fromEntries(changes.filter((c) => c.action === 'Remove').map((c): [string, TemplateResource] => [c.logicalId, { Type: c.type }]));
-      const policy = stackPolicyFor({ Resources: { ...removed, ...stack.template.Resources } }, { allow: overridden.map((c) => c.logicalId) });
-      this.options.log(`${stack.name}: override stack policy for this update lets ${overridden.map((c) => c.logicalId).join(', ')} go`);
+      const policy = stackPolicyFor({ Resources: { ...removed, ...stack.template.Resources } }, { allow: letGo.map((c) => c.logicalId) });
+      this.options.log(`${stack.name}: override stack policy for this update lets ${letGo.map((c) => c.logicalId).join(', ')} go`);
       await cfn.send(new SetStackPolicyCommand({ StackName: stack.name, StackPolicyBody: JSON.stringify(policy) }));
     }
     try {
       await this.executeAndWait(stack, changes.length);
     } catch (e) {
       // On success protect() sets the protective policy; on failure it is restored here before the error surfaces.
-      if (overridden.length > 0) {
+      if (letGo.length > 0) {
         await cfn.send(new SetStackPolicyCommand({ StackName: stack.name, StackPolicyBody: JSON.stringify(stackPolicyFor(stack.template)) }));
         this.options.log(`${stack.name}: override stack policy replaced by the protective one`);
       }

@@ -1,5 +1,5 @@
 import type { Change } from '@aws-sdk/client-cloudformation';
-import { customNameOf, StateClass, stateClassOf } from '../state-classes';
+import { customNameOf, factsOf, StateClass } from '../state-classes';
 
 /**
  * The review of a CloudFormation change set against the state classes: the
@@ -54,7 +54,8 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
     if (change.Type !== 'Resource' || rc?.LogicalResourceId === undefined) continue;
     const logicalId = rc.LogicalResourceId;
     const type = rc.ResourceType ?? 'unknown';
-    const stateClass = stateClassOf(type);
+    const facts = factsOf(type);
+    const stateClass = facts.stateClass;
     const action = rc.Action ?? 'unknown';
     const recreating = (rc.Details ?? []).filter(
       (d) => d.Target?.Attribute === 'Properties' && (d.Target.RequiresRecreation === 'Always' || d.Target.RequiresRecreation === 'Conditionally'),
@@ -67,7 +68,15 @@ export function reviewChanges(input: ReviewInput): ReviewedChange[] {
     let reason: string | undefined;
     const replaced = replacement === 'True' || replacement === 'Conditional';
     const name = resource ? customNameOf(resource.Type, resource.Properties) : undefined;
-    if (stateClass === 'durable' && action === 'Remove') {
+    const holderRemoved = facts.heldBy !== undefined && input.changes.some((c) => c.ResourceChange?.Action === 'Remove' && c.ResourceChange.ResourceType === facts.heldBy!.type);
+    if (stateClass === 'durable' && action === 'Remove' && rc.PolicyAction === 'Retain' && facts.whenOrphaned) {
+      // DeletionPolicy Retain: CloudFormation leaves it in the account (ChangeSet ResourceChange.PolicyAction).
+      verdict = 'warning';
+      reason = `durable, retained: ${facts.whenOrphaned}`;
+    } else if (stateClass === 'durable' && action === 'Remove' && holderRemoved) {
+      // RDS refuses to delete a group an instance still uses, so its removal loses nothing.
+      reason = `removed with the ${facts.heldBy!.type} resources this change set removes: ${facts.heldBy!.reason}`;
+    } else if (stateClass === 'durable' && action === 'Remove') {
       verdict = 'refused';
       reason = 'durable: removing it from the stack deletes or detaches its data';
     } else if (stateClass === 'durable' && replaced) {

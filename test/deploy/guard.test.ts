@@ -299,6 +299,18 @@ describe('a deliberate migration, by override', () => {
     expect(policyDenies(during!, 'Update:Delete', 'Logs', 'AWS::S3::Bucket')).toBe(true);
   });
 
+  test('WHEN a retired database goes with its parameter group THEN the override names the instance, and the policy during the update lets both go', async () => {
+    const removal = [change('OldDatabase', 'AWS::RDS::DBInstance', 'Remove'), change('OldParameters', 'AWS::RDS::DBParameterGroup', 'Remove')];
+    const refused = await world({ planned: { 'shop-prod-data': removal, 'shop-prod-app': [inPlace] } }).guard.deploy();
+    expect(refused.result).toBe('refused');
+    const w = world({ planned: { 'shop-prod-data': removal, 'shop-prod-app': [inPlace] } });
+    const outcome = await w.guard.deploy({ allowReplace: ['shop-prod-data/OldDatabase'], reason: 'generation 1 retired after the switch back' });
+    expect(outcome.result).toBe('deployed');
+    const [during] = w.primary.policiesSet('shop-prod-data');
+    expect(policyDenies(during!, 'Update:Delete', 'OldDatabase', 'AWS::RDS::DBInstance')).toBe(false);
+    expect(policyDenies(during!, 'Update:Delete', 'OldParameters', 'AWS::RDS::DBParameterGroup')).toBe(false);
+  });
+
   test('WHEN the overridden update fails THEN the protective policy is still restored', async () => {
     const w = world({ planned: { 'shop-prod-data': [replaceDb], 'shop-prod-app': [inPlace] }, endsIn: { 'shop-prod-data': 'UPDATE_ROLLBACK_COMPLETE' } });
     await expect(w.guard.deploy({ allowReplace: ['shop-prod-data/Database'], reason: 'migration' })).rejects.toThrow('shop-prod-data: deploy ended UPDATE_ROLLBACK_COMPLETE');

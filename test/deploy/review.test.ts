@@ -18,6 +18,23 @@ function review(changes: Change[], allow: string[] = []): ReviewedChange[] {
 const verdicts = (changes: Change[], allow: string[] = []): string[] => review(changes, allow).map((c) => `${c.logicalId} ${c.verdict}`);
 
 describe('reviewing a change set against the state classes', () => {
+  test('WHEN a retired database goes with its parameter group and retained log group THEN only the instance needs an override', () => {
+    const retained = (c: Change): Change => ({ ...c, ResourceChange: { ...c.ResourceChange, PolicyAction: 'Retain' } });
+    const changes = [
+      change('OldInstance', 'AWS::RDS::DBInstance', 'Remove'),
+      change('OldParameters', 'AWS::RDS::DBParameterGroup', 'Remove'),
+      change('OldSubnets', 'AWS::RDS::DBSubnetGroup', 'Remove'),
+      retained(change('OldLog', 'AWS::Logs::LogGroup', 'Remove')),
+    ];
+    expect(verdicts(changes)).toEqual(['OldInstance refused', 'OldParameters ok', 'OldSubnets ok', 'OldLog warning']);
+    expect(verdicts(changes, ['shop-prod-data/OldInstance'])[0]).toBe('OldInstance allowed by override');
+    expect(review(changes)[3]!.reason).toMatch(/^durable, retained: kept in the account with its logs/);
+  });
+
+  test('WHEN a parameter group is removed while no instance goes THEN it is refused, and a log group CloudFormation deletes too', () => {
+    expect(verdicts([change('OldParameters', 'AWS::RDS::DBParameterGroup', 'Remove'), change('OldLog', 'AWS::Logs::LogGroup', 'Remove')])).toEqual(['OldParameters refused', 'OldLog refused']);
+  });
+
   test('WHEN CloudFormation says it may replace the database THEN it is refused: CloudFormation decides only while it executes', () => {
     const reviewed = review([change('Database', 'AWS::RDS::DBInstance', 'Modify', 'Conditional', [{ name: 'AvailabilityZone', recreation: 'Conditionally' }])]);
     expect(reviewed).toMatchObject([{ verdict: 'refused', causes: ['AvailabilityZone'], reason: 'durable: possibly replacing it loses or detaches its data' }]);

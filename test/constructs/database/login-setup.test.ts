@@ -67,12 +67,16 @@ describe('LoginSetup', () => {
   });
 
   test('THEN the setup creates both logins and runs the twin as the login, so objects have one owner whichever twin is current', () => {
-    expect(LOGIN_SETUP_SQL).toMatch(/CREATE ROLE %I LOGIN PASSWORD %L', :'current', :'password'\) WHERE NOT EXISTS/);
-    expect(LOGIN_SETUP_SQL).toMatch(/VALUES \(:'base'\), \(:'twin'\)/);
+    expect(LOGIN_SETUP_SQL).toMatch(/CREATE ROLE %I LOGIN', r\) FROM \(VALUES \(:'base'\), \(:'twin'\)\) AS t\(r\) WHERE NOT EXISTS/);
     expect(LOGIN_SETUP_SQL).toContain("format('GRANT %I TO %I', :'base', :'twin')");
     expect(LOGIN_SETUP_SQL).toContain("format('ALTER ROLE %I SET role = %L', :'twin', :'base')");
-    // Never resets a password: after the first rotation the function owns both, and a run on every change is harmless.
-    expect(LOGIN_SETUP_SQL).not.toMatch(/ALTER ROLE[^\n]*PASSWORD/);
+  });
+
+  test('THEN it sets the password of the login the secret names, and only that one: a new secret works on a database that has the logins already', () => {
+    const passwords = LOGIN_SETUP_SQL.split('\n').filter((l) => /PASSWORD/.test(l));
+    expect(passwords).toEqual(["SELECT format('ALTER ROLE %I PASSWORD %L', :'current', :'password') \\gexec"]);
+    // After the roles exist: ALTER ROLE fails on a missing role.
+    expect(LOGIN_SETUP_SQL.indexOf('CREATE ROLE')).toBeLessThan(LOGIN_SETUP_SQL.indexOf('PASSWORD'));
   });
 
   test('THEN the task reaches the database port and HTTPS only, and the database admits it by a rule in this stack', () => {
