@@ -306,10 +306,16 @@ const CASES: readonly (readonly [string, ConfigInput, string])[] = [
   [
     'a failback on the first database',
     phase3({ standby: { role: 'failback', databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop-AbCdEf' } }),
-    'standby.databaseGeneration: 1 is not allowed with standby.role "failback"; allowed: 2 (the primary region\'s new database, a replica of the promoted one)',
+    'standby.databaseGeneration: 1 is not allowed with standby.role "failback"; allowed: a whole number from 2 to 99, the generation before the failback plus one (the primary region\'s new database, a replica of the promoted one)',
   ],
-  ['a second database without a failback', phase3({ standby: { databaseGeneration: 2 } }), 'standby.databaseGeneration: 2 is not allowed with standby.role "standby"; allowed: 1 (the switch back to the second database is not built, ADR 0029)'],
-  ['a third database', phase3({ standby: { databaseGeneration: 3 } }), 'standby.databaseGeneration: 3 is not allowed; allowed: a whole number from 1 to 2'],
+  ['a database generation beyond the last', phase3({ standby: { databaseGeneration: 100 } }), 'standby.databaseGeneration: 100 is not allowed; allowed: a whole number from 1 to 99'],
+  [
+    'the switch back keeping the secret of the database it leaves',
+    phase3({ standby: { databaseGeneration: 2, databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:shop-AbCdEf' } }),
+    'standby.databaseSecretArn: "arn:aws:secretsmanager:us-west-2:111111111111:secret:shop-AbCdEf" is not allowed with standby.role "standby" and databaseGeneration 2: it is the secret of the database the switch back leaves behind, and the standby\'s tasks now read the replica of the primary\'s new secret; allowed: unset (docs/runbooks.md, regional failback)',
+  ],
+  ['retiring with nothing to retire', phase3({ standby: { previousDatabases: 'unprotect' } }), 'standby.previousDatabases: "unprotect" is not allowed with databaseGeneration 1: there is no previous database; allowed: "keep"'],
+  ['an unknown retirement step', phase3({ standby: { databaseGeneration: 2, previousDatabases: 'delete' } }), 'standby.previousDatabases: "delete" is not allowed; allowed: "keep", "unprotect", "retire"'],
   ['a standby minimum above a maximum', phase3({ standby: { minTasks: 41 } }), 'standby.minTasks: 41 is not allowed; allowed: a whole number from 0 to 40 (the smallest scaling.maxTasks of a service without standbyTasks)'],
   // Workers, scheduled tasks and standby task counts.
   ['a worker scaling signal that does not exist', phase2({ workers: [{ name: 'worker', scaling: { signal: 'memory' } }] }), 'workers.worker.scaling.signal: "memory" is not allowed; allowed: "backlog", "cpu", "metric", "schedule", "fixed", "singleton"'],
