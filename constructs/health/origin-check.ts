@@ -153,13 +153,6 @@ export class OriginCheck extends Construct {
       ...inCompliancePacks('IAMNoInlinePolicy'),
     );
     acknowledge(
-      this.ingressRule,
-      'Admits the prefix list of the VPC\'s NAT gateway Elastic IPs (each a /32, read from the data stack) on the listener port alone: the origin check\'s only way to the internet-facing load balancer.',
-      'AwsSolutions-EC23',
-      ...inCompliancePacks('EC2RestrictedCommonPorts'),
-      ...inCompliancePacks('EC2RestrictedSSH'),
-    );
-    acknowledge(
       this.artifacts,
       'Holds only the origin check\'s own run logs, expired with the deployment\'s log retention; logging access to it would need another bucket for records of no more value.',
       'AwsSolutions-S1',
