@@ -84,6 +84,7 @@ export const UNPRICED_TYPES: Readonly<Record<string, string>> = {
   'AWS::EC2::EIP': 'priced with its NAT gateway (public IPv4 hours)',
   'AWS::EC2::SecurityGroup': 'free',
   'AWS::EC2::SecurityGroupIngress': 'free',
+  'AWS::EC2::PrefixList': 'free (Amazon VPC pricing lists no charge for customer-managed prefix lists)',
   'AWS::EC2::SecurityGroupEgress': 'free',
   'AWS::EC2::FlowLog': 'by use: log ingestion (traffic)',
   'AWS::IAM::Role': 'free',

@@ -113,6 +113,7 @@ export const NOT_DRAWN: readonly string[] = [
   'AWS::EC2::FlowLog',
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::PrefixList',
   'AWS::EC2::SecurityGroupEgress',
   'AWS::EC2::VPCEndpoint',
   'AWS::Lambda::Function',

@@ -43,6 +43,17 @@ describe('TieredVpc', () => {
     expect(igwRoutes).toHaveLength(3);
   });
 
+  test('THEN the NAT gateway\'s Elastic IP is the one /32 of a prefix list sized for one NAT gateway per zone', () => {
+    const eips = Object.keys(data.findResources('AWS::EC2::EIP'));
+    expect(eips).toHaveLength(1);
+    data.resourceCountIs('AWS::EC2::PrefixList', 1);
+    data.hasResourceProperties('AWS::EC2::PrefixList', {
+      AddressFamily: 'IPv4',
+      MaxEntries: 3,
+      Entries: [{ Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [eips[0], 'PublicIp'] }, '/32']] }, Description: 'NAT gateway in us-east-1a' }],
+    });
+  });
+
   test('THEN data subnets have no route out at all', () => {
     const dataRouteTables = Object.entries(data.findResources('AWS::EC2::SubnetRouteTableAssociation'))
       .filter(([id]) => id.startsWith('NetworkVpcdata'))

@@ -32,11 +32,13 @@ export interface OriginCheckProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   /**
-   * The NAT gateways' public addresses: the load balancer admits the check
-   * from them alone (a canary in a VPC reaches the internet, and a public
-   * load balancer, through its NAT gateway's Elastic IP).
+   * Id of a prefix list holding the NAT gateways' public addresses: the
+   * load balancer admits the check from them alone (a canary in a VPC
+   * reaches the internet, and a public load balancer, through its NAT
+   * gateway's Elastic IP). One list rather than one rule per address, so
+   * the NAT count changes without touching this rule (ADR 0036).
    */
-  readonly egressAddresses: readonly string[];
+  readonly egressPrefixListId: string;
   /** Requests made every run; the run fails only when none of them answers 2xx or 3xx. */
   readonly probes: readonly OriginProbe[];
   /**
@@ -65,15 +67,14 @@ export class OriginCheck extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Each run's log and HAR file, expired after `artifactRetentionDays`. */
   public readonly artifacts: s3.Bucket;
-  /** The load balancer's rules admitting the check from each NAT gateway's address. */
-  public readonly ingressRules: readonly ec2.CfnSecurityGroupIngress[];
+  /** The load balancer's rule admitting the check from the NAT gateways' prefix list. */
+  public readonly ingressRule: ec2.CfnSecurityGroupIngress;
   /** Percent of runs in a period that reached a service: 100 or 0 at one run a minute, absent when nothing ran. */
   public readonly successPercent: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, props: OriginCheckProps) {
     super(scope, id);
     if (props.probes.length === 0) throw new Error('OriginCheck: probes is empty; give at least one path a listener rule routes to a service');
-    if (props.egressAddresses.length === 0) throw new Error('OriginCheck: egressAddresses is empty; the check reaches the load balancer through NAT gateways');
     const port = props.protocol === 'https' ? 443 : 80;
     const retention = Duration.days(props.artifactRetentionDays ?? 30);
     const stack = Stack.of(this);
@@ -93,18 +94,15 @@ export class OriginCheck extends Construct {
       description: 'Origin check canary: calls the load balancer through NAT, and Secrets Manager, S3 and CloudWatch',
       allowAllOutbound: true,
     });
-    // Rules of their own (not inline in the load balancer's group), so what the check adds stays here.
-    this.ingressRules = props.egressAddresses.map(
-      (address, i) =>
-        new ec2.CfnSecurityGroupIngress(this, `FromNat${i + 1}`, {
-          groupId: props.loadBalancerSecurityGroup.securityGroupId,
-          ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          cidrIp: `${address}/32`,
-          description: `Origin check through NAT gateway ${i + 1}`,
-        }),
-    );
+    // A rule of its own (not inline in the load balancer's group), so what the check adds stays here.
+    this.ingressRule = new ec2.CfnSecurityGroupIngress(this, 'FromNat', {
+      groupId: props.loadBalancerSecurityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      sourcePrefixListId: props.egressPrefixListId,
+      description: 'Origin check through the NAT gateways',
+    });
 
     this.canary = new synthetics.Canary(this, 'Canary', {
       runtime: synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0,
@@ -154,15 +152,6 @@ export class OriginCheck extends Construct {
       'The canary\'s role has exactly one policy, the one aws-cdk-lib attaches with the statements above; it lives and dies with the role.',
       ...inCompliancePacks('IAMNoInlinePolicy'),
     );
-    for (const rule of this.ingressRules) {
-      acknowledge(
-        rule,
-        'Admits one NAT gateway\'s Elastic IP (a /32 read from the data stack, which the rule cannot resolve) on the listener port alone: the origin check\'s only way to the internet-facing load balancer.',
-        'AwsSolutions-EC23',
-        ...inCompliancePacks('EC2RestrictedCommonPorts'),
-        ...inCompliancePacks('EC2RestrictedSSH'),
-      );
-    }
     acknowledge(
       this.artifacts,
       'Holds only the origin check\'s own run logs, expired with the deployment\'s log retention; logging access to it would need another bucket for records of no more value.',
@@ -276,16 +265,5 @@ export function routedProbes(
     if (!s.pathPatterns.some((p) => routes(p, s.healthCheckPath))) return [];
     const host = s.hostHeaders.length === 0 ? defaultHost : s.hostHeaders.find((h) => !/[*?]/.test(h));
     return host === undefined ? [] : [{ path: s.healthCheckPath, host }];
-  });
-}
-
-/**
- * The public addresses of a VPC's NAT gateways, as aws-cdk-lib's `Vpc`
- * makes them (an `EIP` beside each gateway in its public subnet).
- */
-export function natGatewayAddresses(vpc: ec2.IVpc): string[] {
-  return vpc.publicSubnets.flatMap((subnet) => {
-    const eip = subnet.node.tryFindChild('EIP');
-    return eip instanceof ec2.CfnEIP ? [eip.attrPublicIp] : [];
   });
 }

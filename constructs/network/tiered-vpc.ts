@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -43,6 +43,12 @@ export interface TieredVpcProps {
 export class TieredVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly flowLogGroup: logs.LogGroup;
+  /**
+   * A customer-managed prefix list of every NAT gateway's Elastic IP (/32),
+   * sized for one NAT gateway per zone: a rule admitting the VPC's egress
+   * references this one list, whose id never changes with the NAT count.
+   */
+  public readonly natAddresses: ec2.CfnPrefixList;
 
   constructor(scope: Construct, id: string, props: TieredVpcProps) {
     super(scope, id);
@@ -58,6 +64,8 @@ export class TieredVpc extends Construct {
         { name: SUBNET_TIERS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: SUBNET_MASKS.data },
       ],
     });
+
+    this.natAddresses = this.natAddressList(props.availabilityZones.length);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,
@@ -90,6 +98,38 @@ export class TieredVpc extends Construct {
         ...inCompliancePacks('VPCNoUnrestrictedRouteToIGW'),
       );
     }
+  }
+
+  /**
+   * Entries change in place when the NAT count does (AWS::EC2::PrefixList,
+   * Entries and MaxEntries "Update requires: No interruption",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-prefixlist.html),
+   * so a consumer importing the list's id is never stranded, as it was by
+   * one export per Elastic IP. MaxEntries stays at the zone count, the most
+   * NAT gateways the VPC can have: EC2 refuses to change a list's entries
+   * and its size in one modification (ModifyManagedPrefixList, MaxEntries,
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyManagedPrefixList.html).
+   * A rule referencing the list weighs MaxEntries against its security
+   * group's rule quota ("Prefix lists concepts and rules",
+   * https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html),
+   * the same as one rule per possible NAT gateway. An L1 list: aws-cdk-lib's
+   * `PrefixList` tests each entry against an IPv4 pattern, which an Elastic
+   * IP's address (a token until deploy) fails.
+   */
+  private natAddressList(maxEntries: number): ec2.CfnPrefixList {
+    // aws-cdk-lib's Vpc places an EIP beside each NAT gateway in its public subnet.
+    const entries = this.vpc.publicSubnets.flatMap((subnet) => {
+      const eip = subnet.node.tryFindChild('EIP');
+      return eip instanceof ec2.CfnEIP ? [{ cidr: `${eip.attrPublicIp}/32`, description: `NAT gateway in ${subnet.availabilityZone}` }] : [];
+    });
+    const list = new ec2.CfnPrefixList(this, 'NatAddresses', {
+      addressFamily: 'IPv4',
+      maxEntries,
+      entries,
+      // Required; named as aws-cdk-lib's PrefixList names an unnamed list (unique per stack and path).
+      prefixListName: Lazy.string({ produce: () => Names.uniqueResourceName(list, { maxLength: 255, allowedSpecialCharacters: '.-_' }) }),
+    });
+    return list;
   }
 
   /** Subnets of one tier. */

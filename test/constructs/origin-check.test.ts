@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { natGatewayAddresses, OriginCheck, OriginCheckProps, routedProbes } from '../../constructs/health/origin-check';
+import { OriginCheck, OriginCheckProps, routedProbes } from '../../constructs/health/origin-check';
 
 const service = (healthCheckPath: string, pathPatterns: string[], hostHeaders: string[] = []) => ({ healthCheckPath, pathPatterns, hostHeaders });
 
@@ -21,10 +21,11 @@ describe('routedProbes', () => {
 });
 
 describe('OriginCheck', () => {
-  // GIVEN a VPC with two NAT gateways and a load balancer behind the CDN
+  // GIVEN a VPC whose NAT addresses are in a prefix list, and a load balancer behind the CDN
   const stack = new Stack(new App(), 'Check', { env: { account: '111111111111', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 2 });
   const lbGroup = new ec2.SecurityGroup(stack, 'LbGroup', { vpc, allowAllOutbound: false });
+  const natList = new ec2.CfnPrefixList(stack, 'NatAddresses', { addressFamily: 'IPv4', maxEntries: 2, prefixListName: 'nat-addresses' });
   const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true, securityGroup: lbGroup });
   const props: OriginCheckProps = {
     loadBalancer,
@@ -33,7 +34,7 @@ describe('OriginCheck', () => {
     serverName: 'origin.example.com',
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    egressAddresses: natGatewayAddresses(vpc),
+    egressPrefixListId: natList.attrPrefixListId,
     probes: [{ path: '/', host: 'app.example.com' }],
     originHeader: { name: 'X-Origin-Verify', secretName: 'shop-prod/cdn-origin-header' },
   };
@@ -41,9 +42,18 @@ describe('OriginCheck', () => {
   new OriginCheck(stack, 'OriginCheck', props);
   const t = Template.fromStack(stack);
 
-  test('THEN the load balancer admits each NAT gateway\'s address on 443, and nothing else is added to it', () => {
-    expect(props.egressAddresses).toHaveLength(2);
-    t.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LbGroup'), 'GroupId'] }, FromPort: 443, ToPort: 443 }, 2);
+  test('THEN the load balancer admits the NAT prefix list on 443 in one rule, and nothing else is added to it', () => {
+    const rules = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(rules).toEqual([
+      {
+        GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^LbGroup/), 'GroupId'] },
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourcePrefixListId: { 'Fn::GetAtt': ['NatAddresses', 'PrefixListId'] },
+        Description: 'Origin check through the NAT gateways',
+      },
+    ]);
   });
 
   test('THEN the canary may read the origin-header secret of its region only', () => {
@@ -77,8 +87,7 @@ describe('OriginCheck', () => {
     expect(canary.Name).toMatch(/^[0-9a-z_-]{1,21}$/);
   });
 
-  test('GIVEN no probe or no NAT address THEN the construct refuses, naming the prop', () => {
+  test('GIVEN no probe THEN the construct refuses, naming the prop', () => {
     expect(() => new OriginCheck(stack, 'NoProbe', { ...props, probes: [] })).toThrow(/probes is empty/);
-    expect(() => new OriginCheck(stack, 'NoNat', { ...props, egressAddresses: [] })).toThrow(/egressAddresses is empty/);
   });
 });

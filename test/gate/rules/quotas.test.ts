@@ -85,6 +85,28 @@ describe('SecurityGroupRuleQuota', () => {
       expect.stringMatching(/inbound rules weigh 110 \(IPv4\)/),
     ]);
   });
+  describe('GIVEN CloudFront\'s list and a rule importing a prefix list of the data stack', () => {
+    // The list is in another stack; the rule reads its id through a strong export, as the origin check does.
+    const withList = (maxEntries: number) =>
+      deployment({
+        data: {
+          resources: { Nat: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: maxEntries, PrefixListName: 'nat' } } },
+          outputs: { NatId: { Value: { 'Fn::GetAtt': ['Nat', 'PrefixListId'] }, Export: { Name: 'data:NatId' } } },
+        },
+        app: {
+          resources: {
+            Sg: group([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' }]),
+            FromNat: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Sg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: { 'Fn::ImportValue': 'data:NatId' } } },
+          },
+        },
+      });
+    test('WHEN the list holds at most 5 entries THEN it passes: 55 + 5', () => {
+      expect(firing(SecurityGroupRuleQuota, withList(5))).toEqual([]);
+    });
+    test('WHEN the list holds at most 6 entries THEN it fires: the rule weighs the list\'s MaxEntries, not 1', () => {
+      expect(messages(SecurityGroupRuleQuota, withList(6))).toEqual([expect.stringMatching(/inbound rules weigh 61 \(IPv4\)/)]);
+    });
+  });
 });
 
 describe('StackQuotas', () => {
