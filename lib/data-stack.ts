@@ -195,11 +195,13 @@ export class DataStack extends BlueprintStack {
       }
       this.databases = databases;
       this.database = databases.get(current)!;
-      const writable = role.failback ? databases.get(previous!)! : this.database;
+      // During a failback the newest is the promoted region's replica, and the one before stays writable.
+      const writableGeneration = role.failback ? previous! : current;
+      const writable = databases.get(writableGeneration)!;
       this.loginDatabase = writable;
-      // Every writable database keeps its login; the tasks use the newest.
+      // Every standalone database keeps its login until it is retired; the tasks use the writable one's.
       const logins = new Map([...databases].filter(([, d]) => !d.isReplica).map(([g, d]) => [g, this.applicationLoginOf(c, key, g, d, standby)] as const));
-      this.applicationLogin = logins.get(previous !== undefined && role.failback ? previous : current);
+      this.applicationLogin = logins.get(writableGeneration);
       // Without an application login, the master secret (ADR 0027); during a failback, the promoted database's.
       this.applicationSecret = role.failback ? this.database.secret : (this.applicationLogin?.secret ?? writable.secret);
       // Every standalone database of the region, the one a switch back leaves behind included, until it is retired.
@@ -494,7 +496,7 @@ export class DataStack extends BlueprintStack {
     if (promoted) {
       // Kept with its exports, as for the master secret's replica (replicaSource).
       this.exportValue(arn.stringValue);
-      return this.databases?.get(generation)?.secret ?? this.database.secret;
+      return this.databases.get(generation)!.secret;
     }
     return secretsmanager.Secret.fromSecretCompleteArn(this, generationId('DatabaseAppSecretReplica', generation), arn.stringValue);
   }
