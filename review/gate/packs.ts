@@ -37,7 +37,9 @@ import { CrossRegionReplicaKey } from './rules/regions/cross-region-replica-key'
 import { SecretReferencesResolve } from './rules/regions/secret-references-resolve';
 import { TasksReadOwnRegion } from './rules/regions/tasks-read-own-region';
 import { AllocatedStorageUnchanged } from './rules/upgrades/allocated-storage-unchanged';
+import { PromotionKeepsCreateOnlyProperties } from './rules/upgrades/promotion-keeps-create-only';
 import { RemovedInstanceUnprotected } from './rules/upgrades/removed-instance-unprotected';
+import { ReplicaSourceHasBackups } from './rules/upgrades/replica-source-backups';
 import { CustomNamedReplacement } from './rules/upgrades/custom-named-replacement';
 import { ReplicaMaxConnections } from './rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from './rules/upgrades/stranded-consumer';
@@ -70,7 +72,7 @@ export const NAMES: readonly GateRule[] = [UniqueNames, UniqueRecordSets];
 export const QUOTAS: readonly GateRule[] = [DashboardAlarmWidgetQuota, DynamicReferenceQuota, EventQuotas, LoadBalancerQuotas, ProviderWaiterWithinTimeout, SecurityGroupRuleQuota, StackQuotas, WebAclCapacity];
 
 /** What an upgrade from the previous phase does to deployed resources and their consumers. */
-export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections, RemovedInstanceUnprotected];
+export const UPGRADES: readonly GateRule[] = [AllocatedStorageUnchanged, CustomNamedReplacement, StrandedConsumer, ReplicaMaxConnections, RemovedInstanceUnprotected, PromotionKeepsCreateOnlyProperties, ReplicaSourceHasBackups];
 
 /** Regional failover that moves on the right signal, and a region that finds what it reads in its own region. */
 export const RESILIENCE: readonly GateRule[] = [FailoverWithoutTargetHealth, FailoverAlarmTreatsMissingAsUnhealthy, FailoverCalculatedCheckCanFail, TasksReadOwnRegion, SecretReferencesResolve, CrossRegionReplicaKey];

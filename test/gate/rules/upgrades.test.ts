@@ -1,6 +1,8 @@
 import { AllocatedStorageUnchanged } from '../../../review/gate/rules/upgrades/allocated-storage-unchanged';
 import { CustomNamedReplacement } from '../../../review/gate/rules/upgrades/custom-named-replacement';
+import { PromotionKeepsCreateOnlyProperties } from '../../../review/gate/rules/upgrades/promotion-keeps-create-only';
 import { RemovedInstanceUnprotected } from '../../../review/gate/rules/upgrades/removed-instance-unprotected';
+import { ReplicaSourceHasBackups } from '../../../review/gate/rules/upgrades/replica-source-backups';
 import { ReplicaMaxConnections } from '../../../review/gate/rules/upgrades/replica-max-connections';
 import { StrandedConsumer } from '../../../review/gate/rules/upgrades/stranded-consumer';
 import { deployment, firing, messages, stackOutput } from '../support';
@@ -126,5 +128,41 @@ describe('RemovedInstanceUnprotected', () => {
   test('GIVEN a protected instance kept, or no previous phase THEN it passes', () => {
     expect(firing(RemovedInstanceUnprotected, { previous: data({ Old: old(true) }), deployment: data({ Old: old(true) }) })).toEqual([]);
     expect(firing(RemovedInstanceUnprotected, data({ Old: old(true) }))).toEqual([]);
+  });
+});
+
+describe('PromotionKeepsCreateOnlyProperties', () => {
+  const data = (props: Record<string, unknown>) => deployment({ data: { resources: { Db: db(props) } } });
+  const replica = data({ SourceDBInstanceIdentifier: 'arn:aws:rds:us-west-2:111111111111:db:shop-prod-postgres', MultiAZ: false });
+  test('GIVEN a replica promoted with the user name its source gave it THEN it fires: MasterUsername is create-only, and the database would be replaced by an empty one', () => {
+    const input = { previous: replica, deployment: data({ MasterUsername: 'dbadmin', MasterUserPassword: 'x', MultiAZ: true }) };
+    expect(firing(PromotionKeepsCreateOnlyProperties, input)).toEqual(['data Db']);
+    expect(messages(PromotionKeepsCreateOnlyProperties, input)[0]).toMatch(/^the promotion also sets MasterUsername, create-only/);
+  });
+  test('GIVEN a replica promoted with only a password THEN it passes: the password is a modification after the promotion', () => {
+    expect(firing(PromotionKeepsCreateOnlyProperties, { previous: replica, deployment: data({ MasterUserPassword: 'x', MultiAZ: true }) })).toEqual([]);
+  });
+  test('GIVEN an instance that was standalone already THEN it passes', () => {
+    expect(firing(PromotionKeepsCreateOnlyProperties, { previous: data({ MasterUsername: 'dbadmin' }), deployment: data({ MasterUsername: 'dbadmin' }) })).toEqual([]);
+  });
+});
+
+describe('ReplicaSourceHasBackups', () => {
+  const pair = (retention: number | undefined) =>
+    deployment({
+      data: {
+        resources: {
+          Primary: db({ DBInstanceIdentifier: 'shop-prod-postgres', ...(retention === undefined ? {} : { BackupRetentionPeriod: retention }) }),
+          Replica: db({ SourceDBInstanceIdentifier: { 'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: 'Primary' }]] } }),
+        },
+      },
+    });
+  test('GIVEN a replica of an instance without automated backups THEN it fires: RDS refuses to create it', () => {
+    expect(firing(ReplicaSourceHasBackups, pair(0))).toEqual(['data Replica']);
+    expect(firing(ReplicaSourceHasBackups, pair(undefined))).toEqual(['data Replica']);
+    expect(messages(ReplicaSourceHasBackups, pair(0))[0]).toMatch(/its source data Primary has no automated backups \(BackupRetentionPeriod 0\)/);
+  });
+  test('GIVEN a source with backups THEN it passes', () => {
+    expect(firing(ReplicaSourceHasBackups, pair(7))).toEqual([]);
   });
 });

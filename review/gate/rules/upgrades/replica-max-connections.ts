@@ -9,7 +9,7 @@ function maxConnections(deployment: Deployment, db: Located): number | undefined
 }
 
 /** The source of a read replica, named by a Ref inside an ARN or by a literal ARN. */
-function sourceOf(deployment: Deployment, replica: Located): Located | undefined {
+export function sourceOf(deployment: Deployment, replica: Located): Located | undefined {
   const ref = replica.resource.Properties?.SourceDBInstanceIdentifier;
   if (ref === undefined) return undefined;
   const parts = ref?.['Fn::Join']?.[1] as unknown[] | undefined;
