@@ -32,7 +32,10 @@ lintedOrSkipped('cfn-lint on the synthesized templates', () => {
   beforeAll(() => {
     // Phase 1 once more with a migration command: its stack's MigrationCommand output is linted too.
     const withMigration = { ...PRODUCTION_SETTINGS, services: [{ name: 'web', migrationCommand: ['npm', 'run', 'migrate'] }] };
-    const variants: [string, object][] = [['phase1', PRODUCTION_SETTINGS], ['phase3', PRODUCTION_SETTINGS], ['phase1', withMigration]];
+    // Phase 3 also as a failback and a switch back leave it (ADR 0029): a replica promoted with a password of its own.
+    const failback = { ...PRODUCTION_SETTINGS, standby: { role: 'failback', databaseGeneration: 2, databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:blueprint-prod/database-AbCdEf' } };
+    const switchedBack = { ...PRODUCTION_SETTINGS, standby: { role: 'standby', databaseGeneration: 2 } };
+    const variants: [string, object][] = [['phase1', PRODUCTION_SETTINGS], ['phase3', PRODUCTION_SETTINGS], ['phase1', withMigration], ['phase3', failback], ['phase3', switchedBack]];
     templates = variants.flatMap(([phase, settings], i) => {
       const outdir = mkdtempSync(join(tmpdir(), `blueprint-lint-${phase}-${i}-`));
       outdirs.push(outdir);
@@ -47,8 +50,8 @@ lintedOrSkipped('cfn-lint on the synthesized templates', () => {
 
   test('THEN there are templates to lint', () => {
     // phase 1: data, app, web; phase 3: those, a worker, the standby region's recovery stack and four, and the edge;
-    // phase 1 with a migration: data, app, web and its migration.
-    expect(templates).toHaveLength(17);
+    // phase 1 with a migration: data, app, web and its migration; phase 3 again as a failback and as a switch back.
+    expect(templates).toHaveLength(37);
   });
 
   test('THEN every finding is a documented exception', () => {
