@@ -582,8 +582,9 @@ export class DataStack extends BlueprintStack {
   private secretReplicaArn(role: StandbyRole, generation: number): string {
     // Read from the primary's data stack when this stack deploys, and kept in this region as a parameter, so
     // this region's service stacks take it from here and never read the primary region, even to deploy.
-    // Unchanged by a promotion: CloudFormation resolves Fn::GetStackOutput only when the parameter itself is
-    // created or updated, so the promotion's deploy reads nothing from the primary region.
+    // Unchanged by a promotion, on the assumption (not verified in an account, ADR 0029) that CloudFormation resolves
+    // Fn::GetStackOutput only when the parameter itself is created or updated, so the promotion's deploy reads nothing
+    // from the primary region.
     const replicaArn = new ssm.StringParameter(this, generationId('DatabaseSecretArn', generation), {
       description: 'ARN of this region\'s replica of the database master secret, which the tasks read',
       stringValue: Fn.getStackOutput(role.source.primaryDataStack.stackName, generationId(SECRET_REPLICA_OUTPUT, generation), role.source.primaryDataStack.region),

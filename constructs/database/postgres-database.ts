@@ -378,6 +378,10 @@ export class PostgresDatabase extends Construct {
     cfn.sourceDbInstanceIdentifier = undefined;
     cfn.multiAz = true;
     cfn.backupRetentionPeriod = backupRetentionDays;
+    // As for a primary: its automated backups outlive it, and its snapshots carry its tags. CloudFormation's
+    // default deletes the automated backups with the instance.
+    cfn.deleteAutomatedBackups = false;
+    cfn.copyTagsToSnapshot = true;
     // A switch back's promoted database is the primary again, in its region's AWS Backup plan.
     if (inBackupPlan) return;
     acknowledge(

@@ -137,7 +137,11 @@ describe('PromotionKeepsCreateOnlyProperties', () => {
   test('GIVEN a replica promoted with the user name its source gave it THEN it fires: MasterUsername is create-only, and the database would be replaced by an empty one', () => {
     const input = { previous: replica, deployment: data({ MasterUsername: 'dbadmin', MasterUserPassword: 'x', MultiAZ: true }) };
     expect(firing(PromotionKeepsCreateOnlyProperties, input)).toEqual(['data Db']);
-    expect(messages(PromotionKeepsCreateOnlyProperties, input)[0]).toMatch(/^the promotion also sets MasterUsername, create-only/);
+    expect(messages(PromotionKeepsCreateOnlyProperties, input)[0]).toMatch(/^the promotion also changes MasterUsername, create-only/);
+  });
+  test('GIVEN a replica promoted with StorageEncrypted, which its template had to leave out THEN it fires too', () => {
+    const input = { previous: replica, deployment: data({ StorageEncrypted: true, MultiAZ: true }) };
+    expect(messages(PromotionKeepsCreateOnlyProperties, input)).toEqual([expect.stringMatching(/^the promotion also changes StorageEncrypted, create-only/)]);
   });
   test('GIVEN a replica promoted with only a password THEN it passes: the password is a modification after the promotion', () => {
     expect(firing(PromotionKeepsCreateOnlyProperties, { previous: replica, deployment: data({ MasterUserPassword: 'x', MultiAZ: true }) })).toEqual([]);
