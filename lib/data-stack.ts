@@ -1,5 +1,4 @@
 import { ArnFormat, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlueprintConfig, bucketName, databaseIdentifier, DatabaseGenerations, deploymentName, maxConnectionsFor } from '../config';
 import { HOT_STANDBY_PARAMETERS } from '../config/postgres';
-import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrl, RedisUrlSecret, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
+import { AppBucket, ApplicationLogin, DatabaseBackup, DataKey, EventStream, LogBucket, POSTGRES_PORT, PostgresDatabase, PostgresSource, ReaderEndpoint, RedisCache, RedisUrl, RedisUrlSecret, rotateSingleUser, secretArnIn, TieredVpc, WorkQueue } from '../constructs';
 import { BlueprintStack, BlueprintStackProps } from './blueprint-stack';
 
 /** Output of a primary data stack: ARN of the database secret's replica in the standby region. */
@@ -514,18 +513,13 @@ export class DataStack extends BlueprintStack {
   private rotatePromotedSecret(database: PostgresDatabase, secretArn: string, secretKey: kms.IKey): void {
     const secret = secretsmanager.Secret.fromSecretAttributes(this, 'PromotedSecret', { secretCompleteArn: secretArn, encryptionKey: secretKey });
     const attached = new secretsmanager.SecretTargetAttachment(this, 'PromotedSecretTarget', { secret, target: database.instance });
-    const group = new ec2.SecurityGroup(this, 'PromotedSecretRotationSecurityGroup', {
+    rotateSingleUser(attached, {
+      database: database.securityGroup,
       vpc: this.network.vpc,
-      description: 'Promoted database password rotation: reaches the database and Secrets Manager only',
-      allowAllOutbound: false,
-    });
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
-    group.connections.allowTo(database.securityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Promoted database password rotation');
-    attached.addRotationSchedule('Rotation', {
       // Private subnets: the rotation function needs Secrets Manager's endpoint.
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc: this.network.vpc, vpcSubnets: this.network.subnets('private'), securityGroups: [group] }),
-      automaticallyAfter: Duration.days(30),
-      rotateImmediatelyOnUpdate: false,
+      subnets: this.network.subnets('private'),
+      every: Duration.days(30),
+      group: { scope: this, id: 'PromotedSecretRotationSecurityGroup', description: 'Promoted database password rotation: reaches the database and Secrets Manager only', rule: 'Promoted database password rotation' },
     });
   }
 

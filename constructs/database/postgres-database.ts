@@ -433,25 +433,48 @@ export class PostgresDatabase extends Construct {
    * Rotates the master password with the Secrets Manager hosted rotation
    * function for PostgreSQL (single user), which RDS-managed secrets did
    * before; replicas of the secret receive each new value from Secrets
-   * Manager. The function reaches the database on its port and Secrets
-   * Manager over HTTPS, nothing else.
-   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+   * Manager.
    */
   private rotateCredentials(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, every: Duration): void {
-    const group = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+    rotateSingleUser(this.secret, {
+      database: this.securityGroup,
       vpc,
-      description: 'PostgreSQL master password rotation: reaches the database and Secrets Manager only',
-      allowAllOutbound: false,
-    });
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
-    group.connections.allowTo(this.securityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Master password rotation');
-    this.secret.addRotationSchedule('Rotation', {
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: subnets, securityGroups: [group] }),
-      automaticallyAfter: every,
-      // Not at creation: the tasks the same deploy starts would read the password the rotation replaces.
-      rotateImmediatelyOnUpdate: false,
+      subnets,
+      every,
+      group: { scope: this, id: 'RotationSecurityGroup', description: 'PostgreSQL master password rotation: reaches the database and Secrets Manager only', rule: 'Master password rotation' },
     });
   }
+}
+
+/** Where a single-user rotation runs and reaches, and how often. */
+export interface SingleUserRotation {
+  /** The database's security group, which admits the function. */
+  readonly database: ec2.ISecurityGroup;
+  readonly vpc: ec2.IVpc;
+  /** Subnets that reach Secrets Manager's endpoint. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly every: Duration;
+  /** The function's own security group: where it is built, and the words describing it and the database's rule. */
+  readonly group: { readonly scope: Construct; readonly id: string; readonly description: string; readonly rule: string };
+}
+
+/**
+ * A PostgreSQL master secret rotated by the Secrets Manager hosted rotation
+ * function for PostgreSQL (single user), which reaches the database on its
+ * port and Secrets Manager over HTTPS, nothing else. Not at creation: the
+ * tasks the same deploy starts would read the password the rotation
+ * replaces.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+ */
+export function rotateSingleUser(secret: secretsmanager.ISecret, r: SingleUserRotation): secretsmanager.RotationSchedule {
+  const group = new ec2.SecurityGroup(r.group.scope, r.group.id, { vpc: r.vpc, description: r.group.description, allowAllOutbound: false });
+  group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+  group.connections.allowTo(r.database, ec2.Port.tcp(POSTGRES_PORT), r.group.rule);
+  return secret.addRotationSchedule('Rotation', {
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc: r.vpc, vpcSubnets: r.subnets, securityGroups: [group] }),
+    automaticallyAfter: r.every,
+    rotateImmediatelyOnUpdate: false,
+  });
 }
 
 /** A master secret outlives its database, and Secrets Manager keeps its copies in `replicas` current. */
