@@ -149,6 +149,10 @@ export function planUpgrade(before: Templates, after: Templates): UpgradePlan {
           }
         }
       }
+      if (impact === 'removed' && facts.failingRemoval?.fails(change.oldProperties ?? {})) {
+        blocked = true;
+        notes.unshift(facts.failingRemoval.reason);
+      }
       if (impact === 'added' && facts.failingCreate?.fails(change.newProperties ?? {})) {
         blocked = true;
         notes.unshift(facts.failingCreate.reason);

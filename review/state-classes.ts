@@ -63,6 +63,8 @@ export interface ResourceTypeFacts {
   readonly roleChanges?: readonly RoleChange[];
   /** A resource whose creation with these properties fails. */
   readonly failingCreate?: { readonly fails: (properties: Props) => boolean; readonly reason: string };
+  /** A resource whose removal, with these last deployed properties, fails or leaves it behind. */
+  readonly failingRemoval?: { readonly fails: (properties: Props) => boolean; readonly reason: string };
   /**
    * What a durable resource left in the account (DeletionPolicy Retain, the
    * planner's "orphaned") keeps, when that loses nothing an application
@@ -108,6 +110,11 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeFacts>> = {
   'AWS::RDS::DBInstance': {
     stateClass: 'durable',
     nameProperty: 'DBInstanceIdentifier',
+    // Gate rule RemovedInstanceUnprotected: CloudFormation's troubleshooting guide, "Resource removed from stack but not deleted".
+    failingRemoval: {
+      fails: (p) => p.DeletionProtection === true,
+      reason: 'deletion protection is on: RDS refuses the delete, and CloudFormation drops the instance from the stack and leaves it running, without a final snapshot; turn protection off in a deploy first',
+    },
     conditionalUpdates: [
       {
         property: 'SourceDBInstanceIdentifier',

@@ -176,6 +176,7 @@ describe('planning and checking the switch back and the retirement', () => {
 
   test('WHEN previousDatabases "retire" THEN the plan blocks exactly the first databases\' instances, which the guarded deploy removes only with --allow-replace', () => {
     const plan = planUpgrade(unprotectT, retiredT);
+    for (const c of plan.blocked) expect(c.note).toMatch(/^durable: data would be lost or detached/);
     const firstIds = (t: Templates, stack: string) => Object.entries(resources(t, stack, 'AWS::RDS::DBInstance')).filter(([, r]) => /^blueprint-prod-postgres(-replica-\d)?$/.test(r.Properties.DBInstanceIdentifier)).map(([k]) => `blueprint-prod-${stack} ${k}`);
     const expected = [...firstIds(unprotectT, 'data'), ...firstIds(unprotectT, 'standby-data')];
     expect(expected.length).toBe(config({}).database.readReplicas + 2);
@@ -189,6 +190,8 @@ describe('planning and checking the switch back and the retirement', () => {
   });
 
   test('WHEN "retire" comes straight after the switch back, without "unprotect" THEN the gate says CloudFormation would leave the protected instances running', () => {
+    const plan = planUpgrade(switchBackT, retiredT);
+    for (const c of plan.blocked.filter((x) => x.type === 'AWS::RDS::DBInstance')) expect(c.note).toMatch(/^deletion protection is on: RDS refuses the delete/);
     const findings = runGate(DEPLOYABILITY, { deployment: retired, previous: switchBack }).filter((f) => f.rule === 'RemovedInstanceUnprotected');
     const count = (stack: string): number => findings.filter((f) => f.stack === stack).length;
     expect(count('blueprint-prod-data')).toBe(config({}).database.readReplicas + 1);
