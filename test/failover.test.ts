@@ -40,6 +40,9 @@ describe('standby.role "promoted": the standby database', () => {
     expect(database.Properties.BackupRetentionPeriod).toBe(promoted.database.backupRetentionDays);
     expect(promoted.database.backupRetentionDays).toBeGreaterThan(0);
     expect(database.Properties.DeletionProtection).toBe(true);
+    // As for a primary: its automated backups outlive it (CloudFormation's default deletes them with it).
+    expect(replica.Properties).not.toHaveProperty('DeleteAutomatedBackups');
+    expect(database.Properties).toMatchObject({ DeleteAutomatedBackups: false, CopyTagsToSnapshot: true });
   });
 
   test('THEN its tasks keep reading the same secret, whose ARN the promotion does not read again from the primary region', () => {

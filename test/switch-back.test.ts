@@ -49,7 +49,7 @@ describe('the switch back (standby.role "standby", databaseGeneration 2): the pr
     expect(idAfter).toBe(id);
     expect(before.Properties.SourceDBInstanceIdentifier).toBe('arn:aws:rds:us-west-2:111111111111:db:blueprint-prod-postgres');
     expect(after.Properties).not.toHaveProperty('SourceDBInstanceIdentifier');
-    expect(after.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: config({}).database.backupRetentionDays, DeletionProtection: true });
+    expect(after.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: config({}).database.backupRetentionDays, DeletionProtection: true, DeleteAutomatedBackups: false });
     expect(after.Properties.KmsKeyId).toEqual(before.Properties.KmsKeyId);
     expect(after.DeletionPolicy).toBe('Snapshot');
   });
